@@ -1,0 +1,79 @@
+"""`subtitler` command line: no arguments opens the GUI; subcommands use the core only.
+
+Each area registers its subcommands from its own module so the shells stay thin.
+Wrong input exits with status 2 and one line; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from subtitler import __version__
+from subtitler.errors import Cancelled, UserError
+
+# Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
+COMMAND_MODULES = ("subtitler.cli_asr", "subtitler.cli_subtitles")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and status 2, as argparse does, without the usage block
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="subtitler", description="Subtitle editor with Whisper speech recognition.")
+    parser.add_argument("--version", action="version", version=f"subtitler {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _open_gui(paths: Sequence[str]) -> int:
+    from subtitler.gui.app import main as gui_main
+
+    return gui_main(list(paths))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    known_commands = _command_names()
+    if not argv or (argv[0] not in known_commands and not argv[0].startswith("-")):
+        return _open_gui(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        if debug:
+            raise
+        print(f"subtitler: error: {exc}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("subtitler: cancelled", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("subtitler: interrupted", file=sys.stderr)
+        return 130
+
+
+def _command_names() -> set[str]:
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

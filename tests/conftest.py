@@ -1,0 +1,25 @@
+"""Shared fixtures: the real data folder, offscreen Qt."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA_DIR.is_dir():
+        pytest.fail(f"shared data folder not found at {DATA_DIR}: tests read ../shared/data beside the checkout")
+    return DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def manifest(data_dir: Path) -> list[dict]:
+    return json.loads((data_dir / "manifest.json").read_text())
