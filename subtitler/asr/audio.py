@@ -1,0 +1,115 @@
+"""Whisper's input features: 16 kHz audio -> log-mel spectrogram in 30-s windows.
+
+The numbers must match what the model was trained on (openai-whisper's
+``log_mel_spectrogram``): a Hann-400 STFT with hop 160, power spectrum, a
+Slaney-style mel filter bank (librosa's default), log10, a floor 8 decades
+below the peak, then ``(x + 4) / 4``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+SAMPLE_RATE = 16000
+N_FFT = 400
+HOP_LENGTH = 160
+CHUNK_LENGTH = 30
+N_SAMPLES = CHUNK_LENGTH * SAMPLE_RATE  # samples in one 30-s window
+N_FRAMES = N_SAMPLES // HOP_LENGTH  # 3000 mel frames in one window
+FRAMES_PER_SECOND = SAMPLE_RATE // HOP_LENGTH  # 100: one frame is 10 ms
+
+
+def _hz_to_mel(freq: np.ndarray) -> np.ndarray:
+    """Slaney's mel scale: linear below 1 kHz, logarithmic above."""
+    freq = np.asarray(freq, dtype=np.float64)
+    f_sp = 200.0 / 3
+    mels = freq / f_sp
+    min_log_hz, min_log_mel, logstep = 1000.0, 1000.0 / f_sp, np.log(6.4) / 27.0
+    log_part = freq >= min_log_hz
+    mels[log_part] = min_log_mel + np.log(freq[log_part] / min_log_hz) / logstep
+    return mels
+
+
+def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`_hz_to_mel`."""
+    mels = np.asarray(mels, dtype=np.float64)
+    f_sp = 200.0 / 3
+    freqs = f_sp * mels
+    min_log_hz, min_log_mel, logstep = 1000.0, 1000.0 / f_sp, np.log(6.4) / 27.0
+    log_part = mels >= min_log_mel
+    freqs[log_part] = min_log_hz * np.exp(logstep * (mels[log_part] - min_log_mel))
+    return freqs
+
+
+@lru_cache(maxsize=None)
+def mel_filter_bank(n_mels: int, sample_rate: int = SAMPLE_RATE, n_fft: int = N_FFT) -> np.ndarray:
+    """Triangular Slaney-normalised mel filters [n_mels, 1 + n_fft // 2], float32.
+
+    Computed here rather than read from openai's ``mel_filters.npz`` so that the
+    package carries no opaque asset and librosa is not a dependency; the result
+    equals ``librosa.filters.mel(sr, n_fft, n_mels)`` (norm="slaney", htk=False).
+    """
+    fft_freqs = np.linspace(0.0, sample_rate / 2, 1 + n_fft // 2)
+    mel_edges = np.linspace(_hz_to_mel(np.array([0.0]))[0], _hz_to_mel(np.array([sample_rate / 2]))[0], n_mels + 2)
+    hz_edges = _mel_to_hz(mel_edges)
+    widths = np.diff(hz_edges)
+    ramps = hz_edges[:, None] - fft_freqs[None, :]
+    lower = -ramps[:-2] / widths[:-1, None]
+    upper = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(lower, upper))
+    weights *= (2.0 / (hz_edges[2:] - hz_edges[:-2]))[:, None]  # equal area per filter
+    weights = weights.astype(np.float32)
+    weights.flags.writeable = False
+    return weights
+
+
+def pad_or_trim(array: torch.Tensor | np.ndarray, length: int = N_SAMPLES, *, axis: int = -1):
+    """Cut or zero-pad ``array`` along ``axis`` to exactly ``length`` (the encoder's fixed input)."""
+    size = array.shape[axis]
+    if torch.is_tensor(array):
+        if size > length:
+            return array.narrow(axis, 0, length)
+        if size < length:
+            pads = [0, 0] * array.ndim
+            pads[2 * (array.ndim - 1 - (axis % array.ndim)) + 1] = length - size
+            return F.pad(array, pads)
+        return array
+    if size > length:
+        return np.take(array, np.arange(length), axis=axis)
+    if size < length:
+        widths = [(0, 0)] * array.ndim
+        widths[axis] = (0, length - size)
+        return np.pad(array, widths)
+    return array
+
+
+def log_mel_spectrogram(
+    audio: np.ndarray | torch.Tensor,
+    n_mels: int = 80,
+    padding: int = 0,
+    device: str | torch.device | None = None,
+) -> torch.Tensor:
+    """Log-mel features [n_mels, frames] (or [B, n_mels, frames] for a batch of equal-length clips).
+
+    ``padding`` zero samples are appended first; transcription pads one window so
+    that the last window can be sliced like every other. The peak floor is taken
+    per clip, so a batch gives the same features as its clips one by one.
+    """
+    samples = audio if torch.is_tensor(audio) else torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
+    if device is not None:
+        samples = samples.to(device)
+    if padding > 0:
+        samples = F.pad(samples, (0, padding))
+    window = torch.hann_window(N_FFT, device=samples.device)
+    spectrum = torch.stft(samples, N_FFT, HOP_LENGTH, window=window, return_complex=True)
+    power = spectrum[..., :-1].abs() ** 2  # drop the last frame, as the model was trained
+    filters = torch.from_numpy(mel_filter_bank(n_mels).copy()).to(samples.device)
+    mel = filters @ power
+    log_spec = torch.clamp(mel, min=1e-10).log10()
+    peak = log_spec.amax(dim=(-2, -1), keepdim=True)
+    log_spec = torch.maximum(log_spec, peak - 8.0)
+    return (log_spec + 4.0) / 4.0
