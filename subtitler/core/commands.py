@@ -1,0 +1,26 @@
+"""Every document mutation as an undoable command (the edit-command protocol).
+
+A command has `text` (shown by Undo), `merge_id` (-1 never merges), `redo()`,
+`undo()` and `merge_with(other)`. It is built with the document and arguments,
+raises ValueError for bad arguments before changing anything, and does nothing
+until `redo()`. `History` (subtitler.core.history) and the GUI's QUndoStack
+adapter drive the same objects.
+"""
+
+from subtitler.core.commands_base import NO_MERGE, Command, Composite, ReplaceRows
+from subtitler.core.commands_text import DeleteCues, InsertCue, MergeCues, SetText, SplitCue
+from subtitler.core.commands_time import (
+    ApplyFixes,
+    ChangeSpeed,
+    MoveCues,
+    SetTimes,
+    ShiftTimes,
+    SnapToWords,
+    TwoPointSync,
+)
+
+__all__ = [
+    "NO_MERGE", "Command", "Composite", "ReplaceRows",
+    "SetText", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
+    "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes",
+]
