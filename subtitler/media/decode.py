@@ -1,0 +1,131 @@
+"""Decode any audio/video file to mono float32 at 16 kHz (Whisper's input), streamed.
+
+ffmpeg resamples and downmixes; samples come through a pipe in big reads so a
+two-hour film never needs more than one copy of its samples in memory.
+
+Damaged files: a truncated or partly corrupt file still gives the audio that
+ffmpeg can read (what a user editing subtitles wants: work on what is there),
+with a MediaWarning naming the file, how far it decoded and ffmpeg's
+complaint. A file ffmpeg cannot open or decode at all raises MediaError.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from subtitler.errors import Cancelled
+from subtitler.media.pipe import PcmPipe, decode_command
+from subtitler.media.probe import MediaInfo, check_readable, probe, require_audio_stream
+
+SAMPLE_RATE = 16000
+_READ_SECONDS = 30.0
+
+ShouldStop = Callable[[], bool]
+
+
+class MediaWarning(UserWarning):
+    """Audio was decoded, but not all of it: the file is truncated or damaged."""
+
+
+def iter_audio(
+    path: str | Path,
+    audio_stream: int = 0,
+    sample_rate: int = SAMPLE_RATE,
+    chunk_seconds: float = 30.0,
+    should_stop: ShouldStop | None = None,
+    start_s: float = 0.0,
+) -> Iterator[np.ndarray]:
+    """Yield float32 mono chunks of `chunk_seconds` (the last may be shorter) from `start_s` on.
+
+    `audio_stream` is the position among audio tracks (0 = first). Raises
+    Cancelled as soon as `should_stop()` turns true between chunks.
+    """
+    path = check_readable(path)
+    info = probe(path)
+    require_audio_stream(info, audio_stream)
+    chunk = max(1, round(chunk_seconds * sample_rate))
+    with PcmPipe(decode_command(path, audio_stream, sample_rate, start_s), path) as pipe:
+        while True:
+            _check_stop(should_stop)
+            out = np.empty(chunk, dtype=np.float32)
+            n = pipe.read_into(out)
+            if n:
+                yield out if n == chunk else out[:n]
+            if n < chunk:
+                break
+        complaint = pipe.finish()
+    warn_if_incomplete(path, complaint, pipe.samples_read / sample_rate, _expected_s(info, start_s))
+
+
+def decode_audio(
+    path: str | Path,
+    audio_stream: int = 0,
+    sample_rate: int = SAMPLE_RATE,
+    should_stop: ShouldStop | None = None,
+) -> np.ndarray:
+    """The whole track as one float32 mono array.
+
+    The array is sized from the probed duration and filled in place, so peak
+    memory is one copy of the samples (no list of chunks to concatenate).
+    """
+    path = check_readable(path)
+    info = probe(path)
+    require_audio_stream(info, audio_stream)
+    buf = np.empty(_expected_samples(info, sample_rate), dtype=np.float32)
+    step = round(_READ_SECONDS * sample_rate)
+    filled = 0
+    with PcmPipe(decode_command(path, audio_stream, sample_rate), path) as pipe:
+        while True:
+            _check_stop(should_stop)
+            if filled == len(buf):
+                buf.resize(len(buf) + max(step, len(buf) // 2), refcheck=False)
+            want = min(step, len(buf) - filled)
+            n = pipe.read_into(buf[filled:filled + want])
+            filled += n
+            if n < want:
+                break
+        complaint = pipe.finish()
+    buf.resize(filled, refcheck=False)  # shrinks in place
+    warn_if_incomplete(path, complaint, filled / sample_rate, _expected_s(info, 0.0))
+    return buf
+
+
+def warn_if_incomplete(path: Path, complaint: str, decoded_s: float, expected_s: float | None) -> None:
+    """Issue a MediaWarning when ffmpeg complained, or the audio ended well before the announced duration.
+
+    The duration check catches truncated MP3s, which ffmpeg decodes silently;
+    its slack tolerates estimated durations and video that outlasts the audio.
+    """
+    if complaint:
+        detail = f"ffmpeg said: {complaint}"
+    elif expected_s and decoded_s < 0.9 * expected_s - 2.0:
+        detail = f"the file announces {expected_s:.1f} s"
+    else:
+        return
+    warnings.warn(
+        MediaWarning(
+            f"{path}: only part of the audio could be decoded ({decoded_s:.1f} s; {detail}); "
+            "the file may be truncated or damaged, re-export or re-download it"
+        ),
+        stacklevel=3,
+    )
+
+
+def _expected_s(info: MediaInfo, start_s: float) -> float | None:
+    return max(0.0, info.duration_s - start_s) if info.duration_s else None
+
+
+def _expected_samples(info: MediaInfo, sample_rate: int) -> int:
+    """Probed duration plus a second of slack (durations are estimates for some formats)."""
+    seconds = info.duration_s if info.duration_s else 60.0
+    return math.ceil(seconds * sample_rate) + sample_rate
+
+
+def _check_stop(should_stop: ShouldStop | None) -> None:
+    if should_stop is not None and should_stop():
+        raise Cancelled()

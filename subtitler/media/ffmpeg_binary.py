@@ -1,0 +1,42 @@
+"""Locate the ffmpeg executables.
+
+A system ffmpeg (on PATH) wins because users and packagers may have a newer or
+better-configured build; the imageio-ffmpeg wheel is the fallback that makes a
+plain `pip install` work. imageio-ffmpeg ships no ffprobe, so probing never
+requires one.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from subtitler.errors import MediaError
+
+FFMPEG_MISSING = "ffmpeg not found: install ffmpeg or the imageio-ffmpeg package"
+
+
+def find_ffmpeg() -> str:
+    """Path of the ffmpeg executable: PATH first, then imageio-ffmpeg's bundled binary."""
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    bundled = _imageio_ffmpeg_exe()
+    if bundled:
+        return bundled
+    raise MediaError(FFMPEG_MISSING)
+
+
+def find_ffprobe() -> str | None:
+    """Path of ffprobe on PATH, or None (probe then parses ffmpeg's own report)."""
+    return shutil.which("ffprobe")
+
+
+def _imageio_ffmpeg_exe() -> str | None:
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return None
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:  # the package is there but its binary is not
+        return None

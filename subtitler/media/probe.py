@@ -1,0 +1,89 @@
+"""Find out what a media file holds: duration, audio tracks, video streams.
+
+Uses ffprobe's JSON when ffprobe is installed, otherwise parses the report
+`ffmpeg -i` prints (the imageio-ffmpeg wheel has no ffprobe).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from subtitler.errors import MediaError
+from subtitler.media.ffmpeg_binary import find_ffmpeg, find_ffprobe
+from subtitler.media.ffprobe_json import media_info_from_json
+from subtitler.media.info import AudioStream, MediaInfo, VideoStream
+from subtitler.media.report_parser import parse_ffmpeg_report
+from subtitler.media.stderr import last_meaningful_line
+
+__all__ = ["AudioStream", "MediaInfo", "VideoStream", "probe", "require_audio_stream"]
+
+_TIMEOUT_S = 60
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Probe `path`; MediaError if it is missing or not a media file ffmpeg can open."""
+    path = check_readable(path)
+    ffprobe = find_ffprobe()
+    return _probe_ffprobe(ffprobe, path) if ffprobe else _probe_ffmpeg(find_ffmpeg(), path)
+
+
+def check_readable(path: str | Path) -> Path:
+    """The path as a Path, or MediaError saying why it cannot be opened."""
+    path = Path(path)
+    if not path.exists():
+        raise MediaError(f"{path}: file not found; check the path or choose the file again")
+    if path.is_dir():
+        raise MediaError(f"{path}: is a folder, not a media file; choose an audio or video file")
+    return path
+
+
+def require_audio_stream(info: MediaInfo, position: int) -> AudioStream:
+    """The audio stream at `position`, or MediaError naming the file and its tracks."""
+    if not info.has_audio:
+        raise MediaError(
+            f"{info.path}: has no audio stream, so there is nothing to transcribe or draw; "
+            "choose a file with sound"
+        )
+    if not 0 <= position < len(info.audio_streams):
+        raise MediaError(
+            f"{info.path}: audio track {position + 1} asked for, but the file has "
+            f"{len(info.audio_streams)} audio track(s); choose a track from 1 to {len(info.audio_streams)}"
+        )
+    return info.audio_streams[position]
+
+
+def _probe_ffmpeg(ffmpeg: str, path: Path) -> MediaInfo:
+    stderr = _run([ffmpeg, "-nostdin", "-hide_banner", "-i", str(path)], path).stderr
+    info = parse_ffmpeg_report(stderr, path)
+    if info is None:
+        raise _not_media(path, stderr)
+    return info
+
+
+def _probe_ffprobe(ffprobe: str, path: Path) -> MediaInfo:
+    cmd = [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+    done = _run(cmd, path)
+    if done.returncode != 0:
+        raise _not_media(path, done.stderr)
+    try:
+        return media_info_from_json(json.loads(done.stdout), path)
+    except (ValueError, TypeError) as exc:
+        raise MediaError(f"{path}: ffprobe gave an unreadable report ({exc}); update ffmpeg") from exc
+
+
+def _run(cmd: list[str], path: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            cmd, capture_output=True, text=True, errors="replace", timeout=_TIMEOUT_S, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(f"{path}: probing took over {_TIMEOUT_S} s; is the file on a slow or stalled drive?") from exc
+    except OSError as exc:
+        raise MediaError(f"{path}: could not run {cmd[0]} ({exc}); reinstall ffmpeg") from exc
+
+
+def _not_media(path: Path, stderr: str) -> MediaError:
+    cause = last_meaningful_line(stderr) or "ffmpeg could not read it"
+    return MediaError(f"{path}: not a media file ffmpeg can open ({cause}); choose an audio or video file")
