@@ -1,0 +1,120 @@
+"""Whisper checkpoints in three formats, read into one parameter naming, then into a model.
+
+Formats: CTranslate2 `model.bin` (what faster-whisper and the installed weight packages
+ship, possibly split into `model.bin.part1`, `.part2`, ...), openai-whisper `*.pt`, and
+Hugging Face `model.safetensors` + `config.json`. Each reader maps every foreign name
+explicitly to ours and `check_state_dict` verifies names and shapes before a model is
+built, so a bad file raises ModelError and never yields a half-loaded model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from subtitler.asr.model import ModelDimensions, Whisper
+from subtitler.errors import ModelError
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A checkpoint read from disk: dimensions, tensors under our names, and decoding metadata."""
+
+    dims: ModelDimensions
+    state_dict: dict[str, Tensor]
+    alignment_heads: tuple[tuple[int, int], ...]
+    source: Path
+    format: str  # "ctranslate2" | "openai" | "huggingface"
+    tokenizer_json: Path | None = None
+    suppress_ids: tuple[int, ...] | None = None
+    suppress_ids_begin: tuple[int, ...] | None = None
+    lang_ids: tuple[int, ...] | None = None
+
+
+def expected_shapes(dims: ModelDimensions) -> dict[str, tuple[int, ...]]:
+    """Every parameter/buffer name of our model with its shape (built on the meta device: no memory)."""
+    with torch.device("meta"):
+        model = Whisper(dims)
+    return {name: tuple(t.shape) for name, t in model.state_dict().items()}
+
+
+def check_state_dict(state_dict: dict[str, Tensor], dims: ModelDimensions, source: Path) -> None:
+    """Raise ModelError unless `state_dict` has exactly our names with exactly our shapes."""
+    expected = expected_shapes(dims)
+    missing = sorted(set(expected) - set(state_dict))
+    if missing:
+        raise ModelError(f"{source}: missing tensor(s) {', '.join(missing[:5])}; the model file is incomplete or not Whisper")
+    extra = sorted(set(state_dict) - set(expected))
+    if extra:
+        raise ModelError(f"{source}: unexpected tensor(s) {', '.join(extra[:5])}; not a Whisper model this program knows")
+    for name, shape in expected.items():
+        if tuple(state_dict[name].shape) != shape:
+            raise ModelError(
+                f"{source}: tensor {name} has shape {tuple(state_dict[name].shape)}, expected {shape}; the model file is corrupt"
+            )
+
+
+def check_alignment_heads(heads: tuple[tuple[int, int], ...], dims: ModelDimensions, source: Path) -> None:
+    for layer, head in heads:
+        if not (0 <= layer < dims.n_text_layer and 0 <= head < dims.n_text_head):
+            raise ModelError(f"{source}: alignment head ({layer}, {head}) is outside the decoder's {dims.n_text_layer}x{dims.n_text_head} heads")
+
+
+def _detect_format(path: Path) -> tuple[str, Path]:
+    """Which reader handles `path` (a model folder or a file) and the file it should open."""
+    if path.is_dir():
+        for name, fmt in (("model.bin", "ctranslate2"), ("model.bin.part1", "ctranslate2"), ("model.safetensors", "huggingface")):
+            if (path / name).is_file():
+                return fmt, path / name
+        pts = sorted(path.glob("*.pt"))
+        if len(pts) == 1:
+            return "openai", pts[0]
+        raise ModelError(f"{path}: no model.bin, model.bin.part1, model.safetensors or single *.pt file in this folder")
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file or folder")
+    name = path.name
+    if name == "model.bin" or name.startswith("model.bin.part"):
+        return "ctranslate2", path
+    if name.endswith(".safetensors"):
+        return "huggingface", path
+    if name.endswith(".pt"):
+        return "openai", path
+    raise ModelError(f"{path}: unknown model file type; expected model.bin, model.bin.partN, *.safetensors or *.pt")
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """Read a model folder or file in any supported format into a validated Checkpoint."""
+    fmt, file = _detect_format(Path(path))
+    if fmt == "ctranslate2":
+        from subtitler.asr.weights_ct2 import read_ct2
+
+        checkpoint = read_ct2(file)
+    elif fmt == "openai":
+        from subtitler.asr.weights_openai import read_openai
+
+        checkpoint = read_openai(file)
+    else:
+        from subtitler.asr.weights_hf import read_hf
+
+        checkpoint = read_hf(file)
+    check_state_dict(checkpoint.state_dict, checkpoint.dims, checkpoint.source)
+    check_alignment_heads(checkpoint.alignment_heads, checkpoint.dims, checkpoint.source)
+    return checkpoint
+
+
+def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
+    """Build an eval-mode Whisper from a checkpoint; shapes are checked before anything is assigned."""
+    checkpoint = read_checkpoint(path)
+    with torch.device("meta"):
+        model = Whisper(checkpoint.dims)
+    state = {
+        name: tensor.to(device=device, dtype=dtype if tensor.is_floating_point() else tensor.dtype, copy=True)
+        for name, tensor in checkpoint.state_dict.items()
+    }
+    model.load_state_dict(state, strict=True, assign=True)
+    model.set_alignment_heads(checkpoint.alignment_heads)
+    model.requires_grad_(False)
+    return model.eval()

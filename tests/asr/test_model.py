@@ -1,0 +1,158 @@
+"""Our Whisper against openai-whisper's on the same weights, with and without the cache."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+
+from subtitler.asr.model import KVCache, Whisper, causal_mask, sinusoids
+from subtitler.asr.weights_openai import name_map
+
+pytestmark = pytest.mark.slow
+TOL = 1e-3
+
+
+def _decode_16k(path) -> np.ndarray:
+    import imageio_ffmpeg
+
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(path),
+           "-f", "f32le", "-ac", "1", "-ar", "16000", "-"]
+    return np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, np.float32)
+
+
+@pytest.fixture(scope="module")
+def jfk_mel(data_dir):
+    """Reference features from openai-whisper's own log-mel (test-only), padded to 30 s."""
+    from whisper.audio import N_SAMPLES, log_mel_spectrogram, pad_or_trim
+
+    audio = torch.from_numpy(pad_or_trim(_decode_16k(data_dir / "jfk.flac").copy(), N_SAMPLES))
+    return log_mel_spectrogram(audio)[None]
+
+
+def _openai_twin(model: Whisper):
+    """openai-whisper's model holding exactly our weights (strict load: every name must exist there)."""
+    import whisper.model as ow
+
+    dims = ow.ModelDimensions(**vars(model.dims))
+    twin = ow.Whisper(dims)
+    ours = model.state_dict()
+    twin.load_state_dict({theirs: ours[name] for name, theirs in name_map(model.dims).items()}, strict=True)
+    return twin.eval()
+
+
+# "<|startoftranscript|>" (+ language, task for multilingual), then a few ordinary text tokens.
+def _prompt(model: Whisper) -> torch.Tensor:
+    start = [50257, 50362] if not model.is_multilingual else [50258, 50259, 50359, 50363]
+    return torch.tensor([start + [843, 523, 11, 616, 7953, 3884]])
+
+
+@pytest.mark.parametrize("fixture", ["tiny_en", "base"])
+def test_logits_match_openai_whisper(fixture, request, jfk_mel):
+    model = request.getfixturevalue(fixture)
+    twin = _openai_twin(model)
+    tokens = _prompt(model)
+    with torch.no_grad():
+        ours_audio = model.embed_audio(jfk_mel)
+        theirs_audio = twin.embed_audio(jfk_mel)
+        assert ours_audio.shape == (1, 1500, model.dims.n_audio_state)
+        assert (ours_audio - theirs_audio).abs().max() < TOL
+        ours = model.logits(tokens, ours_audio)
+        theirs = twin.logits(tokens, theirs_audio)
+    assert ours.dtype == torch.float32 and ours.shape == (1, tokens.shape[1], model.dims.n_vocab)
+    assert (ours - theirs).abs().max() < TOL
+
+
+@pytest.mark.parametrize("fixture", ["tiny_en", "base"])
+def test_incremental_decoding_equals_full_pass(fixture, request, jfk_mel):
+    model = request.getfixturevalue(fixture)
+    tokens = _prompt(model)
+    with torch.no_grad():
+        audio = model.embed_audio(jfk_mel)
+        full = model.logits(tokens, audio)
+        cache = model.new_kv_cache()
+        parts = [model.logits(tokens[:, :3], audio, cache)]  # a prompt of several tokens, then one by one
+        assert cache.offset == 3
+        parts += [model.logits(tokens[:, i : i + 1], audio, cache) for i in range(3, 6)]
+        parts.append(model.logits(tokens[:, 6:], audio, cache))  # several tokens at an offset
+    assert cache.offset == tokens.shape[1]
+    assert (torch.cat(parts, dim=1) - full).abs().max() < TOL
+
+
+def test_cross_attention_is_computed_once_per_audio(tiny_en, jfk_mel):
+    with torch.no_grad():
+        audio = tiny_en.embed_audio(jfk_mel)
+        cache = tiny_en.new_kv_cache()
+        tiny_en.logits(_prompt(tiny_en)[:, :2], audio, cache)
+        first = cache.layers[0].cross_k
+        tiny_en.logits(_prompt(tiny_en)[:, 2:3], audio, cache)
+    assert cache.layers[0].cross_k is first
+    assert cache.layers[0].self_k.shape[2] == 3
+
+
+def test_reorder_selects_beams(tiny_en, jfk_mel):
+    tokens = _prompt(tiny_en)
+    with torch.no_grad():
+        audio = tiny_en.embed_audio(jfk_mel).repeat(2, 1, 1)
+        rows = torch.stack([tokens[0], tokens[0].roll(1)])
+        full = tiny_en.logits(rows[[1, 1]], audio)
+        cache = tiny_en.new_kv_cache()
+        tiny_en.logits(rows[:, :-1], audio, cache)
+        cache.reorder(torch.tensor([1, 1]))
+        last = tiny_en.logits(rows[[1, 1], -1:], audio, cache)
+    assert (last[:, 0] - full[:, -1]).abs().max() < TOL
+
+
+def test_cross_attention_weights_shape_and_normalised(tiny_en, jfk_mel):
+    tokens = _prompt(tiny_en)
+    with torch.no_grad():
+        weights = tiny_en.cross_attention_weights(tokens, tiny_en.embed_audio(jfk_mel))
+    assert len(weights) == tiny_en.dims.n_text_layer
+    for w in weights:
+        assert w.shape == (1, tiny_en.dims.n_text_head, tokens.shape[1], 1500)
+        assert torch.allclose(w.sum(-1), torch.ones(()), atol=1e-4)
+
+
+def test_cross_attention_weights_match_openai(tiny_en, jfk_mel):
+    twin = _openai_twin(tiny_en)
+    tokens = _prompt(tiny_en)
+    captured = []
+    hooks = [b.cross_attn.register_forward_hook(lambda m, i, o: captured.append(o[1])) for b in twin.decoder.blocks]
+    import whisper.model as ow
+
+    with torch.no_grad(), ow.disable_sdpa():
+        audio = tiny_en.embed_audio(jfk_mel)
+        twin.logits(tokens, audio)
+        ours = tiny_en.cross_attention_weights(tokens, audio)
+    for hook in hooks:
+        hook.remove()
+    for mine, qk in zip(ours, captured):
+        assert (mine - qk.float().softmax(-1)).abs().max() < 1e-4
+
+
+def test_model_properties(tiny_en, base):
+    assert not tiny_en.is_multilingual and tiny_en.num_languages == 99
+    assert base.is_multilingual and base.num_languages == 99
+    assert tiny_en.alignment_heads.shape == (4, 6) and tiny_en.alignment_heads.dtype == torch.bool
+    assert tiny_en.alignment_heads.sum() == 8 and bool(tiny_en.alignment_heads[1, 0])
+    assert tiny_en.device == torch.device("cpu") and tiny_en.dtype == torch.float32
+    assert not any(p.requires_grad for p in tiny_en.parameters()) and not tiny_en.training
+
+
+def test_causal_mask_with_offset():
+    mask = causal_mask(2, 3, torch.device("cpu"))
+    assert mask.tolist() == [[True] * 4 + [False], [True] * 5]
+    assert causal_mask(1, 7, torch.device("cpu")) is None
+
+
+def test_sinusoids_layout():
+    table = sinusoids(1500, 384)
+    assert table.shape == (1500, 384)
+    assert torch.allclose(table[0], torch.cat([torch.zeros(192), torch.ones(192)]))
+
+
+def test_new_cache_is_empty(tiny_en):
+    cache = tiny_en.new_kv_cache()
+    assert isinstance(cache, KVCache) and cache.offset == 0 and len(cache.layers) == 4
