@@ -1,0 +1,1 @@
+"""The timeline: waveform, spectrogram, cue regions and playhead over one time axis (seconds)."""

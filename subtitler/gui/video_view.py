@@ -1,0 +1,226 @@
+"""VideoView: the picture with the current cue drawn over it, the spoken word highlighted.
+
+It follows the one clock (MediaPlayer.position_ms_changed) and keeps no time of
+its own; the overlay is rebuilt only when the cue or the word changes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
+from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
+    QGraphicsView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from subtitler.core.cue import Cue, Word
+from subtitler.core.document import Document, DocumentChange
+from subtitler.gui.player import refcount_guard  # noqa: F401
+from subtitler.gui.player.media_player import MediaPlayer
+from subtitler.gui.timeline.cue_index import CueIndex
+
+PLACEHOLDER_SIZE = QSizeF(640, 360)
+HIGHLIGHT_COLOR = "#ffd23f"
+TEXT_COLOR = "#ffffff"
+_TRIM = re.compile(r"^\W+|\W+$", re.UNICODE)
+
+
+def word_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int] | None]:
+    """Where each word's text sits in the cue text, searched left to right.
+
+    Users edit text after recognition, so a word may no longer be found: it gets
+    None and is simply not highlighted.
+    """
+    lowered = text.lower()
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for word in words:
+        needle = _TRIM.sub("", word.text.strip()).lower()
+        at = lowered.find(needle, cursor) if needle else -1
+        if at < 0:
+            spans.append(None)
+            continue
+        spans.append((at, at + len(needle)))
+        cursor = at + len(needle)
+    return spans
+
+
+def word_at(words: Sequence[Word], ms: int) -> int | None:
+    """Index of the word being spoken at `ms`, if any."""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].start_ms <= ms:
+            return i if ms < words[i].end_ms else None
+    return None
+
+
+def overlay_html(cue: Cue, word_index: int | None) -> str:
+    """The cue's lines as HTML with the spoken word in the highlight colour."""
+    text = cue.text
+    span = word_spans(text, cue.words)[word_index] if word_index is not None else None
+    if span is None:
+        body = html.escape(text)
+    else:
+        a, b = span
+        body = f'{html.escape(text[:a])}<span style="color:{HIGHLIGHT_COLOR}">{html.escape(text[a:b])}</span>{html.escape(text[b:])}'
+    return f'<div align="center" style="color:{TEXT_COLOR}">{body.replace(chr(10), "<br>")}</div>'
+
+
+class _FittingView(QGraphicsView):
+    """A graphics view that keeps its scene rect fitted (the layout resizes it after the parent)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+
+class VideoView(QWidget):
+    """A QGraphicsView holding the video item (or an audio-only placeholder) and the subtitle overlay."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._player: MediaPlayer | None = None
+        self._document: Document | None = None
+        self._index = CueIndex()
+        self._shown: tuple[int | None, int | None, Cue | None] = (None, None, None)
+        self._init_scene()
+        self._init_layout()
+        self._show_placeholder(True)
+
+    # --- construction -----------------------------------------------------
+    def _init_scene(self) -> None:
+        self._scene = QGraphicsScene(self)
+        self._scene.setBackgroundBrush(QBrush(Qt.GlobalColor.black))
+        self._video_item = QGraphicsVideoItem()
+        self._video_item.setSize(PLACEHOLDER_SIZE)
+        self._video_item.nativeSizeChanged.connect(self._on_video_item_native_size_changed)
+        self._scene.addItem(self._video_item)
+        self._placeholder = QGraphicsSimpleTextItem("Audio only")
+        self._placeholder.setBrush(QBrush(QColor("#8a8a8a")))
+        self._scene.addItem(self._placeholder)
+        self._overlay_box = QGraphicsRectItem()
+        self._overlay_box.setBrush(QBrush(QColor(0, 0, 0, 150)))
+        self._overlay_box.setPen(QPen(Qt.PenStyle.NoPen))
+        self._overlay_box.setZValue(10)
+        self._scene.addItem(self._overlay_box)
+        self._overlay = QGraphicsTextItem()
+        self._overlay.setZValue(11)
+        self._scene.addItem(self._overlay)
+
+    def _init_layout(self) -> None:
+        self._view = _FittingView(self._scene, self)
+        self._view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._view.setFrameShape(QGraphicsView.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+
+    # --- public API -------------------------------------------------------
+    def set_player(self, player: MediaPlayer) -> None:
+        self._player = player
+        player.set_video_output(self._video_item)
+        player.position_ms_changed.connect(self._on_player_position_ms_changed)
+        player.has_video_changed.connect(self._on_player_has_video_changed)
+        self._show_placeholder(not player.has_video)
+        self._refresh(player.position_ms)
+
+    def set_document(self, document: Document | None) -> None:
+        if self._document is not None:
+            self._document.changed.disconnect(self._on_document_changed)
+        self._document = document
+        if document is not None:
+            document.changed.connect(self._on_document_changed)
+        self._rebuild_index()
+
+    def overlay_text(self) -> str:
+        """The subtitle text shown now (plain), for tests and accessibility."""
+        return self._overlay.toPlainText() if self._overlay.isVisible() else ""
+
+    def highlighted_word(self) -> str | None:
+        """The text of the highlighted word, or None."""
+        _, word_index, cue = self._shown
+        if cue is None or word_index is None:
+            return None
+        span = word_spans(cue.text, cue.words)[word_index]
+        return cue.text[span[0] : span[1]] if span else None
+
+    # --- clock and document ---------------------------------------------
+    def _on_player_position_ms_changed(self, ms: int) -> None:
+        self._refresh(ms)
+
+    def _on_player_has_video_changed(self, has_video: bool) -> None:
+        self._show_placeholder(not has_video)
+
+    def _on_document_changed(self, change: DocumentChange) -> None:
+        self._rebuild_index()
+
+    def _on_video_item_native_size_changed(self, size: QSizeF) -> None:
+        if size.isValid() and not size.isEmpty():
+            self._video_item.setSize(size)
+            self._fit()
+            self._draw_overlay(self._shown[2], self._shown[1])
+
+    def _rebuild_index(self) -> None:
+        self._index = CueIndex(self._document.cues if self._document is not None else ())
+        self._shown = (None, None, None)
+        self._refresh(self._player.position_ms if self._player is not None else 0)
+
+    def _refresh(self, ms: int) -> None:
+        row = self._index.row_at(ms)
+        cue = self._index.cues[row] if row is not None else None
+        word_index = word_at(cue.words, ms) if cue is not None else None
+        if (row, word_index, cue) == self._shown:
+            return
+        self._shown = (row, word_index, cue)
+        self._draw_overlay(cue, word_index)
+
+    # --- drawing ----------------------------------------------------------
+    def _frame_rect(self) -> QRectF:
+        return self._video_item.boundingRect() if self._video_item.isVisible() else QRectF(0, 0, PLACEHOLDER_SIZE.width(), PLACEHOLDER_SIZE.height())
+
+    def _draw_overlay(self, cue: Cue | None, word_index: int | None) -> None:
+        visible = cue is not None and bool(cue.text.strip())
+        self._overlay.setVisible(visible)
+        self._overlay_box.setVisible(visible)
+        if not visible:
+            return
+        frame = self._frame_rect()
+        font = QFont()
+        font.setPixelSize(max(8, int(frame.height() * 0.06)))
+        font.setBold(True)
+        self._overlay.setFont(font)
+        self._overlay.setTextWidth(frame.width() * 0.9)
+        self._overlay.setHtml(overlay_html(cue, word_index))
+        box = self._overlay.boundingRect()
+        x = frame.left() + (frame.width() - box.width()) / 2
+        y = frame.bottom() - box.height() - frame.height() * 0.04
+        self._overlay.setPos(x, y)
+        self._overlay_box.setRect(QRectF(x, y, box.width(), box.height()).adjusted(-4, 0, 4, 0))
+
+    def _show_placeholder(self, audio_only: bool) -> None:
+        self._video_item.setVisible(not audio_only)
+        self._placeholder.setVisible(audio_only)
+        if audio_only:
+            font = QFont()
+            font.setPixelSize(28)
+            self._placeholder.setFont(font)
+            r = self._placeholder.boundingRect()
+            self._placeholder.setPos((PLACEHOLDER_SIZE.width() - r.width()) / 2, (PLACEHOLDER_SIZE.height() - r.height()) / 2 - 40)
+        self._fit()
+        self._draw_overlay(self._shown[2], self._shown[1])
+
+    def _fit(self) -> None:
+        frame = self._frame_rect()
+        self._scene.setSceneRect(frame)
+        self._view.fitInView(frame, Qt.AspectRatioMode.KeepAspectRatio)

@@ -1,0 +1,114 @@
+"""The overlay shows the cue at the clock's position and highlights the word being spoken."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor
+
+from subtitler.core.cue import Cue, Word
+from subtitler.core.document import Document
+from subtitler.gui.player.media_player import MediaPlayer
+from subtitler.gui.video_view import HIGHLIGHT_COLOR, VideoView, overlay_html, word_at, word_spans
+
+
+def _words(spec: list[tuple[str, int, int]]) -> tuple[Word, ...]:
+    return tuple(Word(t, a, b, 0.9) for t, a, b in spec)
+
+
+@pytest.fixture
+def document() -> Document:
+    first = _words([("And", 300, 500), ("so,", 500, 900), ("my", 1100, 1300), ("fellow", 1300, 1700), ("Americans,", 1700, 3500)])
+    second = _words([("ask", 3900, 4300), ("not", 4300, 4700), ("what", 5100, 5400), ("your", 5400, 5600), ("country", 5600, 6000)])
+    return Document([
+        Cue(300, 3500, "And so, my fellow\nAmericans,", first),
+        Cue(3900, 6200, "ask not what your country", second),
+    ])
+
+
+@pytest.fixture
+def view(qtbot, data_dir, document):
+    player = MediaPlayer()
+    with qtbot.waitSignal(player.duration_ms_changed, timeout=10000, check_params_cb=lambda d: d > 0):
+        player.load(data_dir / "jfk.mp4")
+    widget = VideoView()
+    qtbot.addWidget(widget)
+    widget.resize(480, 360)
+    widget.set_player(player)
+    widget.set_document(document)
+    widget.show()
+    yield widget, player, document
+    player.pause()
+
+
+def test_word_helpers():
+    words = _words([("Hello,", 0, 100), ("world", 150, 300)])
+    assert word_spans("Hello, world!", words) == [(0, 5), (7, 12)]
+    assert word_spans("Hi there", words) == [None, None]
+    assert word_at(words, 50) == 0 and word_at(words, 120) is None and word_at(words, 299) == 1 and word_at(words, 300) is None
+    assert 'color:' + HIGHLIGHT_COLOR + '">world</span>' in overlay_html(Cue(0, 300, "Hello, world!", words), 1)
+    assert "&lt;i&gt;" in overlay_html(Cue(0, 300, "<i>", ()), None)
+
+
+def test_overlay_follows_the_clock(view):
+    widget, player, _ = view
+    player.seek(100)
+    assert widget.overlay_text() == ""
+    player.seek(1400)
+    assert widget.overlay_text() == "And so, my fellow\nAmericans,"
+    assert widget.highlighted_word() == "fellow"
+    player.seek(2000)
+    assert widget.highlighted_word() == "Americans"
+    player.seek(5000)
+    assert widget.overlay_text() == "ask not what your country"
+    assert widget.highlighted_word() is None, "a pause between words highlights nothing"
+    player.seek(5450)
+    assert widget.highlighted_word() == "your"
+    player.seek(7000)
+    assert widget.overlay_text() == ""
+
+
+def test_overlay_follows_playback(qtbot, view):
+    widget, player, _ = view
+    player.seek(3950)
+    with qtbot.waitSignal(player.playing_changed, timeout=5000):
+        player.play()
+    qtbot.waitUntil(lambda: widget.highlighted_word() == "not", timeout=3000)
+    player.pause()
+
+
+def test_overlay_updates_when_the_document_changes(view):
+    from subtitler.core.commands import SetText
+
+    widget, player, document = view
+    player.seek(4000)
+    SetText(document, 1, "ask not").redo()
+    assert widget.overlay_text() == "ask not"
+
+
+def test_audio_only_shows_placeholder_and_draws_highlight(qtbot, data_dir, document):
+    player = MediaPlayer()
+    widget = VideoView()
+    qtbot.addWidget(widget)
+    widget.resize(480, 300)
+    widget.set_player(player)
+    with qtbot.waitSignal(player.media_loaded, timeout=10000):
+        player.load(data_dir / "jfk.flac")
+    assert not player.has_video
+    widget.set_document(document)
+    widget.show()
+    player.seek(1400)
+    highlighted = _count_color(widget.grab().toImage(), QColor(HIGHLIGHT_COLOR))
+    player.seek(1000)  # in the cue, between words
+    plain = _count_color(widget.grab().toImage(), QColor(HIGHLIGHT_COLOR))
+    assert widget.overlay_text().startswith("And so")
+    assert highlighted > 20 and plain == 0
+
+
+def _count_color(image, color: QColor, tolerance: int = 40) -> int:
+    count = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - color.red()) + abs(c.green() - color.green()) + abs(c.blue() - color.blue()) < tolerance:
+                count += 1
+    return count
