@@ -86,4 +86,7 @@ def _run(cmd: list[str], path: Path) -> subprocess.CompletedProcess[str]:
 
 def _not_media(path: Path, stderr: str) -> MediaError:
     cause = last_meaningful_line(stderr) or "ffmpeg could not read it"
-    return MediaError(f"{path}: not a media file ffmpeg can open ({cause}); choose an audio or video file")
+    return MediaError(
+        f"{path}: not a media file ffmpeg can open ({cause}); it may be another kind of file, "
+        "or damaged or incomplete: choose an audio or video file that plays"
+    )

@@ -20,12 +20,13 @@ _BOILERPLATE = (
     "Exiting normally",
     "Press [q] to stop",
 )
+_LEADS = re.compile(r"^(?:Error opening input files?|Error opening input): ")
 
 
 def last_meaningful_line(stderr: str) -> str:
-    """The last stderr line that says something, without '[demuxer @ 0x…]' prefixes."""
+    """The last stderr line that says something, without '[demuxer @ 0x…]' prefixes or generic leads."""
     for line in reversed(stderr.splitlines()):
-        text = _PREFIX.sub("", line.strip())
+        text = _LEADS.sub("", _PREFIX.sub("", line.strip()))
         if text and not text.startswith(_BOILERPLATE):
             return text
     return ""
