@@ -1,0 +1,216 @@
+"""WebVTT, with our own parser and writer.
+
+Written here because no well-kept Python WebVTT library keeps NOTE, STYLE and
+REGION blocks and cue settings through a round trip (webvtt-py drops or
+reorders them). What is kept where:
+- the header line's text and header lines: document.metadata["vtt.header"];
+- NOTE/STYLE/REGION blocks: metadata["vtt.blocks"] as [cue index they precede, block text];
+- cue identifier and settings (align:, position:, line:, size:, vertical:, region:, any other name:value):
+  Cue.extras "vtt.id" and "vtt.<name>";
+- one voice span covering the cue (<v Name>): Cue.speaker (its classes in extras "vtt.voice_class");
+- karaoke timestamps (<00:00:01.000>): Cue.words, one word per whitespace-separated token, each ending
+  where the next starts. They are written back only for cues read with them (extras "vtt.karaoke")
+  whose words still match the text: players that ignore the timestamps show them to nobody, but
+  Whisper words on every cue would otherwise bloat every export.
+Cue.text keeps markup tags (<i>, <c.x>) as text; entities are decoded on read and re-escaped on write.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from subtitler.core.cue import Cue, Word
+from subtitler.core.document import Document
+from subtitler.core.timecode import format_timecode
+from subtitler.errors import FormatError
+from subtitler.formats.base import FormatWarning, ReadResult, split_lines
+
+HEADER_KEY, BLOCKS_KEY = "vtt.header", "vtt.blocks"
+ID_KEY, KARAOKE_KEY, VOICE_CLASS_KEY = "vtt.id", "vtt.karaoke", "vtt.voice_class"
+SETTING_ORDER = ("region", "vertical", "line", "position", "size", "align")
+_TIME = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
+_TIMING = re.compile(rf"^\s*({_TIME})\s+-->\s+({_TIME})(.*)$")
+_STAMP = re.compile(rf"<({_TIME})>")
+_VOICE = re.compile(r"^<v(\.[^\s>]*)?[ \t]+([^>]*)>")
+_TAG = re.compile(r"</?(?:i|b|u|c|v|lang|ruby|rt)(?:\.[^\s<>]*)?(?:[ \t][^<>\n]*)?>|<" + _TIME + ">")
+_BLOCK_WORD = re.compile(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)")
+
+
+def parse(text: str, source: str = "<text>") -> ReadResult:
+    lines = split_lines(text.removeprefix("\ufeff"))
+    if not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
+        raise FormatError(f"{source} line 1: a WebVTT file starts with 'WEBVTT'", line=1)
+    blocks = _blocks(lines)
+    metadata: dict[str, object] = {HEADER_KEY: "\n".join(blocks[0][1])}
+    extra_blocks: list[list[object]] = []
+    cues: list[Cue] = []
+    warnings: list[FormatWarning] = []
+    for first_line, block in blocks[1:]:
+        if _is_cue(block):
+            try:
+                cues.append(_parse_cue(block, first_line))
+            except FormatError as exc:
+                warnings.append(FormatWarning(exc.line, f"{exc}; cue skipped"))
+        elif _BLOCK_WORD.match(block[0]):
+            extra_blocks.append([len(cues), "\n".join(block)])
+        else:
+            warnings.append(FormatWarning(first_line, "neither a cue nor a NOTE/STYLE/REGION block; skipped"))
+    if extra_blocks:
+        metadata[BLOCKS_KEY] = extra_blocks
+    return ReadResult(Document(cues_list=cues, metadata=metadata), tuple(warnings))
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines with their 1-based first line; the header is always the first."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if not current:
+                blocks.append((number, current))
+            current.append(line)
+        else:
+            current = []
+    return blocks
+
+
+def _is_cue(block: list[str]) -> bool:
+    return "-->" in block[0] or (len(block) > 1 and "-->" in block[1])
+
+
+def _parse_cue(block: list[str], first_line: int) -> Cue:
+    identifier = None if "-->" in block[0] else block[0]
+    timing_at = 0 if identifier is None else 1
+    match = _TIMING.match(block[timing_at])
+    if not match:
+        raise FormatError("expected a timing line like 00:01.000 --> 00:02.000", line=first_line + timing_at)
+    start, end = _ms(match.group(1)), _ms(match.group(2))
+    extras = dict(_settings(match.group(3)))
+    if identifier is not None:
+        extras[ID_KEY] = identifier
+    payload = "\n".join(block[timing_at + 1 :])
+    speaker, payload = _voice(payload, extras)
+    words: tuple[Word, ...] = ()
+    if _STAMP.search(payload):
+        words = _karaoke_words(payload, start, end)
+        payload = _STAMP.sub("", payload)
+        extras[KARAOKE_KEY] = "1"
+    return Cue(start, max(start, end), html.unescape(payload), words, speaker, extras=tuple(sorted(extras.items())))
+
+
+def _ms(text: str) -> int:
+    head, _, frac = text.replace(",", ".").rpartition(".")
+    parts = [int(p) for p in head.split(":")]
+    hours, minutes, seconds = ([0] * (3 - len(parts)) + parts)[-3:]
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int(frac.ljust(3, "0"))
+
+
+def _settings(text: str) -> list[tuple[str, str]]:
+    found = []
+    for token in text.split():
+        name, sep, value = token.partition(":")
+        if sep and name:
+            found.append((f"vtt.{name}", value))
+    return found
+
+
+def _voice(payload: str, extras: dict[str, str]) -> tuple[str | None, str]:
+    """A single voice span over the whole cue becomes the speaker; dialogue with several voices keeps its tags."""
+    match = _VOICE.match(payload)
+    rest = payload[match.end():] if match else ""
+    if not match or "<v" in rest:
+        return None, payload
+    if match.group(1):
+        extras[VOICE_CLASS_KEY] = match.group(1)
+    return match.group(2).strip() or None, rest.removesuffix("</v>")
+
+
+def _karaoke_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
+    """Each timestamp starts the words after it; a stretch's words share its time evenly."""
+    pieces = _STAMP.split(payload)
+    marks = [start] + [_ms(stamp) for stamp in pieces[1::2]] + [end]
+    words: list[Word] = []
+    for index, piece in enumerate(pieces[0::2]):
+        tokens = re.sub(r"<[^>]*>", "", html.unescape(piece)).split()
+        begin, finish = marks[index], max(marks[index], marks[index + 1])
+        step = (finish - begin) // max(1, len(tokens))
+        for k, token in enumerate(tokens):
+            stop = finish if k == len(tokens) - 1 else begin + (k + 1) * step
+            words.append(Word(token, begin + k * step, stop))
+    return tuple(words)
+
+
+def render(document: Document) -> str:
+    header = str(document.metadata.get(HEADER_KEY) or "WEBVTT")
+    blocks = _extra_blocks(document.metadata.get(BLOCKS_KEY))
+    out = [header]
+    for index, cue in enumerate(document):
+        out.extend(blocks.get(index, []))
+        out.append(_render_cue(cue))
+    out.extend(text for at, texts in blocks.items() if at >= len(document) for text in texts)
+    return "\n\n".join(out) + "\n"
+
+
+def _extra_blocks(value: object) -> dict[int, list[str]]:
+    blocks: dict[int, list[str]] = {}
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            blocks.setdefault(int(item[0]), []).append(str(item[1]))
+    return blocks
+
+
+def _render_cue(cue: Cue) -> str:
+    extras = dict(cue.extras)
+    timing = f"{_time(cue.start_ms)} --> {_time(cue.end_ms)}{_render_settings(extras)}"
+    head = [extras[ID_KEY], timing] if extras.get(ID_KEY) else [timing]
+    body = _render_payload(cue, extras)
+    return "\n".join(head + ([body] if body else []))
+
+
+def _time(ms: int) -> str:
+    return format_timecode(ms, ".", hours_always=True)
+
+
+def _render_settings(extras: dict[str, str]) -> str:
+    names = [key[4:] for key in extras if key.startswith("vtt.") and key not in (ID_KEY, KARAOKE_KEY, VOICE_CLASS_KEY)]
+    ordered = [n for n in SETTING_ORDER if n in names] + sorted(n for n in names if n not in SETTING_ORDER)
+    return "".join(f" {name}:{extras['vtt.' + name]}" for name in ordered)
+
+
+def _render_payload(cue: Cue, extras: dict[str, str]) -> str:
+    text = _escape(cue.text)
+    if extras.get(KARAOKE_KEY) and cue.words:
+        text = _with_stamps(text, cue)
+    if cue.speaker:
+        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {cue.speaker}>{text}"
+    return text
+
+
+def _escape(text: str) -> str:
+    """Escape &, < and > outside the tags WebVTT knows, so the text reads back as it was."""
+    out, last = [], 0
+    for match in _TAG.finditer(text):
+        out.append(html.escape(text[last:match.start()], quote=False))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
+
+
+def _with_stamps(text: str, cue: Cue) -> str:
+    """Put <start> before every word after the first when the words still match the text token for token."""
+    parts = re.split(r"(\s+)", text)
+    tokens = parts[0::2]
+    if [t for t in tokens if t] != [html.escape(w.text, quote=False) for w in cue.words]:
+        return text
+    stamps = iter(w.start_ms for w in cue.words)
+    previous = cue.start_ms
+    for i in range(0, len(parts), 2):
+        if not parts[i]:
+            continue
+        start = next(stamps)
+        if i and previous < start < cue.end_ms:
+            parts[i] = f"<{_time(start)}>{parts[i]}"
+            previous = start
+    return "".join(parts)
