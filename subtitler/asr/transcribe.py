@@ -1,0 +1,304 @@
+"""Long-form transcription: slide a 30-s window over the audio and yield segments as they become final.
+
+Per window: decode (retrying at higher temperatures when the text is repetitive or
+unsure), skip it if it is silence, split the tokens at timestamp pairs into
+segments, cut repetition loops, then seek to the last complete segment's end.
+The previous windows' text conditions the next one unless a hot temperature was needed.
+
+``transcribe`` is a generator so the GUI can show segments while the job runs;
+``on_info`` is called once with the language and duration before the first segment;
+``should_stop`` is polled between windows (and between decoding steps) and raises
+:class:`~subtitler.errors.Cancelled`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
+from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
+from subtitler.asr.language import detect_language
+from subtitler.asr.tokenizer import Tokenizer
+from subtitler.errors import Cancelled
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Options for a whole file; the decoding ones apply to every window."""
+
+    task: str = "transcribe"
+    language: str | None = None  # None: detect on the first 30 s
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # tried in turn until a result passes
+    beam_size: int | None = None  # used at temperature 0
+    best_of: int | None = None  # used above temperature 0
+    patience: float | None = None
+    length_penalty: float | None = None
+    compression_ratio_threshold: float | None = 2.4  # above: too repetitive, retry hotter
+    logprob_threshold: float | None = -1.0  # below: too unsure, retry hotter
+    no_speech_threshold: float | None = 0.6  # above (and unsure): silence, skip the window
+    condition_on_previous_text: bool = True
+    prompt_reset_on_temperature: float = 0.5  # a window decoded hotter than this does not feed the next
+    initial_prompt: str | None = None
+    prefix: str | None = None
+    suppress_tokens: str | tuple[int, ...] | None = "-1"
+    suppress_blank: bool = True
+    without_timestamps: bool = False
+    max_initial_timestamp: float | None = 1.0
+    # Hallucination guards (ours, not openai-whisper's):
+    max_repeats: int | None = 2  # a segment text may repeat this often in a row; later copies are dropped
+    drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One timed piece of transcript. Times are float seconds from the start of the audio."""
+
+    id: int
+    seek: int  # mel frame where its window started
+    start: float
+    end: float
+    text: str
+    tokens: tuple[int, ...]  # including its timestamp tokens, kept for word timing
+    temperature: float
+    avg_logprob: float
+    compression_ratio: float
+    no_speech_prob: float
+    language: str
+
+
+@dataclass(frozen=True)
+class TranscriptionInfo:
+    """What is known before the first segment: the language (given or detected) and the duration."""
+
+    language: str
+    language_probability: float
+    duration: float
+    language_probs: dict[str, float] | None = field(default=None, repr=False)
+
+
+ProgressCallback = Callable[[float, float], None]
+
+INPUT_STRIDE = 2  # mel frames per audio-encoder position (and per timestamp step)
+TIME_PRECISION = INPUT_STRIDE * HOP_LENGTH / SAMPLE_RATE  # 0.02 s per timestamp token
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A segment before guards and numbering: times and tokens from one window."""
+
+    start: float
+    end: float
+    tokens: tuple[int, ...]
+
+
+def split_window(tokens: tuple[int, ...], timestamp_begin: int, seek: int, size: int) -> tuple[list[_Piece], int]:
+    """Cut one window's tokens at timestamp pairs; also return the frames to advance.
+
+    A window ending in an unpaired timestamp was complete: advance the whole window.
+    Otherwise the text after the last pair is unfinished and is decoded again from
+    the last pair's time. Without any pair, the window is one segment.
+    """
+    offset = seek * HOP_LENGTH / SAMPLE_RATE
+    is_stamp = [t >= timestamp_begin for t in tokens]
+    complete = is_stamp[-2:] == [False, True]
+    cuts = [i + 1 for i in range(len(tokens) - 1) if is_stamp[i] and is_stamp[i + 1]]
+    if not cuts:
+        duration = size * HOP_LENGTH / SAMPLE_RATE
+        stamps = [t for t in tokens if t >= timestamp_begin]
+        if stamps and stamps[-1] != timestamp_begin:
+            duration = (stamps[-1] - timestamp_begin) * TIME_PRECISION
+        return [_Piece(offset, offset + duration, tokens)], size
+    if complete:
+        cuts.append(len(tokens))
+    pieces, last = [], 0
+    for cut in cuts:
+        chunk = tokens[last:cut]
+        start = offset + (chunk[0] - timestamp_begin) * TIME_PRECISION
+        pieces.append(_Piece(start, offset + (chunk[-1] - timestamp_begin) * TIME_PRECISION, chunk))
+        last = cut
+    advance = size if complete else (tokens[last - 1] - timestamp_begin) * INPUT_STRIDE
+    return pieces, advance
+
+
+def _window_options(options: TranscribeOptions, language: str | None, temperature: float,
+                    prompt: list[int]) -> DecodingOptions:
+    hot = temperature > 0  # beam search at 0, best-of sampling above
+    return DecodingOptions(
+        task=options.task, language=language, temperature=temperature,
+        beam_size=None if hot else options.beam_size, patience=None if hot else options.patience,
+        best_of=options.best_of if hot else None, length_penalty=options.length_penalty,
+        prompt=tuple(prompt) if prompt else None, prefix=options.prefix,
+        suppress_tokens=options.suppress_tokens, suppress_blank=options.suppress_blank,
+        without_timestamps=options.without_timestamps, max_initial_timestamp=options.max_initial_timestamp,
+    )
+
+
+def decode_with_fallback(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions,
+                         language: str | None, prompt: list[int], should_stop=None) -> tuple[DecodingResult, bool]:
+    """Decode at each temperature in turn until the text is neither repetitive nor unsure (or is silence).
+
+    Returns the last result and whether it is still too repetitive (a loop no temperature escaped).
+    """
+    result, repetitive = None, False
+    for temperature in options.temperature:
+        window_options = _window_options(options, language, temperature, prompt)
+        result = decode(model, tokenizer, mel, window_options, should_stop)[0]
+        repetitive = options.compression_ratio_threshold is not None and result.compression_ratio > options.compression_ratio_threshold
+        unsure = options.logprob_threshold is not None and result.avg_logprob < options.logprob_threshold
+        silent = options.no_speech_threshold is not None and result.no_speech_prob > options.no_speech_threshold and unsure
+        if silent or not (repetitive or unsure):
+            break
+    if result is None:
+        raise ValueError("TranscribeOptions.temperature must name at least one temperature")
+    return result, repetitive
+
+
+def is_silence(result: DecodingResult, options: TranscribeOptions) -> bool:
+    """No speech is likely and the text is not confident enough to overrule that."""
+    if options.no_speech_threshold is None or result.no_speech_prob <= options.no_speech_threshold:
+        return False
+    return not (options.logprob_threshold is not None and result.avg_logprob > options.logprob_threshold)
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+class RepetitionGuard:
+    """Cuts repetition loops, the typical Whisper hallucination over silence or noise.
+
+    - the same segment text more than ``max_repeats`` times in a row (across windows) is dropped;
+    - in a window that stayed too repetitive at every temperature, a segment whose text already
+      occurred in that window (or which is itself repetitive) is dropped.
+    """
+
+    def __init__(self, options: TranscribeOptions) -> None:
+        self.max_repeats = options.max_repeats
+        self.drop_repetitive = options.drop_repetitive
+        self.threshold = options.compression_ratio_threshold
+        self._last = ""
+        self._count = 0
+
+    def _repeats_too_often(self, key: str) -> bool:
+        self._count = self._count + 1 if key == self._last else 1
+        self._last = key
+        return self.max_repeats is not None and self._count > self.max_repeats
+
+    def filter(self, texts: list[str], window_repetitive: bool) -> list[bool]:
+        """For each segment text of one window, whether to keep it."""
+        keep, seen = [], set()
+        for text in texts:
+            key = _normalised(text)
+            drop = self._repeats_too_often(key)
+            if window_repetitive and self.drop_repetitive:
+                looping = self.threshold is not None and compression_ratio(text) > self.threshold
+                drop = drop or key in seen or looping
+            seen.add(key)
+            keep.append(not drop)
+        return keep
+
+
+@dataclass
+class _History:
+    """Tokens of earlier segments, and from where on they may prompt the next window."""
+
+    tokens: list[int]
+    reset_at: int = 0
+
+    def prompt(self) -> list[int]:
+        return self.tokens[self.reset_at:]
+
+    def add(self, tokens: list[int], keep_as_prompt: bool) -> None:
+        self.tokens.extend(tokens)
+        if not keep_as_prompt:
+            self.reset_at = len(self.tokens)
+
+
+def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions) -> TranscriptionInfo:
+    """The given language, "en" for English-only models, or the one detected on the first window."""
+    duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
+    if options.language is not None or not tokenizer.multilingual:
+        return TranscriptionInfo(options.language or "en", 1.0, duration)
+    probs = detect_language(model, tokenizer, pad_or_trim(mel, N_FRAMES))
+    language = next(iter(probs))
+    return TranscriptionInfo(language, probs[language], duration, probs)
+
+
+def _segments_of_window(pieces: list[_Piece], keep: list[bool], result: DecodingResult, tokenizer: Tokenizer,
+                        seek: int, duration: float, first_id: int) -> list[Segment]:
+    """Number the kept pieces, clip them to the audio, and leave out empty or instantaneous ones."""
+    segments: list[Segment] = []
+    for piece, kept in zip(pieces, keep):
+        text = tokenizer.decode_text_only(list(piece.tokens))
+        start, end = min(piece.start, duration), min(piece.end, duration)
+        if not kept or start >= end or not text.strip():
+            continue
+        segments.append(Segment(
+            id=first_id + len(segments), seek=seek, start=start, end=end, text=text, tokens=piece.tokens,
+            temperature=result.temperature, avg_logprob=result.avg_logprob,
+            compression_ratio=result.compression_ratio, no_speech_prob=result.no_speech_prob, language=result.language,
+        ))
+    return segments
+
+
+def transcribe(
+    model,
+    tokenizer: Tokenizer,
+    audio: np.ndarray,
+    options: TranscribeOptions = TranscribeOptions(),
+    on_progress: ProgressCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_info: Callable[[TranscriptionInfo], None] | None = None,
+) -> Iterator[Segment]:
+    """Transcribe (or translate) 16-kHz mono float32 ``audio``, yielding segments window by window.
+
+    ``on_info(TranscriptionInfo)`` is called once, before the first segment. ``on_progress(done_s, total_s)``
+    is called after every window and ends at (total, total). Segment text keeps Whisper's leading space.
+    """
+    # One window of silence is appended so that the last window is sliced like every other.
+    mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
+    content_frames = mel.shape[-1] - N_FRAMES
+    info = _choose_language(model, tokenizer, mel, options)
+    if on_info is not None:
+        on_info(info)
+    tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
+    initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
+    history, guard, next_id, seek = _History(list(initial)), RepetitionGuard(options), 0, 0
+    while seek < content_frames:
+        if should_stop is not None and should_stop():
+            raise Cancelled("transcription stopped")
+        size = min(N_FRAMES, content_frames - seek)
+        window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
+        result, repetitive = decode_with_fallback(model, tokenizer, window, options, info.language, history.prompt(), should_stop)
+        if is_silence(result, options):
+            advance, segments = size, []
+        else:
+            pieces, advance = _pieces(result, tokenizer, seek, size)
+            keep = guard.filter([tokenizer.decode_text_only(list(p.tokens)) for p in pieces], repetitive)
+            segments = _segments_of_window(pieces, keep, result, tokenizer, seek, info.duration, next_id)
+            history.add([t for s in segments for t in s.tokens], _keeps_prompt(result, repetitive, options))
+        next_id += len(segments)
+        seek += advance
+        yield from segments
+        if on_progress is not None:
+            on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
+    if on_progress is not None and content_frames == 0:
+        on_progress(0.0, 0.0)
+
+
+def _pieces(result: DecodingResult, tokenizer: Tokenizer, seek: int, size: int) -> tuple[list[_Piece], int]:
+    if not result.tokens:
+        return [], size
+    return split_window(result.tokens, tokenizer.timestamp_begin, seek, size)
+
+
+def _keeps_prompt(result: DecodingResult, repetitive: bool, options: TranscribeOptions) -> bool:
+    """Whether this window's text may prompt the next: not after a hot or still-looping decode."""
+    if not options.condition_on_previous_text or result.temperature > options.prompt_reset_on_temperature:
+        return False
+    return not (repetitive and options.drop_repetitive)
