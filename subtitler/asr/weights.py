@@ -66,7 +66,11 @@ def check_alignment_heads(heads: tuple[tuple[int, int], ...], dims: ModelDimensi
 def _detect_format(path: Path) -> tuple[str, Path]:
     """Which reader handles `path` (a model folder or a file) and the file it should open."""
     if path.is_dir():
-        for name, fmt in (("model.bin", "ctranslate2"), ("model.bin.part1", "ctranslate2"), ("model.safetensors", "huggingface")):
+        candidates = (
+            ("model.bin", "ctranslate2"), ("model.bin.part1", "ctranslate2"),
+            ("model.safetensors", "huggingface"), ("model.safetensors.index.json", "huggingface"),
+        )
+        for name, fmt in candidates:
             if (path / name).is_file():
                 return fmt, path / name
         pts = sorted(path.glob("*.pt"))
@@ -78,7 +82,7 @@ def _detect_format(path: Path) -> tuple[str, Path]:
     name = path.name
     if name == "model.bin" or name.startswith("model.bin.part"):
         return "ctranslate2", path
-    if name.endswith(".safetensors"):
+    if name.endswith(".safetensors") or name.endswith(".safetensors.index.json"):
         return "huggingface", path
     if name.endswith(".pt"):
         return "openai", path
