@@ -51,7 +51,7 @@ def iter_audio(
     chunk = max(1, round(chunk_seconds * sample_rate))
     with PcmPipe(decode_command(path, audio_stream, sample_rate, start_s), path) as pipe:
         while True:
-            _check_stop(should_stop)
+            raise_if_stopped(should_stop)
             out = np.empty(chunk, dtype=np.float32)
             n = pipe.read_into(out)
             if n:
@@ -81,7 +81,7 @@ def decode_audio(
     filled = 0
     with PcmPipe(decode_command(path, audio_stream, sample_rate), path) as pipe:
         while True:
-            _check_stop(should_stop)
+            raise_if_stopped(should_stop)
             if filled == len(buf):
                 buf.resize(len(buf) + max(step, len(buf) // 2), refcheck=False)
             want = min(step, len(buf) - filled)
@@ -126,6 +126,7 @@ def _expected_samples(info: MediaInfo, sample_rate: int) -> int:
     return math.ceil(seconds * sample_rate) + sample_rate
 
 
-def _check_stop(should_stop: ShouldStop | None) -> None:
+def raise_if_stopped(should_stop: ShouldStop | None) -> None:
+    """The cooperative cancel point between decode steps."""
     if should_stop is not None and should_stop():
         raise Cancelled()

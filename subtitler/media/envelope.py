@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from subtitler.media.decode import ShouldStop, _check_stop, warn_if_incomplete
+from subtitler.media.decode import ShouldStop, raise_if_stopped, warn_if_incomplete
 from subtitler.media.envelope_cache import envelope_cache_dir, load_cached_envelope, save_envelope
 from subtitler.media.envelope_data import Envelope
 from subtitler.media.pipe import PcmPipe, decode_command
@@ -54,7 +54,7 @@ def iter_envelope(
     with PcmPipe(decode_command(path, audio_stream, ENVELOPE_RATE), path) as pipe:
         chunk = first
         while True:
-            _check_stop(should_stop)
+            raise_if_stopped(should_stop)
             n = pipe.read_into(chunk)
             bins.append(chunk[:n], spb)
             if n < len(chunk):

@@ -9,6 +9,8 @@ requires one.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 from subtitler.errors import MediaError
 
@@ -29,6 +31,11 @@ def find_ffmpeg() -> str:
 def find_ffprobe() -> str | None:
     """Path of ffprobe on PATH, or None (probe then parses ffmpeg's own report)."""
     return shutil.which("ffprobe")
+
+
+def no_console_flags() -> int:
+    """Popen creationflags that stop a windowed app on Windows flashing a console per ffmpeg run."""
+    return subprocess.CREATE_NO_WINDOW if sys.platform == "win32" else 0
 
 
 def _imageio_ffmpeg_exe() -> str | None:

@@ -9,7 +9,7 @@ import ffmpeg
 import numpy as np
 
 from subtitler.errors import MediaError
-from subtitler.media.ffmpeg_binary import find_ffmpeg
+from subtitler.media.ffmpeg_binary import find_ffmpeg, no_console_flags
 from subtitler.media.stderr import StderrTail, last_meaningful_line
 
 _GLOBAL_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"]
@@ -38,7 +38,12 @@ class PcmPipe:
         self.path = path
         try:
             self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                bufsize=0,
+                creationflags=no_console_flags(),
             )
         except OSError as exc:
             raise MediaError(f"{path}: could not run ffmpeg ({exc}); reinstall ffmpeg or imageio-ffmpeg") from exc

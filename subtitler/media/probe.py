@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from subtitler.errors import MediaError
-from subtitler.media.ffmpeg_binary import find_ffmpeg, find_ffprobe
+from subtitler.media.ffmpeg_binary import find_ffmpeg, find_ffprobe, no_console_flags
 from subtitler.media.ffprobe_json import media_info_from_json
 from subtitler.media.info import AudioStream, MediaInfo, VideoStream
 from subtitler.media.report_parser import parse_ffmpeg_report
@@ -76,7 +76,13 @@ def _probe_ffprobe(ffprobe: str, path: Path) -> MediaInfo:
 def _run(cmd: list[str], path: Path) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
-            cmd, capture_output=True, text=True, errors="replace", timeout=_TIMEOUT_S, stdin=subprocess.DEVNULL
+            cmd,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+            creationflags=no_console_flags(),
         )
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"{path}: probing took over {_TIMEOUT_S} s; is the file on a slow or stalled drive?") from exc
