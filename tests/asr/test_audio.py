@@ -1,0 +1,59 @@
+"""Log-mel features equal openai-whisper's on real audio (the model was trained on exactly these numbers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from subtitler.asr.audio import N_FRAMES, N_SAMPLES, log_mel_spectrogram, mel_filter_bank, pad_or_trim
+from tests.asr.clips import load_clip
+
+whisper_audio = pytest.importorskip("whisper.audio")
+
+
+@pytest.mark.parametrize("n_mels", [80, 128])
+def test_mel_filters_equal_librosa_slaney_filters_openai_ships(n_mels: int) -> None:
+    reference = whisper_audio.mel_filters("cpu", n_mels).numpy()
+    ours = mel_filter_bank(n_mels)
+    assert ours.shape == reference.shape == (n_mels, 201)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, reference, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("clip", ["jfk.flac", "multilingual.mp3", "leopard_test_ja.wav"])
+@pytest.mark.parametrize("n_mels", [80, 128])
+def test_log_mel_matches_openai_whisper_on_real_audio(data_dir, clip: str, n_mels: int) -> None:
+    audio = load_clip(data_dir / clip)
+    reference = whisper_audio.log_mel_spectrogram(audio, n_mels, padding=N_SAMPLES)
+    ours = log_mel_spectrogram(audio, n_mels, padding=N_SAMPLES)
+    assert ours.shape == reference.shape == (n_mels, (len(audio) + N_SAMPLES) // 160)
+    assert (ours - reference).abs().max().item() <= 1e-4
+
+
+def test_batch_of_windows_gives_the_same_features_as_each_window(data_dir) -> None:
+    audio = load_clip(data_dir / "jfk.flac")
+    quiet = audio * 0.01  # a different peak: the floor must be per window, not per batch
+    windows = np.stack([pad_or_trim(audio), pad_or_trim(quiet)])
+    batched = log_mel_spectrogram(windows)
+    assert batched.shape == (2, 80, N_FRAMES)
+    for row, window in zip(batched, windows):
+        assert torch.allclose(row, log_mel_spectrogram(window), atol=1e-6)
+
+
+def test_pad_or_trim_pads_and_cuts_arrays_and_tensors_along_the_axis() -> None:
+    short = np.ones((2, 5), dtype=np.float32)
+    assert pad_or_trim(short, 8).shape == (2, 8)
+    assert pad_or_trim(short, 8)[:, 5:].sum() == 0
+    assert pad_or_trim(short, 3).shape == (2, 3)
+    assert pad_or_trim(short, 1, axis=0).shape == (1, 5)
+    tensor = torch.ones(3, 4)
+    assert pad_or_trim(tensor, 6).shape == (3, 6) and pad_or_trim(tensor, 6)[:, 4:].sum() == 0
+    assert pad_or_trim(tensor, 2, axis=0).shape == (2, 4)
+    assert pad_or_trim(tensor, 5, axis=0).shape == (5, 4) and pad_or_trim(tensor, 5, axis=0)[3:].sum() == 0
+
+
+def test_silence_gives_the_floor_not_nan() -> None:
+    mel = log_mel_spectrogram(np.zeros(16000, dtype=np.float32))
+    assert torch.isfinite(mel).all()
+    assert torch.allclose(mel, torch.full_like(mel, (-10 + 4) / 4))
