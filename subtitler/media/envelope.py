@@ -40,6 +40,8 @@ def iter_envelope(
     written to `cache_dir` (default: envelope_cache_dir()). Raises Cancelled
     when `should_stop()` turns true, and MediaError as decode does.
     """
+    if bin_ms < 1:
+        raise ValueError(f"bin_ms must be a positive number of milliseconds, not {bin_ms}")
     path = check_readable(path)
     cached = load_cached_envelope(path, audio_stream, bin_ms, cache_dir)
     if cached is not None:

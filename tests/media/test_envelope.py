@@ -111,6 +111,11 @@ def test_errors(tmp_path: Path, video_without_audio: Path):
         next(iter_envelope(video_without_audio, cache_dir=tmp_path))
 
 
+def test_bin_width_must_be_positive(data_dir: Path, tmp_path: Path):
+    with pytest.raises(ValueError, match="bin_ms"):
+        next(iter_envelope(data_dir / "jfk.flac", bin_ms=0, cache_dir=tmp_path))
+
+
 def test_default_cache_dir_is_the_user_cache():
     assert envelope_cache_dir().parts[-2:] == ("subtitler", "envelopes")
 
