@@ -1,0 +1,43 @@
+"""`subtitler` with no subcommand: the editor window, with any files given opened in it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from subtitler import __version__
+from subtitler.gui.settings import APPLICATION, ORGANIZATION
+
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "subtitler.svg"
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "subtitler", *argv])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("subtitler")
+    if ICON.is_file():
+        app.setWindowIcon(QIcon(str(ICON)))
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the window, then the files named (a subtitle and/or a media file), then offer a crash restore."""
+    paths = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    app = create_application([a for a in (argv or []) if a.startswith("-")])
+    from subtitler.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+
+    def start() -> None:
+        if not window.offer_restore() and paths:
+            window.files.open_paths(paths)
+
+    QTimer.singleShot(0, start)
+    return int(app.exec())

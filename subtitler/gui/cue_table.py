@@ -1,0 +1,266 @@
+"""The cue list: a QAbstractTableModel over the Document, and its view.
+
+The model keeps no cue data of its own; it reads the document and follows
+`Document.changed` with row-precise insert/remove/change notifications. The
+document emits after it has changed, so the model keeps its own row count and
+moves it between begin*/end* as Qt expects. Edits in cells become commands.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any, Callable, Iterable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from subtitler.core.cue import Cue
+from subtitler.core.document import Document, DocumentChange
+from subtitler.core.reading_rules import cps, profile_for_language
+from subtitler.core.timecode import format_timecode, parse_timecode
+from subtitler.gui.edits import set_text_command, set_times_command
+
+Index = QModelIndex | QPersistentModelIndex
+LINE_BREAK = " | "  # how a line break reads (and is typed) inside a single-line cell
+
+
+class Column(IntEnum):
+    NUMBER = 0
+    START = 1
+    END = 2
+    DURATION = 3
+    CPS = 4
+    TEXT = 5
+
+
+HEADERS = ("#", "Start", "End", "Duration", "CPS", "Text")
+SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
+SEVERITY_ORDER = ("info", "warning", "error")
+
+
+def parse_duration(text: str) -> int:
+    """'2.5' (seconds) or a timecode, in milliseconds."""
+    text = text.strip().replace(",", ".")
+    if ":" in text:
+        return parse_timecode(text)
+    return int(round(float(text) * 1000))
+
+
+class CueTableModel(QAbstractTableModel):
+    """Rows are cues; edits go to `push(command)` (the window pushes them on its QUndoStack)."""
+
+    def __init__(self, document: Document, push: Callable[[Any], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._push = push
+        self._document = document
+        self._rows = len(document)
+        self._findings: dict[int, list[Any]] = {}
+        self._playing_row: int | None = None
+        document.changed.connect(self._on_document_changed)
+
+    # --- document binding -------------------------------------------------
+    @property
+    def document(self) -> Document:
+        return self._document
+
+    def set_document(self, document: Document) -> None:
+        self.beginResetModel()
+        self._document.changed.disconnect(self._on_document_changed)
+        self._document = document
+        self._rows = len(document)
+        self._findings = {}
+        self._playing_row = None
+        document.changed.connect(self._on_document_changed)
+        self.endResetModel()
+
+    def _on_document_changed(self, change: DocumentChange) -> None:
+        if change.kind == "inserted" and change.count:
+            self.beginInsertRows(QModelIndex(), change.first, change.first + change.count - 1)
+            self._rows += change.count
+            self.endInsertRows()
+            self._renumber(change.first)
+        elif change.kind == "removed" and change.count:
+            self.beginRemoveRows(QModelIndex(), change.first, change.first + change.count - 1)
+            self._rows -= change.count
+            self.endRemoveRows()
+            self._renumber(change.first)
+        elif change.kind == "changed" and change.count:
+            last = change.first + change.count - 1
+            self.dataChanged.emit(self.index(change.first, 0), self.index(last, len(Column) - 1))
+        elif change.kind == "reset":
+            self.beginResetModel()
+            self._rows = len(self._document)
+            self.endResetModel()
+
+    def _renumber(self, first: int) -> None:
+        if first < self._rows:
+            self.dataChanged.emit(self.index(first, Column.NUMBER), self.index(self._rows - 1, Column.NUMBER))
+
+    # --- decorations --------------------------------------------------------
+    def set_findings(self, findings: Iterable[Any]) -> None:
+        """QC findings (objects with .row, .severity, .message) colour their rows."""
+        by_row: dict[int, list[Any]] = {}
+        for finding in findings:
+            row = getattr(finding, "row", None)
+            if row is not None and 0 <= row < self._rows:
+                by_row.setdefault(row, []).append(finding)
+        self._findings = by_row
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, len(Column) - 1))
+
+    def findings_at(self, row: int) -> list[Any]:
+        return list(self._findings.get(row, ()))
+
+    def set_playing_row(self, row: int | None) -> None:
+        """The cue under the playhead reads bold; the clock decides, the model only shows it."""
+        if row == self._playing_row:
+            return
+        changed = [r for r in (self._playing_row, row) if r is not None and r < self._rows]
+        self._playing_row = row
+        for r in changed:
+            self.dataChanged.emit(self.index(r, 0), self.index(r, len(Column) - 1), [Qt.ItemDataRole.FontRole])
+
+    # --- Qt model API --------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() in (Column.START, Column.END, Column.DURATION, Column.TEXT):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = index.row()
+        if not index.isValid() or row >= len(self._document):
+            return None
+        cue = self._document[row]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._text(cue, row, Column(index.column()), role)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            messages = [str(getattr(f, "message", f)) for f in self._findings.get(row, ())]
+            return "\n".join(messages) or None
+        if role == Qt.ItemDataRole.FontRole and row == self._playing_row:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != Column.TEXT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, cue: Cue, row: int, column: Column, role: int) -> str:
+        if column == Column.NUMBER:
+            return str(row + 1)
+        if column == Column.START:
+            return format_timecode(cue.start_ms)
+        if column == Column.END:
+            return format_timecode(cue.end_ms)
+        if column == Column.DURATION:
+            return f"{cue.duration_ms / 1000:.3f}"
+        if column == Column.CPS:
+            return f"{cps(cue.text, cue.duration_ms, profile_for_language(self._document.language)):.1f}"
+        return cue.text.replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
+
+    def _background(self, row: int) -> QBrush | None:
+        severities = {str(getattr(f, "severity", "info")).lower().split(".")[-1] for f in self._findings.get(row, ())}
+        for severity in reversed(SEVERITY_ORDER):
+            if severity in severities:
+                return QBrush(SEVERITY_COLOURS[severity])
+        return QBrush(SEVERITY_COLOURS["info"]) if severities else None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.row() >= len(self._document):
+            return False
+        command = self._command_for(index.row(), Column(index.column()), str(value))
+        if command is None:
+            return False
+        self._push(command)
+        return True
+
+    def _command_for(self, row: int, column: Column, value: str) -> Any:
+        cue = self._document[row]
+        try:
+            if column == Column.TEXT:
+                text = "\n".join(part.strip() for part in value.split("|"))
+                return None if text == cue.text else set_text_command(self._document, row, text)
+            start, end = cue.start_ms, cue.end_ms
+            if column == Column.START:
+                start = parse_timecode(value)
+            elif column == Column.END:
+                end = parse_timecode(value)
+            elif column == Column.DURATION:
+                end = start + parse_duration(value)
+        except ValueError:
+            return None
+        if end <= start or (start, end) == (cue.start_ms, cue.end_ms):
+            return None
+        return set_times_command(self._document, row, start, end)
+
+
+class CueTableView(QTableView):
+    """The list of cues; emits the current row so the editor, timeline and video follow it."""
+
+    current_row_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cue_table")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setAlternatingRowColors(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.setWordWrap(False)
+
+    def setModel(self, model: CueTableModel) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        header = self.horizontalHeader()
+        for column in Column:
+            mode = QHeaderView.ResizeMode.Stretch if column == Column.TEXT else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(column, mode)
+        self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+
+    def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_row_changed.emit(current.row() if current.isValid() else -1)
+
+    def current_row(self) -> int:
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def selected_rows(self) -> list[int]:
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        current = self.current_row()
+        return rows or ([current] if current >= 0 else [])
+
+    def select_row(self, row: int) -> None:
+        """Make `row` current and the only selection, scrolled into view (no-op when out of range)."""
+        model = self.model()
+        if model is None or not 0 <= row < model.rowCount():
+            return
+        index = model.index(row, Column.TEXT)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+
+    def select_rows(self, rows: Sequence[int]) -> None:
+        if not rows:
+            return
+        self.select_row(rows[0])
+        model = self.model()
+        for row in rows[1:]:
+            if 0 <= row < model.rowCount():
+                self.selectionModel().select(
+                    model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                )

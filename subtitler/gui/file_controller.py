@@ -1,0 +1,209 @@
+"""Open, import, save, export and the unsaved-changes question, for one window.
+
+Saving writes back in the format the file was opened in (an SRT stays an SRT, as
+subtitle editors do); Save As proposes a project (.subtitler.json), which keeps
+word timings. Every failure becomes one error dialog and the current work stays open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from PySide6.QtCore import QObject
+
+from subtitler.core.document import Document
+from subtitler.errors import UserError
+from subtitler.formats.registry import format_for_path, read_document, write_document
+from subtitler.gui.dialogs import file_dialogs, messages
+from subtitler.gui.dialogs.messages import SaveChoice
+from subtitler.gui.file_ops import (
+    FileKind, PROJECT_SUFFIX, classify, dialog_filters, media_beside, open_filter, pair_paths, suggested_path, with_extension,
+)
+from subtitler.gui.recent_files import RecentFiles
+
+if TYPE_CHECKING:
+    from subtitler.gui.main_window import MainWindow
+
+EXPORT_EXTENSIONS = {"srt": ".srt", "vtt": ".vtt", "ass": ".ass", "txt": ".txt", "project": PROJECT_SUFFIX}
+MEDIA_ONLY_HINT = "No subtitles yet for this media: import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
+
+
+class FileController(QObject):
+    """Knows which file the document came from and in which format; the window shows the result."""
+
+    def __init__(self, window: "MainWindow", recent: RecentFiles) -> None:
+        super().__init__(window)
+        self.window = window
+        self.recent = recent
+        self.path: Path | None = None
+        self.format: str | None = None
+
+    # --- naming ---------------------------------------------------------------
+    def display_name(self) -> str:
+        if self.path is not None:
+            return self.path.name
+        media = self.window.document.media_path
+        return f"Untitled ({Path(media).name})" if media else "Untitled"
+
+    def _error(self, title: str, exc: BaseException) -> None:
+        messages.show_error(self.window, title, str(exc))
+
+    # --- opening --------------------------------------------------------------
+    def open_paths(self, paths: Iterable[str | Path]) -> bool:
+        """Open what was dropped or given on the command line: subtitles, media, or a pair of them."""
+        subtitles, media = pair_paths(paths)
+        if subtitles is not None:
+            return self.open_subtitles(subtitles, media)
+        if media is not None:
+            return self.open_media(media)
+        return False
+
+    def open_subtitles(self, path: str | Path, media: str | Path | None = None) -> bool:
+        path = Path(path)
+        if classify(path) == FileKind.UNKNOWN and not path.is_file():
+            self._error("Could not open file", UserError(f"{path}: file not found; check the path"))
+            return False
+        if not self.confirm_discard():
+            return False
+        try:
+            result = read_document(path)
+        except UserError as exc:
+            self._error("Could not open subtitles", exc)
+            return False
+        document = result.document
+        media_path = self._media_for(path, document, media)
+        if media_path is not None:
+            document.media_path = str(media_path)
+        fmt = format_for_path(path) or "srt"
+        self.path, self.format = path, fmt
+        self.window.set_document(document)
+        self.recent.add(path)
+        if result.warnings:
+            self.window.status.show_hint(f"{len(result.warnings)} problem(s) while reading: {result.warnings[0]}")
+        if media_path is not None:
+            self.window.load_media(media_path)
+        return True
+
+    @staticmethod
+    def _media_for(path: Path, document: Document, media: str | Path | None) -> Path | None:
+        if media is not None:
+            return Path(media)
+        if document.media_path and Path(document.media_path).is_file():
+            return Path(document.media_path)
+        return media_beside(path)
+
+    def open_media(self, path: str | Path) -> bool:
+        """Media alone: bind it to the open cues when they have no media yet, else start an empty document for it."""
+        path = Path(path)
+        current = self.window.document
+        if len(current) > 0 and not current.media_path:
+            if not self.window.load_media(path):
+                return False
+            current.media_path = str(path)
+            self.window.refresh_title()
+            return True
+        if not self.window.check_media(path) or not self.confirm_discard():
+            return False
+        self.path, self.format = None, None
+        self.window.set_document(Document(media_path=str(path)))
+        self.window.load_media(path)
+        self.recent.add(path)
+        self.window.status.show_hint(MEDIA_ONLY_HINT, 15000)
+        return True
+
+    def open_path(self, path: str | Path) -> bool:
+        return self.open_paths([path])
+
+    def import_subtitles(self, path: str | Path) -> bool:
+        """Replace the cues of the current document with a file's cues, as one undoable step; media and save path stay."""
+        from subtitler.core.commands import Composite, DeleteCues, InsertCue
+
+        try:
+            cues = read_document(path).document.cues
+        except UserError as exc:
+            self._error("Could not import subtitles", exc)
+            return False
+        document = self.window.document
+        steps = [DeleteCues(document, range(len(document)))] if len(document) else []
+        steps += [lambda row=row, cue=cue: InsertCue(document, row, cue) for row, cue in enumerate(cues)]
+        self.window.push(Composite(f"Import {Path(path).name}", steps))
+        return True
+
+    # --- saving ----------------------------------------------------------------
+    def save(self) -> bool:
+        if self.path is None:
+            return self.ask_and_save_as()
+        return self.save_as(self.path, self.format)
+
+    def save_as(self, path: str | Path, fmt: str | None = None) -> bool:
+        path = Path(path)
+        fmt = fmt or format_for_path(path)
+        if fmt is None:
+            fmt, path = "project", with_extension(path, "project")
+        if not self._write(path, fmt, "Could not save"):
+            return False
+        self.path, self.format = path, fmt
+        self.window.undo_stack.setClean()
+        self.window.autosaver.set_source_path(str(path))
+        self.recent.add(path)
+        self.window.refresh_title()
+        self.window.status.show_hint(f"Saved {path.name}")
+        return True
+
+    def export(self, path: str | Path, fmt: str) -> bool:
+        """Write a copy in another format; the document keeps its own file and unsaved state."""
+        path = Path(path)
+        if self._write(path, fmt, "Could not export"):
+            self.window.status.show_hint(f"Exported {path.name}")
+            return True
+        return False
+
+    def _write(self, path: Path, fmt: str, title: str) -> bool:
+        try:
+            write_document(self.window.document, path, fmt)
+        except UserError as exc:
+            self._error(title, exc)
+            return False
+        return True
+
+    def confirm_discard(self) -> bool:
+        """True when the current work may be replaced: clean, saved now, or discarded on purpose."""
+        if self.window.undo_stack.isClean():
+            return True
+        choice = messages.ask_save_changes(self.window, self.display_name())
+        if choice == SaveChoice.SAVE:
+            return self.save()
+        return choice == SaveChoice.DISCARD
+
+    # --- dialogs -----------------------------------------------------------------
+    def _folder(self) -> str:
+        if self.path is not None:
+            return str(self.path.parent)
+        media = self.window.document.media_path
+        return str(Path(media).parent) if media else str(Path.home())
+
+    def ask_and_open(self) -> bool:
+        path = file_dialogs.ask_open_path(self.window, "Open", self._folder(), open_filter())
+        return self.open_path(path) if path else False
+
+    def ask_and_import(self) -> bool:
+        filters = ";;".join(f for f, _ in dialog_filters(writable=False))
+        path = file_dialogs.ask_open_path(self.window, "Import subtitles", self._folder(), filters)
+        return self.import_subtitles(path) if path else False
+
+    def ask_and_save_as(self) -> bool:
+        choices = dialog_filters(writable=True)
+        suggested = suggested_path(self.path, self.window.document.media_path, PROJECT_SUFFIX)
+        answer = file_dialogs.ask_save_path(self.window, "Save As", str(suggested), ";;".join(f for f, _ in choices))
+        if answer is None:
+            return False
+        fmt = dict(choices).get(answer[1]) or format_for_path(answer[0]) or "project"
+        return self.save_as(with_extension(Path(answer[0]), fmt), fmt)
+
+    def ask_and_export(self, fmt: str) -> bool:
+        extension = EXPORT_EXTENSIONS[fmt]
+        suggested = suggested_path(self.path, self.window.document.media_path, extension)
+        label = next(f for f, name in dialog_filters(writable=True) if name == fmt)
+        answer = file_dialogs.ask_save_path(self.window, "Export", str(suggested), label)
+        return self.export(with_extension(Path(answer[0]), fmt), fmt) if answer else False

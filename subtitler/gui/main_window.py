@@ -1,0 +1,297 @@
+"""The editor window: the composition root. It builds the parts, wires their signals, and owns the document.
+
+File handling lives in FileController, edit/navigation handlers in EditController,
+playback handlers in PlaybackController; this class only composes and routes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+from subtitler.core.document import Document, DocumentChange
+from subtitler.errors import UserError
+from subtitler.gui.actions import ActionRegistry, Scheme, load_shortcuts, save_shortcuts
+from subtitler.gui.autosave import AutosaveStore, Autosaver
+from subtitler.gui.cue_editor import CueEditor
+from subtitler.gui.cue_table import CueTableModel, CueTableView
+from subtitler.gui.dialogs import messages
+from subtitler.gui.edit_controller import EditController
+from subtitler.gui.file_controller import FileController
+from subtitler.gui.playback_controller import PlaybackController
+from subtitler.gui.qc_runner import QcRunner
+from subtitler.gui.player.media_player import MediaPlayer
+from subtitler.gui.recent_files import RecentFiles
+from subtitler.gui.restore import offer_restore
+from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
+from subtitler.gui.status import StatusPanel
+from subtitler.gui.undo import push_command
+from subtitler.gui.window_menus import build_menus
+from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
+
+APP_NAME = "Subtitler"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, autosave_dir: Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else open_settings()
+        self.document = Document()
+        self.undo_stack = QUndoStack(self)
+        self._init_media()
+        self._init_widgets()
+        self._init_layout()
+        self._init_controllers(autosave_dir)
+        self._init_actions()
+        self._init_connections()
+        self._restore_layout()
+        self.set_document(self.document)
+
+    # --- construction ------------------------------------------------------------
+    def _init_media(self) -> None:
+        self.player = MediaPlayer(self)
+
+    def _init_widgets(self) -> None:
+        from subtitler.gui.video_view import VideoView
+        TimelineWidget = _timeline_class()
+
+        self.video_view = VideoView()
+        self.video_view.set_player(self.player)
+        self.timeline = TimelineWidget()
+        self.timeline.set_player(self.player)
+        self.timeline.set_undo_stack(self.undo_stack)
+        self.table_model = CueTableModel(self.document, self.push, self)
+        self.table = CueTableView()
+        self.table.setModel(self.table_model)
+        self.editor = CueEditor(self.document, self.push)
+        self.status = StatusPanel(self)
+        self.setStatusBar(self.status)
+        self.setAcceptDrops(True)
+        self.low_confidence_threshold = read_float(self.settings, SettingsKey.LOW_CONFIDENCE_THRESHOLD, DEFAULT_LOW_CONFIDENCE)
+        self.editor.set_low_confidence_threshold(self.low_confidence_threshold)
+
+    def _init_layout(self) -> None:
+        self.side_splitter = self._splitter(Qt.Orientation.Vertical, "side", self.table, self.editor, (5, 1))
+        self.top_splitter = self._splitter(Qt.Orientation.Horizontal, "top", self.video_view, self.side_splitter, (1, 1))
+        self.main_splitter = self._splitter(Qt.Orientation.Vertical, "main", self.top_splitter, self.timeline, (3, 1))
+        self.setCentralWidget(self.main_splitter)
+        self.resize(1280, 800)
+
+    @staticmethod
+    def _splitter(orientation: Qt.Orientation, name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
+        splitter = QSplitter(orientation)
+        splitter.setObjectName(f"splitter_{name}")
+        splitter.addWidget(first)
+        splitter.addWidget(second)
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _init_controllers(self, autosave_dir: Path | None) -> None:
+        self.recent = RecentFiles(self.settings)
+        self.files = FileController(self, self.recent)
+        self.edits = EditController(self)
+        self.playback = PlaybackController(self)
+        self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
+        self.qc = QcRunner(self.low_confidence_threshold, self)
+
+    def _init_actions(self) -> None:
+        self.actions = ActionRegistry(self)
+        self.actions.connect(self.edits.handlers())
+        self.actions.connect(self.playback.handlers())
+        self.actions.connect(self._file_handlers())
+        self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
+        self.menus = build_menus(self, self.actions, self.recent, self.files.open_path)
+        self.scheme, shortcuts = load_shortcuts(self.settings)
+        self.apply_shortcuts(shortcuts)
+        spectrogram = self.actions["toggle_spectrogram"]
+        spectrogram.setChecked(read_bool(self.settings, SettingsKey.SPECTROGRAM_VISIBLE, False))
+        spectrogram.toggled.connect(self._on_spectrogram_toggled)
+        self.timeline.set_spectrogram_visible(spectrogram.isChecked())
+
+    def _file_handlers(self) -> dict[str, Any]:
+        f = self.files
+        return {
+            "open": f.ask_and_open, "import_subtitles": f.ask_and_import, "save": f.save, "save_as": f.ask_and_save_as,
+            "export_srt": lambda: f.ask_and_export("srt"), "export_vtt": lambda: f.ask_and_export("vtt"),
+            "export_ass": lambda: f.ask_and_export("ass"), "export_txt": lambda: f.ask_and_export("txt"),
+            "quit": self.close,
+        }
+
+    def _init_connections(self) -> None:
+        self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
+        self.undo_stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.actions["undo"].setText(f"&Undo {text}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda text: self.actions["redo"].setText(f"&Redo {text}".strip()))
+        self.table.current_row_changed.connect(self._on_table_current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selection())
+        self.timeline.current_row_changed.connect(self._on_timeline_current_row_changed)
+        self.timeline.seek_requested.connect(self.player.seek)
+        self.editor.seek_requested.connect(self.player.seek)
+        self.player.position_ms_changed.connect(self._on_player_position_ms_changed)
+        self.player.media_failed.connect(self._on_player_media_failed)
+        self.autosaver.autosave_failed.connect(self.status.show_hint)
+        self.qc.findings_changed.connect(self._on_qc_findings_changed)
+
+    # --- document -----------------------------------------------------------------
+    def push(self, command: Any) -> None:
+        """Every edit goes through here onto the one undo stack."""
+        push_command(self.undo_stack, command)
+
+    def set_document(self, document: Document, dirty: bool = False) -> None:
+        """Show `document` everywhere; the undo history starts afresh (marked unsaved when `dirty`)."""
+        if document is not self.document:
+            self.document.changed.disconnect(self._on_document_changed)
+        self.document = document
+        self.undo_stack.clear()
+        if dirty:
+            self.undo_stack.resetClean()
+        document.changed.connect(self._on_document_changed)
+        self.table_model.set_document(document)
+        self.editor.set_document(document)
+        self.video_view.set_document(document)
+        self.timeline.set_document(document)
+        self.autosaver.watch(document, str(self.files.path) if self.files.path else None, dirty)
+        self.qc.watch(document)
+        self.refresh_title()
+        self.table.select_row(0)
+        self._show_selection()
+
+    def check_media(self, path: str | Path) -> bool:
+        """Probe before loading, so a corrupt or missing file is one clear dialog and nothing changes."""
+        from subtitler.media.probe import probe
+
+        try:
+            probe(path)
+        except UserError as exc:
+            messages.show_error(self, "Could not open media", str(exc))
+            return False
+        return True
+
+    def load_media(self, path: str | Path) -> bool:
+        if not self.check_media(path):
+            return False
+        self.player.load(path)
+        self.timeline.load_media(str(path))
+        self.refresh_title()
+        return True
+
+    def refresh_title(self) -> None:
+        self.setWindowTitle(f"{self.files.display_name()}[*] — {APP_NAME}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    # --- shortcuts and view ---------------------------------------------------------
+    def apply_shortcuts(self, shortcuts: dict[str, tuple[str, ...]]) -> None:
+        self.actions.apply(shortcuts)
+        self.editor.set_window_keys(self.actions.window_keys())
+
+    def edit_shortcuts(self) -> None:
+        from subtitler.gui.dialogs.shortcuts import ShortcutsDialog
+        from subtitler.gui.actions import load_shortcuts as current
+
+        dialog = ShortcutsDialog(self.scheme, current(self.settings)[1], self)
+        if dialog.exec():
+            self.set_shortcuts(dialog.scheme(), dialog.shortcuts())
+
+    def set_shortcuts(self, scheme: Scheme, shortcuts: dict[str, tuple[str, ...]]) -> None:
+        self.scheme = scheme
+        save_shortcuts(self.settings, scheme, shortcuts)
+        self.apply_shortcuts(shortcuts)
+
+    def _on_spectrogram_toggled(self, visible: bool) -> None:
+        self.settings.setValue(SettingsKey.SPECTROGRAM_VISIBLE.value, visible)
+        self.timeline.set_spectrogram_visible(visible)
+
+    # --- signal handlers ---------------------------------------------------------------
+    def _on_undo_stack_clean_changed(self, _clean: bool) -> None:
+        self.refresh_title()
+
+    def _on_document_changed(self, _change: DocumentChange) -> None:
+        self._show_selection()
+
+    def _on_table_current_row_changed(self, row: int) -> None:
+        self.editor.set_row(row)
+        self.timeline.select_row(row)
+        self._show_selection()
+        if 0 <= row < len(self.document) and not self.player.is_playing and self.player.path:
+            self.player.seek(self.document[row].start_ms)
+
+    def _on_timeline_current_row_changed(self, row: int) -> None:
+        if row != self.table.current_row():
+            self.table.select_row(row)
+
+    def _on_player_position_ms_changed(self, ms: int) -> None:
+        self.status.show_position_ms(ms, self.player.duration_ms)
+        self.table_model.set_playing_row(self.document.index_at(ms))
+        self.editor.show_position_ms(ms)
+
+    def _on_qc_findings_changed(self, findings: list) -> None:
+        self.table_model.set_findings(findings)
+        self.status.show_findings(findings)
+
+    def _on_player_media_failed(self, message: str) -> None:
+        messages.show_error(self, "Could not play media", message)
+
+    def _show_selection(self) -> None:
+        self.status.show_selection(self.table.current_row(), len(self.table.selected_rows()), len(self.document))
+
+    # --- window events -------------------------------------------------------------------
+    def offer_restore(self) -> bool:
+        return offer_restore(self)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    dragMoveEvent = dragEnterEvent  # noqa: N815 - Qt's name
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.files.open_paths(paths))  # leave the drag loop before any dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self._save_layout()
+        self.player.pause()
+        self.autosaver.finish()
+        event.accept()
+
+    def _save_layout(self) -> None:
+        self.settings.setValue(SettingsKey.WINDOW_GEOMETRY.value, self.saveGeometry())
+        self.settings.setValue(SettingsKey.WINDOW_STATE.value, self.saveState())
+        for key, splitter in self._splitters().items():
+            self.settings.setValue(key.value, splitter.saveState())
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value(SettingsKey.WINDOW_GEOMETRY.value)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value(SettingsKey.WINDOW_STATE.value)
+        if state is not None:
+            self.restoreState(state)
+        for key, splitter in self._splitters().items():
+            value = self.settings.value(key.value)
+            if value is not None:
+                splitter.restoreState(value)
+
+    def _splitters(self) -> dict[SettingsKey, QSplitter]:
+        return {SettingsKey.SPLITTER_MAIN: self.main_splitter, SettingsKey.SPLITTER_TOP: self.top_splitter,
+                SettingsKey.SPLITTER_SIDE: self.side_splitter}
+
+
+def _timeline_class():
+    try:
+        from subtitler.gui.timeline.timeline_widget import TimelineWidget
+    except ImportError:
+        from subtitler.gui._timeline_placeholder import TimelinePlaceholder as TimelineWidget
+    return TimelineWidget

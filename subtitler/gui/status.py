@@ -1,0 +1,45 @@
+"""Status bar: playhead position, selection, QC summary, and transient hints."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from subtitler.core.timecode import format_timecode
+
+HINT_MS = 6000
+
+
+class StatusPanel(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.position_label = QLabel(format_timecode(0))
+        self.selection_label = QLabel("No cue")
+        self.qc_label = QLabel("QC: –")
+        for label in (self.selection_label, self.qc_label, self.position_label):
+            self.addPermanentWidget(label)
+
+    def show_position_ms(self, ms: int, duration_ms: int) -> None:
+        self.position_label.setText(f"{format_timecode(ms)} / {format_timecode(duration_ms)}")
+
+    def show_selection(self, current_row: int, selected: int, total: int) -> None:
+        if current_row < 0:
+            self.selection_label.setText(f"{total} cues")
+        elif selected > 1:
+            self.selection_label.setText(f"{selected} of {total} cues selected")
+        else:
+            self.selection_label.setText(f"Cue {current_row + 1} of {total}")
+
+    def show_findings(self, findings: Iterable[Any]) -> None:
+        counts = Counter(str(getattr(f, "severity", "info")).lower().split(".")[-1] for f in findings)
+        if not counts:
+            self.qc_label.setText("QC: no findings")
+            return
+        parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]]
+        parts += [f"{n} {s}" for s, n in counts.items() if s not in ("error", "warning", "info")]
+        self.qc_label.setText("QC: " + ", ".join(parts))
+
+    def show_hint(self, text: str, timeout_ms: int = HINT_MS) -> None:
+        self.showMessage(text, timeout_ms)

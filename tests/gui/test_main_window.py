@@ -1,0 +1,175 @@
+"""The real editor window, offscreen: open real media with subtitles, play, edit by keyboard, undo to the original bytes, export, drop files, survive bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from subtitler.formats.registry import read_document
+from tests.gui.window_helpers import JFK_SRT, dialogs, jfk_srt, window  # noqa: F401 - fixtures
+
+SIGNAL_TIMEOUT_MS = 10_000
+
+
+def open_jfk(window, jfk_srt: Path, data_dir: Path) -> None:
+    assert window.files.open_paths([jfk_srt, data_dir / "jfk.mp4"])
+    assert len(window.document) == 3
+
+
+def test_open_play_seek_and_title(window, jfk_srt, data_dir, qtbot):
+    open_jfk(window, jfk_srt, data_dir)
+    assert window.windowTitle().startswith("jfk.srt")
+    assert not window.isWindowModified()
+    assert window.document.media_path == str(data_dir / "jfk.mp4")
+    with qtbot.waitSignal(window.player.position_ms_changed, timeout=SIGNAL_TIMEOUT_MS, check_params_cb=lambda ms: ms > 0):
+        window.actions["play_pause"].trigger()
+    window.player.pause()
+    with qtbot.waitSignal(window.player.position_ms_changed, timeout=SIGNAL_TIMEOUT_MS, check_params_cb=lambda ms: ms == 8000):
+        window.player.seek(8000)
+    assert window.table_model.data(window.table_model.index(2, 0), Qt.ItemDataRole.FontRole).bold()  # the cue under the playhead
+    assert "8" in window.status.position_label.text()
+
+
+def test_type_split_merge_undo_redo_round_trip(window, jfk_srt, data_dir, tmp_path, qtbot):
+    open_jfk(window, jfk_srt, data_dir)
+    window.table.select_row(0)
+    editor = window.editor
+    editor.setFocus()
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, " Yes")
+    assert window.document[0].text == "And so, my fellow Americans, Yes"
+    assert window.undo_stack.count() == 1  # typing in one cue is one undo step
+    assert window.isWindowModified()
+
+    cursor = editor.textCursor()
+    cursor.setPosition(len("And so,"))
+    editor.setTextCursor(cursor)
+    qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert len(window.document) == 4
+    assert window.document[0].text == "And so,"
+    assert window.document[1].text.startswith("my fellow Americans")
+
+    window.table.setFocus()
+    window.table.select_row(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(window.document) == 3
+    assert "And so," in window.document[0].text and "Americans" in window.document[0].text
+
+    edited = tmp_path / "edited.srt"
+    assert window.files.export(edited, "srt")
+    while window.undo_stack.canUndo():
+        qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isWindowModified()
+    assert window.files.save()
+    assert jfk_srt.read_bytes() == JFK_SRT.encode("utf-8")
+
+    while window.undo_stack.canRedo():
+        qtbot.keyClick(window.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    redone = tmp_path / "redone.srt"
+    assert window.files.export(redone, "srt")
+    assert redone.read_bytes() == edited.read_bytes()
+
+
+def test_space_types_in_editor_and_plays_elsewhere(window, jfk_srt, data_dir, qtbot):
+    open_jfk(window, jfk_srt, data_dir)
+    window.table.select_row(2)
+    window.editor.setFocus()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Space)
+    assert window.document[2].text.endswith("country. ")
+    assert not window.player.is_playing
+    window.table.setFocus()
+    with qtbot.waitSignal(window.player.playing_changed, timeout=SIGNAL_TIMEOUT_MS, check_params_cb=bool):
+        qtbot.keyClick(window.table, Qt.Key.Key_Space)
+    window.player.pause()
+
+
+def test_export_srt_and_vtt_read_back(window, jfk_srt, data_dir, tmp_path):
+    open_jfk(window, jfk_srt, data_dir)
+    for fmt in ("srt", "vtt"):
+        out = tmp_path / f"out.{fmt}"
+        assert window.files.export(out, fmt)
+        back = read_document(out).document
+        assert [c.text for c in back] == [c.text for c in window.document]
+        assert [(c.start_ms, c.end_ms) for c in back] == [(c.start_ms, c.end_ms) for c in window.document]
+    assert (tmp_path / "out.vtt").read_text().startswith("WEBVTT")
+    assert window.files.path == jfk_srt  # export leaves the document's own file alone
+
+
+def drop(window, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(window, enter)  # Qt delivers a drop only where the drag entered and was accepted
+    assert enter.isAccepted()
+    QApplication.sendEvent(window, QDropEvent(*args))
+
+
+def test_drop_subtitle_opens_with_matching_media(window, tmp_path, data_dir, qtbot):
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "talk.mp4").symlink_to(data_dir / "jfk.mp4")
+    (folder / "talk.en.srt").write_text(JFK_SRT, encoding="utf-8")
+    drop(window, [folder / "talk.en.srt"])
+    qtbot.waitUntil(lambda: len(window.document) == 3, timeout=SIGNAL_TIMEOUT_MS)
+    assert window.document.media_path == str(folder / "talk.mp4")
+    assert window.player.path == str(folder / "talk.mp4")
+    assert window.windowTitle().startswith("talk.en.srt")
+
+
+def test_drop_media_alone_gives_empty_document_with_hint(window, data_dir, qtbot):
+    drop(window, [data_dir / "jfk.mp4"])
+    qtbot.waitUntil(lambda: window.document.media_path is not None, timeout=SIGNAL_TIMEOUT_MS)
+    assert len(window.document) == 0
+    assert "jfk.mp4" in window.windowTitle()
+    assert "No subtitles yet" in window.status.currentMessage()
+
+
+def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tmp_path, dialogs):
+    open_jfk(window, jfk_srt, data_dir)
+    window.table.select_row(1)
+    window.editor.insertPlainText("edited ")
+    before = window.document.cues
+    bad = tmp_path / "broken.srt"
+    bad.write_bytes(b"1\n00:00:01,000 --> garbage\n\x00\x01\x02 not a subtitle at all\n")
+    assert not window.files.open_path(bad)
+    corrupt = tmp_path / "corrupt.mp4"
+    corrupt.write_bytes(b"this is not a video" * 100)
+    assert not window.files.open_path(corrupt)
+    assert not window.files.open_path(tmp_path / "missing.srt")
+    assert len(dialogs.errors) == 3, dialogs.errors
+    assert "broken.srt" in dialogs.errors[0][1] and "corrupt.mp4" in dialogs.errors[1][1] and "missing.srt" in dialogs.errors[2][1]
+    assert window.document.cues == before
+    assert window.files.path == jfk_srt and window.isWindowModified()
+
+
+def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir, dialogs, tmp_path):
+    from subtitler.gui.dialogs.messages import SaveChoice
+
+    open_jfk(window, jfk_srt, data_dir)
+    window.table.select_row(0)
+    window.editor.insertPlainText("Well, ")
+    dialogs.save_answer = SaveChoice.CANCEL
+    other = tmp_path / "other.srt"
+    other.write_text(JFK_SRT, encoding="utf-8")
+    assert not window.files.open_path(other)
+    assert dialogs.save_prompts == ["jfk.srt"]
+    assert window.document[0].text.startswith("Well, ")
+    dialogs.save_answer = SaveChoice.SAVE
+    assert window.files.open_path(other)
+    assert read_document(jfk_srt).document[0].text.startswith("Well, ")  # saved before switching
+
+
+def test_save_as_project_and_reopen(window, jfk_srt, data_dir, tmp_path):
+    open_jfk(window, jfk_srt, data_dir)
+    project = tmp_path / "jfk.subtitler.json"
+    assert window.files.save_as(project)
+    assert window.files.format == "project" and window.windowTitle().startswith("jfk.subtitler.json")
+    assert window.files.open_path(project)
+    assert window.document.media_path == str(data_dir / "jfk.mp4")
+    assert window.player.path == str(data_dir / "jfk.mp4")
+    assert window.recent.paths()[0] == str(project.resolve())
