@@ -13,19 +13,59 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import warnings
 
 import pysubs2
 
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
-from subtitler.formats.base import ReadResult
+from subtitler.errors import FormatError
+from subtitler.formats.base import FormatWarning, ReadResult, split_lines
 
 INFO_KEY, STYLES_KEY, COMMENTS_KEY = "ass.info", "ass.styles", "ass.comments"
+MAX_MS = 35_999_990  # 9:59:59.99, the last time an ASS/SSA timestamp can hold
 _EVENT_EXTRAS = (("layer", 0), ("marginl", 0), ("marginr", 0), ("marginv", 0), ("effect", ""))
 
 
 def parse(text: str, source: str = "<text>", dialect: str = "ass") -> ReadResult:
-    subs = pysubs2.SSAFile.from_string(text.removeprefix("\ufeff"), format_=_guess_dialect(text, dialect))
+    """Read with pysubs2; when one line breaks it, drop the lines pysubs2 cannot read and warn with their numbers."""
+    text = text.removeprefix("\ufeff")
+    dialect = _guess_dialect(text, dialect)
+    skipped: list[FormatWarning] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+        except Exception:  # pysubs2 raises ValueError and others for one bad line; find and skip those lines
+            text, skipped = _without_bad_lines(text, dialect)
+            subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+    notes = tuple(skipped) + tuple(dict.fromkeys(FormatWarning(None, str(w.message)) for w in caught))
+    return ReadResult(_document(subs), notes)
+
+
+def _without_bad_lines(text: str, dialect: str) -> tuple[str, list[FormatWarning]]:
+    """Try each style and event line alone under its section's Format line; blank out those that fail."""
+    lines = split_lines(text)
+    section, formats = "", {}
+    found: list[FormatWarning] = []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        key = stripped.split(":", 1)[0].lower()
+        if stripped.startswith("["):
+            section = stripped
+        elif key == "format":
+            formats[section] = line
+        elif key in ("style", "dialogue", "comment"):
+            probe = f"{section}\n{formats.get(section, '')}\n{line}\n"
+            try:
+                pysubs2.SSAFile.from_string(probe, format_=dialect)
+            except Exception:
+                lines[number - 1] = ""
+                found.append(FormatWarning(number, f"could not read this {key} line; skipped"))
+    return "\n".join(lines), found
+
+
+def _document(subs: pysubs2.SSAFile) -> Document:
     cues: list[Cue] = []
     comments: list[dict[str, object]] = []
     for event in subs.events:
@@ -39,7 +79,7 @@ def parse(text: str, source: str = "<text>", dialect: str = "ass") -> ReadResult
     }
     if comments:
         metadata[COMMENTS_KEY] = comments
-    return ReadResult(Document(cues_list=cues, metadata=metadata))
+    return Document(cues_list=cues, metadata=metadata)
 
 
 def _guess_dialect(text: str, dialect: str) -> str:
@@ -101,6 +141,9 @@ def _color(text: str) -> pysubs2.Color:
 
 
 def render(document: Document, dialect: str = "ass") -> str:
+    late = next((i for i, cue in enumerate(document, start=1) if cue.end_ms > MAX_MS), None)
+    if late is not None:
+        raise FormatError(f"cue {late} ends after 9:59:59.99, the latest time {dialect.upper()} can hold; use SRT or WebVTT")
     subs = pysubs2.SSAFile()
     info = document.metadata.get(INFO_KEY)
     if isinstance(info, dict):

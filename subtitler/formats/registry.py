@@ -97,7 +97,12 @@ def write_document(document: Document, path: str | os.PathLike[str], format: str
     if name is None:
         extensions = ", ".join(ext for info in _FORMATS for ext in info.extensions)
         raise FormatError(f"{file}: unknown subtitle extension; use one of {extensions} or name a format")
-    data = _encode(_render(name, document, file.parent), encoding, file)
+    try:
+        data = _encode(_render(name, document, file.parent), encoding, file)
+    except FormatError as exc:
+        if str(file) in str(exc):
+            raise
+        raise FormatError(f"{file}: {exc}") from None
     try:
         atomic_write_bytes(file, data)
     except OSError as exc:
