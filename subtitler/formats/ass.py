@@ -126,12 +126,26 @@ def _style_from_json(data: object) -> pysubs2.SSAStyle:
         current = getattr(style, name, None) if name in names else None
         if current is None:
             continue
-        if isinstance(current, pysubs2.Color) and isinstance(value, str):
-            value = _color(value)
-        elif isinstance(current, enum.Enum):
-            value = type(current)(int(value))
-        setattr(style, name, value)
+        try:
+            setattr(style, name, _style_value(current, value))
+        except (TypeError, ValueError, OverflowError):
+            continue  # a hand-edited project with a bad style field keeps that field's default
     return style
+
+
+def _style_value(current: object, value: object) -> object:
+    """Convert a JSON value back to the type pysubs2 writes, raising on nonsense."""
+    if isinstance(current, pysubs2.Color):
+        return _color(str(value))
+    if isinstance(current, enum.Enum):
+        return type(current)(int(value))
+    if isinstance(current, bool):
+        return bool(value)
+    if isinstance(current, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"expected a number, got {value!r}")
+        return type(current)(value)
+    return str(value)
 
 
 def _color(text: str) -> pysubs2.Color:

@@ -32,16 +32,16 @@ class FormatInfo:
     """One format as the GUI's file dialogs and the CLI see it."""
 
     name: str
-    label: str
     extensions: tuple[str, ...]
     can_read: bool
     can_write: bool
     carries_words: bool
+    label: str = ""
 
     @property
     def dialog_filter(self) -> str:
         """Qt file dialog filter, e.g. 'SubRip (*.srt)'."""
-        return f"{self.label} ({' '.join('*' + ext for ext in self.extensions)})"
+        return f"{self.label or self.name} ({' '.join('*' + ext for ext in self.extensions)})"
 
 
 def split_lines(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from dataclasses import dataclass
+from typing import Iterator
 
 from subtitler.errors import FormatError
 
@@ -62,16 +63,17 @@ def _decode_as(data: bytes, encoding: str, source: str, bom: bool = False) -> De
     return DecodedText(text, codecs.lookup(encoding).name, bom)
 
 
-def _candidates(data: bytes) -> list[str]:
-    """Codecs to try in order; the first that decodes strictly wins."""
-    utf16 = _utf16_without_bom(data)  # before UTF-8, which accepts the NULs of UTF-16 ASCII text
-    found = [utf16, "utf-8"] if utf16 else ["utf-8"]
+def _candidates(data: bytes) -> Iterator[str]:
+    """Codecs to try in order, each computed only when the previous failed; the first that decodes strictly wins."""
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        yield utf16  # before UTF-8, which accepts the NULs of UTF-16 ASCII text
+    yield "utf-8"
     if _plausible_cp1252(data):
-        found.append("cp1252")
+        yield "cp1252"
     guessed = _charset_normalizer_guess(data)
     if guessed:
-        found.append(guessed)
-    return found
+        yield guessed
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

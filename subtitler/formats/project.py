@@ -22,20 +22,22 @@ VERSION = 1
 
 
 def render(document: Document, project_dir: str | os.PathLike[str] | None = None) -> str:
-    """JSON text; with `project_dir` the media path is written relative to it."""
-    data = {
+    """JSON text, one compact line per cue (small files, readable diffs); `project_dir` makes the media path relative."""
+    head = {
         "format": FORMAT_NAME,
         "version": VERSION,
         "media_path": _relative_media(document.media_path, project_dir),
         "frame_rate": document.frame_rate,
         "language": document.language,
         "metadata": document.metadata,
-        "cues": [_cue_to_json(cue) for cue in document],
     }
     try:
-        return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+        top = json.dumps(head, ensure_ascii=False, indent=1, allow_nan=False)
+        cues = [json.dumps(_cue_to_json(cue), ensure_ascii=False, separators=(",", ":"), allow_nan=False) for cue in document]
     except (TypeError, ValueError) as exc:
-        raise FormatError(f"project: metadata cannot be saved as JSON ({exc})") from None
+        raise FormatError(f"project: cannot be saved as JSON ({exc})") from None
+    body = ",\n".join("  " + cue for cue in cues)
+    return top[: -len("\n}")] + ',\n "cues": [\n' + body + ("\n" if cues else "") + " ]\n}\n"
 
 
 def parse(text: str, source: str = "<text>", project_dir: str | os.PathLike[str] | None = None) -> ReadResult:

@@ -24,13 +24,13 @@ __all__ = [
 
 MAX_BYTES = 100 * 1024 * 1024  # far above any subtitle file; stops a wrong pick (a video) before decoding it
 
-_FORMATS = (
-    FormatInfo("project", "Subtitler project", (".subtitler.json",), True, True, True),
-    FormatInfo("srt", "SubRip", (".srt",), True, True, False),
-    FormatInfo("vtt", "WebVTT", (".vtt",), True, True, False),  # karaoke timestamps keep word starts only
-    FormatInfo("ass", "Advanced SubStation Alpha", (".ass",), True, True, False),
-    FormatInfo("ssa", "SubStation Alpha", (".ssa",), True, True, False),
-    FormatInfo("txt", "Plain text", (".txt",), True, True, False),
+_FORMATS = (  # name, extensions, can_read, can_write, carries_words, label
+    FormatInfo("project", (".subtitler.json",), True, True, True, "Subtitler project"),
+    FormatInfo("srt", (".srt",), True, True, False, "SubRip"),
+    FormatInfo("vtt", (".vtt",), True, True, False, "WebVTT"),  # karaoke timestamps keep word starts only
+    FormatInfo("ass", (".ass",), True, True, False, "Advanced SubStation Alpha"),
+    FormatInfo("ssa", (".ssa",), True, True, False, "SubStation Alpha"),
+    FormatInfo("txt", (".txt",), True, True, False, "Plain text"),
 )
 _MODULES = {"project": "project", "srt": "srt", "vtt": "vtt", "ass": "ass", "ssa": "ass", "txt": "txt"}
 

@@ -41,7 +41,7 @@ def parse(text: str, source: str = "<text>") -> ReadResult:
     lines = split_lines(text.removeprefix("\ufeff"))
     if not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
         raise FormatError(f"{source} line 1: a WebVTT file starts with 'WEBVTT'", line=1)
-    blocks = _blocks(lines)
+    blocks = _split_header(_blocks(lines))
     metadata: dict[str, object] = {HEADER_KEY: "\n".join(blocks[0][1])}
     extra_blocks: list[list[object]] = []
     cues: list[Cue] = []
@@ -73,6 +73,16 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
         else:
             current = []
     return blocks
+
+
+def _split_header(blocks: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Tolerate a first cue written right under the header without the blank line WebVTT requires."""
+    first_line, header = blocks[0]
+    timing = next((i for i, line in enumerate(header) if i and "-->" in line), None)
+    if timing is None:
+        return blocks
+    cue_at = timing - 1 if timing > 1 else timing  # keep the cue's identifier line with it
+    return [(first_line, header[:cue_at]), (first_line + cue_at, header[cue_at:])] + blocks[1:]
 
 
 def _is_cue(block: list[str]) -> bool:
@@ -123,7 +133,7 @@ def _voice(payload: str, extras: dict[str, str]) -> tuple[str | None, str]:
         return None, payload
     if match.group(1):
         extras[VOICE_CLASS_KEY] = match.group(1)
-    return match.group(2).strip() or None, rest.removesuffix("</v>")
+    return html.unescape(match.group(2).strip()) or None, rest.removesuffix("</v>")
 
 
 def _karaoke_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
@@ -142,7 +152,9 @@ def _karaoke_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
 
 
 def render(document: Document) -> str:
-    header = str(document.metadata.get(HEADER_KEY) or "WEBVTT")
+    header = document.metadata.get(HEADER_KEY)
+    if not isinstance(header, str) or not re.match(r"WEBVTT(?:[ \t]|$)", header) or re.search(r"\n\s*\n|-->", header):
+        header = "WEBVTT"
     blocks = _extra_blocks(document.metadata.get(BLOCKS_KEY))
     out = [header]
     for index, cue in enumerate(document):
@@ -183,7 +195,8 @@ def _render_payload(cue: Cue, extras: dict[str, str]) -> str:
     if extras.get(KARAOKE_KEY) and cue.words:
         text = _with_stamps(text, cue)
     if cue.speaker:
-        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {cue.speaker}>{text}"
+        speaker = " ".join(html.escape(cue.speaker, quote=False).split())
+        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {speaker}>{text}"
     return text
 
 

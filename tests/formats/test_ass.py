@@ -80,3 +80,9 @@ def test_times_past_ten_hours_are_refused_on_write(tmp_path):
 
     with pytest.raises(FormatError, match=r"late\.ass: cue 1 ends after 9:59:59\.99"):
         write_document(Document(cues_list=[Cue(0, 36_000_000, "x")]), tmp_path / "late.ass")
+
+
+def test_bad_style_fields_from_a_hand_edited_project_keep_defaults():
+    styles = {"Default": {"fontsize": "big", "primarycolor": "&HZZ", "alignment": 99, "fontname": "Verdana"}}
+    text = ass.render(Document(cues_list=[Cue(0, 1000, "x")], metadata={ass.STYLES_KEY: styles}))
+    assert "Style: Default,Verdana,20," in text

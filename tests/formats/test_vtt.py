@@ -94,3 +94,19 @@ def test_text_that_looks_like_markup_is_escaped():
     text = vtt.render(Document(cues_list=[cue]))
     assert "a --&gt; b &amp; &lt;x&gt; <i>y</i>" in text
     assert vtt.parse(text).document[0].text == cue.text
+
+
+def test_first_cue_right_under_the_header_is_read():
+    result = vtt.parse("WEBVTT\nid\n00:01.000 --> 00:02.000\nhi\n")
+    assert [(c.text, c.extra("vtt.id")) for c in result.document] == [("hi", "id")]
+    assert result.document.metadata[vtt.HEADER_KEY] == "WEBVTT"
+
+
+def test_speaker_with_markup_characters_round_trips():
+    document = Document(cues_list=[Cue(0, 1000, "hi", speaker="A<b>&c")])
+    assert vtt.parse(vtt.render(document)).document[0].speaker == "A<b>&c"
+
+
+def test_bad_header_metadata_falls_back_to_plain_header():
+    document = Document(cues_list=[Cue(0, 1000, "hi")], metadata={vtt.HEADER_KEY: "nonsense"})
+    assert vtt.render(document).startswith("WEBVTT\n\n")
