@@ -167,8 +167,10 @@ def _unbalanced(ctx: _Context, row: int) -> Finding | None:
     if len(lines) != 2:
         return None
     short, long_ = sorted(text_length(line, profile) for line in lines)
+    if short >= ctx.options.min_balance * long_:
+        return None
     fix = _rewrapped(cue, profile)
-    if short >= ctx.options.min_balance * long_ or fix is None or _balance(fix, profile) <= short / long_:
+    if fix is None or _balance(fix, profile) <= short / long_:
         return None
     return Finding(row, "unbalanced_lines", INFO, f"lines of {short:g} and {long_:g} characters; balance them", fix)
 

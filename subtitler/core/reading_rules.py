@@ -141,8 +141,7 @@ def break_lines(text: str, profile: ReadingProfile = DEFAULT_PROFILE) -> str:
     return "\n".join(_best_partition(pieces, max(profile.max_lines, 2), profile, strict=False) or [whole])
 
 
-def _line_cost(line: str, last_piece: str, target: float, is_last: bool, profile: ReadingProfile, strict: bool) -> float:
-    length = text_length(line, profile)
+def _line_cost(length: float, last_piece: str, target: float, is_last: bool, profile: ReadingProfile, strict: bool) -> float:
     over = max(0.0, length - profile.max_chars_per_line)
     if over and strict:
         return float("inf")
@@ -155,23 +154,37 @@ def _line_cost(line: str, last_piece: str, target: float, is_last: bool, profile
     return cost
 
 
+class _Widths:
+    """Prefix sums so the width of any run of pieces joined into a line is O(1)."""
+
+    def __init__(self, pieces: list[tuple[str, bool]], profile: ReadingProfile) -> None:
+        space = text_length(" ", profile)
+        self.text, self.spaces = [0.0], [0.0]
+        for piece, before in pieces:
+            self.text.append(self.text[-1] + text_length(piece, profile))
+            self.spaces.append(self.spaces[-1] + (space if before else 0.0))
+
+    def line(self, start: int, end: int) -> float:
+        """Width of pieces[start:end] on one line (the space before the first piece is not shown)."""
+        return self.text[end] - self.text[start] + self.spaces[end] - self.spaces[start + 1]
+
+
 def _best_partition(pieces: list[tuple[str, bool]], n: int, profile: ReadingProfile, strict: bool) -> list[str] | None:
     """Split pieces into exactly n non-empty lines at least cost (dynamic programming over break points)."""
     count = len(pieces)
     if n > count:
         return None
-    target = text_length(join_units(pieces), profile) / n
+    widths = _Widths(pieces, profile)
+    target = widths.line(0, count) / n
     best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
     for k in range(1, n + 1):
-        for end in range(k, count - (n - k) + 1):
+        for end in ([count] if k == n else range(k, count - (n - k) + 1)):
             options = []
             for start in range(k - 1, end):
                 prev = best.get((start, k - 1))
                 if prev is None or prev[0] == float("inf"):
                     continue
-                chunk = pieces[start:end]
-                line = join_units([(p, s) for p, s in chunk])
-                cost = _line_cost(line, chunk[-1][0], target, k == n, profile, strict)
+                cost = _line_cost(widths.line(start, end), pieces[end - 1][0], target, k == n, profile, strict)
                 options.append((prev[0] + cost, start))
             if options:
                 best[(end, k)] = min(options)

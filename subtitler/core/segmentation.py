@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from subtitler.core.cue import Cue, Word
-from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines, reading_length, text_length, units
-from subtitler.core.word_diff import join_words
+from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines, text_length, units
+from subtitler.core.word_diff import join_with_spans
 
 SENTENCE_END = tuple(".?!…。？！")
 CLAUSE_END = tuple(",;:—–、，；：")
@@ -45,8 +45,7 @@ def segment(words: Sequence[Word], profile: ReadingProfile = DEFAULT_PROFILE, se
     if not words:
         return []
     breaks = _choose_breaks(words, profile, frozenset(segment_ends), options)
-    spans = list(zip([0] + breaks[:-1], breaks))
-    return [_make_cue(words, i, j, profile, options) for i, j in spans]
+    return _make_cues(words, breaks, profile, options)
 
 
 def _clean(words: Sequence[Word]) -> list[Word]:
@@ -61,19 +60,79 @@ def _clean(words: Sequence[Word]) -> list[Word]:
     return out
 
 
+class _Prepared:
+    """The words joined once: any cue's text is a slice, its length a difference of prefix sums."""
+
+    def __init__(self, words: list[Word], profile: ReadingProfile) -> None:
+        self.words = words
+        self.text, self.spans = join_with_spans(words)
+        self.prefix = [0.0]
+        for char in self.text:
+            self.prefix.append(self.prefix[-1] + text_length(char, profile))
+        self.pieces = [self._pieces(k, profile) for k in range(len(words))]
+        self.sentence_end = [_ends_sentence(w) for w in words]
+
+    def _pieces(self, k: int, profile: ReadingProfile) -> list[tuple[float, bool]]:
+        """Breakable pieces of word k as (width, space before); the first one's space comes from the joined text."""
+        start, end = self.spans[k]
+        pieces = [(text_length(p, profile), space) for p, space in units(self.text[start:end])]
+        if pieces:
+            pieces[0] = (pieces[0][0], k > 0 and start > self.spans[k - 1][1])
+        return pieces
+
+    def text_of(self, i: int, j: int) -> str:
+        return self.text[self.spans[i][0] : self.spans[j - 1][1]]
+
+    def length(self, i: int, j: int) -> float:
+        return self.prefix[self.spans[j - 1][1]] - self.prefix[self.spans[i][0]]
+
+
+class _Growth:
+    """A candidate cue growing leftwards word by word, with the quantities its cost needs kept up to date.
+
+    Lines are filled greedily from the right: greedy filling needs the fewest lines from either end, and
+    filling from the right lets a prepended word continue the fill instead of restarting it.
+    """
+
+    def __init__(self, prep: _Prepared, j: int, profile: ReadingProfile, options: SegmentOptions) -> None:
+        self.prep, self.j, self.profile, self.options = prep, j, profile, options
+        self.space = text_length(" ", profile)
+        self.lines, self.line_len, self.left_space = 1, 0.0, False
+        self.overflow = False  # a piece wider than a line: only a cue of that word alone may hold it
+        self.inner_cost = 0.0
+
+    def prepend(self, i: int) -> None:
+        for width, space_before in reversed(self.prep.pieces[i]):
+            self.overflow = self.overflow or width > self.profile.max_chars_per_line
+            extra = width + (self.space if self.left_space else 0.0)
+            if self.line_len and self.line_len + extra > self.profile.max_chars_per_line:
+                self.lines, self.line_len = self.lines + 1, width
+            else:
+                self.line_len = self.line_len + extra if self.line_len else width
+            self.left_space = space_before
+        if i < self.j - 1:
+            self.inner_cost += _pause_cost(self.prep.words[i], self.prep.words[i + 1], self.options)
+            self.inner_cost += 2.0 if self.prep.sentence_end[i] else 0.0  # a sentence may end inside a cue, at a small cost
+
+    def too_big(self, i: int) -> bool:
+        words = self.prep.words
+        return self.overflow or self.lines > self.profile.max_lines or words[self.j - 1].end_ms - words[i].start_ms > self.profile.max_duration_ms
+
+
 def _choose_breaks(words: list[Word], profile: ReadingProfile, ends: frozenset[int], options: SegmentOptions) -> list[int]:
     """Best cue ends (exclusive word indices) by dynamic programming; cost[j] = cheapest split of words[:j]."""
+    prep = _Prepared(words, profile)
     n = len(words)
     cost = [0.0] + [math.inf] * n
     back = [0] * (n + 1)
     for j in range(1, n + 1):
+        growth = _Growth(prep, j, profile, options)
+        at_break = _break_cost(words, j, ends, options)
         for i in range(j - 1, -1, -1):
-            if cost[i] == math.inf:
-                continue
-            c = _cue_cost(words, i, j, profile, options)
-            if c is None:
-                break  # longer cues (smaller i) only get longer
-            total = cost[i] + c + _break_cost(words, j, ends, options)
+            growth.prepend(i)
+            if i < j - 1 and growth.too_big(i):
+                break  # longer cues (smaller i) only get bigger; a single word is always allowed
+            total = cost[i] + _cue_cost(prep, i, j, growth, profile, options) + at_break
             if total < cost[j]:
                 cost[j], back[j] = total, i
     breaks, j = [], n
@@ -83,31 +142,11 @@ def _choose_breaks(words: list[Word], profile: ReadingProfile, ends: frozenset[i
     return breaks[::-1]
 
 
-def _fits_lines(text: str, profile: ReadingProfile) -> bool:
-    """Greedy filling gives the fewest lines, so it decides whether the text can fit at all."""
-    lines, current = 1, 0.0
-    for piece, space in units(text):
-        size = text_length(piece, profile)
-        extra = size + (text_length(" ", profile) if space and current else 0.0)
-        if current and current + extra > profile.max_chars_per_line:
-            lines, current = lines + 1, size
-        else:
-            current += extra
-    return lines <= profile.max_lines
-
-
-def _cue_cost(words: list[Word], i: int, j: int, profile: ReadingProfile, options: SegmentOptions) -> float | None:
-    """Cost of one cue of words[i:j]; None when it cannot fit (and no longer cue could either)."""
-    text = join_words(words[i:j])
-    single = j - i == 1
-    if not single and not _fits_lines(text, profile):
-        return None
-    start, end = _cue_times(words, i, j, profile, options)
-    speech = words[j - 1].end_ms - words[i].start_ms
-    if not single and speech > profile.max_duration_ms:
-        return None
-    cost = CUE_COST + _pause_cost(words, i, j, options) + _inner_sentence_cost(words, i, j)
-    rate = reading_length(text, profile) * 1000.0 / max(1, end - start)
+def _cue_cost(prep: _Prepared, i: int, j: int, growth: _Growth, profile: ReadingProfile, options: SegmentOptions) -> float:
+    """Cost of one cue of words[i:j]: a fixed price, silences and sentence ends inside, reading speed, duration."""
+    start, end = _cue_times(prep, i, j, profile, options)
+    cost = CUE_COST + growth.inner_cost
+    rate = prep.length(i, j) * 1000.0 / max(1, end - start)
     if rate > profile.max_cps:
         cost += 100.0 + 500.0 * (rate / profile.max_cps - 1.0)
     if end - start < profile.min_duration_ms:
@@ -115,19 +154,10 @@ def _cue_cost(words: list[Word], i: int, j: int, profile: ReadingProfile, option
     return cost
 
 
-def _pause_cost(words: list[Word], i: int, j: int, options: SegmentOptions) -> float:
+def _pause_cost(word: Word, nxt: Word, options: SegmentOptions) -> float:
     """A cue should not hold the screen across a long silence inside it."""
-    cost = 0.0
-    for k in range(i + 1, j):
-        gap = words[k].start_ms - words[k - 1].end_ms
-        if gap > options.long_pause_ms:
-            cost += 80.0 + (gap - options.long_pause_ms) / 50.0
-    return cost
-
-
-def _inner_sentence_cost(words: list[Word], i: int, j: int) -> float:
-    """A sentence ending inside a cue is fine; one starting there and running into the next cue is not (scored at the break)."""
-    return sum(2.0 for k in range(i, j - 1) if _ends_sentence(words[k]))
+    gap = nxt.start_ms - word.end_ms
+    return 80.0 + (gap - options.long_pause_ms) / 50.0 if gap > options.long_pause_ms else 0.0
 
 
 def _ends_sentence(word: Word) -> bool:
@@ -157,11 +187,11 @@ def _break_cost(words: list[Word], j: int, ends: frozenset[int], options: Segmen
     return max(0.0, cost - 12.0 * min(1.0, pause / options.pause_break_ms))
 
 
-def _cue_times(words: list[Word], i: int, j: int, profile: ReadingProfile, options: SegmentOptions) -> tuple[int, int]:
+def _cue_times(prep: _Prepared, i: int, j: int, profile: ReadingProfile, options: SegmentOptions) -> tuple[int, int]:
     """Start at the first word; end after a tail, longer if reading speed or minimum duration need it and room allows."""
+    words = prep.words
     start, last_end = words[i].start_ms, words[j - 1].end_ms
-    text = join_words(words[i:j])
-    needed = max(profile.min_duration_ms, math.ceil(reading_length(text, profile) * 1000.0 / profile.max_cps))
+    needed = max(profile.min_duration_ms, math.ceil(prep.length(i, j) * 1000.0 / profile.max_cps))
     end = max(last_end + options.tail_ms, start + needed)
     end = min(end, start + max(profile.max_duration_ms, last_end - start))
     if j < len(words):
@@ -169,9 +199,13 @@ def _cue_times(words: list[Word], i: int, j: int, profile: ReadingProfile, optio
     return start, max(end, start + 1)
 
 
-def _make_cue(words: list[Word], i: int, j: int, profile: ReadingProfile, options: SegmentOptions) -> Cue:
-    start, end = _cue_times(words, i, j, profile, options)
-    return Cue(start_ms=start, end_ms=end, text=break_lines(join_words(words[i:j]), profile), words=tuple(words[i:j]))
+def _make_cues(words: list[Word], breaks: list[int], profile: ReadingProfile, options: SegmentOptions) -> list[Cue]:
+    prep = _Prepared(words, profile)
+    cues = []
+    for i, j in zip([0] + breaks[:-1], breaks):
+        start, end = _cue_times(prep, i, j, profile, options)
+        cues.append(Cue(start_ms=start, end_ms=end, text=break_lines(prep.text_of(i, j), profile), words=tuple(words[i:j])))
+    return cues
 
 
 def cues_from_segments(segments: Iterable[object], profile: ReadingProfile = DEFAULT_PROFILE,

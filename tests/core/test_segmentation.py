@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from subtitler.core.cue import Word
 from subtitler.core.qc import check
@@ -140,3 +142,29 @@ def test_cues_from_text_only_segments_split_long_ones_by_reading_rules():
     assert " ".join(c.plain_text for c in cues) == " ".join(s[2] for s in segments)
     assert not [f for f in check(cues) if f.rule in ("line_too_long", "too_many_lines", "overlap", "gap_too_small")]
     assert cues[0].start_ms == 0 and cues[-1].end_ms <= 10000
+
+
+@st.composite
+def word_runs(draw) -> list[Word]:
+    words, t = [], draw(st.integers(0, 1000))
+    for _ in range(draw(st.integers(0, 60))):
+        t += draw(st.integers(0, 2500 if draw(st.integers(0, 9)) == 0 else 150))
+        length = draw(st.integers(30, 700))
+        text = draw(st.sampled_from(["a", "word", "longer,", "end.", "Why?", "extraordinarily", "x" * 50]))
+        words.append(Word(" " + text, t, t + length))
+        t += length
+    return words
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=word_runs(), profile=st.sampled_from(sorted(PROFILES.values(), key=lambda p: p.name)))
+def test_any_word_run_gives_ordered_cues_that_fit_their_lines(words, profile):
+    cues = segment(words, profile)
+    assert [w for c in cues for w in c.words] == words
+    for i, cue in enumerate(cues):
+        assert cue.start_ms == cue.words[0].start_ms < cue.end_ms
+        if i + 1 < len(cues):
+            assert cues[i + 1].start_ms - cue.end_ms >= profile.min_gap_ms or cues[i + 1].start_ms - cue.start_ms <= profile.min_gap_ms
+        if len(cue.words) > 1:
+            assert len(cue.lines) <= profile.max_lines
+            assert all(text_length(line, profile) <= profile.max_chars_per_line for line in cue.lines), cue.text
