@@ -1,9 +1,11 @@
 """The cue list: a QAbstractTableModel over the Document, and its view.
 
-The model keeps no cue data of its own; it reads the document and follows
-`Document.changed` with row-precise insert/remove/change notifications. The
-document emits after it has changed, so the model keeps its own row count and
-moves it between begin*/end* as Qt expects. Edits in cells become commands.
+The model follows `Document.changed` with row-precise insert/remove/change
+notifications. The document emits after it has changed, so the model shows a
+snapshot of the cue tuple (cues are immutable: a cheap copy of references) and
+swaps it between begin*/end* as Qt expects. The row number is the vertical
+header, so a row's cells never change just because rows were inserted above it.
+Edits in cells become commands.
 """
 
 from __future__ import annotations
@@ -26,15 +28,14 @@ LINE_BREAK = " | "  # how a line break reads (and is typed) inside a single-line
 
 
 class Column(IntEnum):
-    NUMBER = 0
-    START = 1
-    END = 2
-    DURATION = 3
-    CPS = 4
-    TEXT = 5
+    START = 0
+    END = 1
+    DURATION = 2
+    CPS = 3
+    TEXT = 4
 
 
-HEADERS = ("#", "Start", "End", "Duration", "CPS", "Text")
+HEADERS = ("Start", "End", "Duration", "CPS", "Text")
 SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
 SEVERITY_ORDER = ("info", "warning", "error")
 
@@ -54,7 +55,7 @@ class CueTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._push = push
         self._document = document
-        self._rows = len(document)
+        self._cues: tuple[Cue, ...] = document.cues
         self._findings: dict[int, list[Any]] = {}
         self._playing_row: int | None = None
         document.changed.connect(self._on_document_changed)
@@ -68,7 +69,7 @@ class CueTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._document.changed.disconnect(self._on_document_changed)
         self._document = document
-        self._rows = len(document)
+        self._cues = document.cues
         self._findings = {}
         self._playing_row = None
         document.changed.connect(self._on_document_changed)
@@ -77,25 +78,26 @@ class CueTableModel(QAbstractTableModel):
     def _on_document_changed(self, change: DocumentChange) -> None:
         if change.kind == "inserted" and change.count:
             self.beginInsertRows(QModelIndex(), change.first, change.first + change.count - 1)
-            self._rows += change.count
+            self._cues = self._document.cues
             self.endInsertRows()
             self._renumber(change.first)
         elif change.kind == "removed" and change.count:
             self.beginRemoveRows(QModelIndex(), change.first, change.first + change.count - 1)
-            self._rows -= change.count
+            self._cues = self._document.cues
             self.endRemoveRows()
             self._renumber(change.first)
         elif change.kind == "changed" and change.count:
+            self._cues = self._document.cues
             last = change.first + change.count - 1
             self.dataChanged.emit(self.index(change.first, 0), self.index(last, len(Column) - 1))
         elif change.kind == "reset":
             self.beginResetModel()
-            self._rows = len(self._document)
+            self._cues = self._document.cues
             self.endResetModel()
 
     def _renumber(self, first: int) -> None:
-        if first < self._rows:
-            self.dataChanged.emit(self.index(first, Column.NUMBER), self.index(self._rows - 1, Column.NUMBER))
+        if first < len(self._cues):
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, first, len(self._cues) - 1)
 
     # --- decorations --------------------------------------------------------
     def set_findings(self, findings: Iterable[Any]) -> None:
@@ -103,11 +105,11 @@ class CueTableModel(QAbstractTableModel):
         by_row: dict[int, list[Any]] = {}
         for finding in findings:
             row = getattr(finding, "row", None)
-            if row is not None and 0 <= row < self._rows:
+            if row is not None and 0 <= row < len(self._cues):
                 by_row.setdefault(row, []).append(finding)
         self._findings = by_row
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, len(Column) - 1))
+        if len(self._cues):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._cues) - 1, len(Column) - 1))
 
     def findings_at(self, row: int) -> list[Any]:
         return list(self._findings.get(row, ()))
@@ -116,22 +118,24 @@ class CueTableModel(QAbstractTableModel):
         """The cue under the playhead reads bold; the clock decides, the model only shows it."""
         if row == self._playing_row:
             return
-        changed = [r for r in (self._playing_row, row) if r is not None and r < self._rows]
+        changed = [r for r in (self._playing_row, row) if r is not None and r < len(self._cues)]
         self._playing_row = row
         for r in changed:
             self.dataChanged.emit(self.index(r, 0), self.index(r, len(Column) - 1), [Qt.ItemDataRole.FontRole])
 
     # --- Qt model API --------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else self._rows
+        return 0 if parent.isValid() else len(self._cues)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return str(section + 1)  # the "#" column
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -141,9 +145,9 @@ class CueTableModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = index.row()
-        if not index.isValid() or row >= len(self._document):
+        if not index.isValid() or row >= len(self._cues):
             return None
-        cue = self._document[row]
+        cue = self._cues[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(cue, row, Column(index.column()), role)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -160,8 +164,6 @@ class CueTableModel(QAbstractTableModel):
         return None
 
     def _text(self, cue: Cue, row: int, column: Column, role: int) -> str:
-        if column == Column.NUMBER:
-            return str(row + 1)
         if column == Column.START:
             return format_timecode(cue.start_ms)
         if column == Column.END:
@@ -220,7 +222,7 @@ class CueTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setAlternatingRowColors(False)
-        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setVisible(True)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setWordWrap(False)
 
