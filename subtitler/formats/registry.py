@@ -152,7 +152,7 @@ def _parse(name: str, text: str, source: str, folder: Path | None) -> ReadResult
         return module.parse(text, source)
     except FormatError:
         raise
-    except (Exception, RecursionError) as exc:  # a parser library's surprise on damaged input is still bad input
+    except Exception as exc:  # RecursionError included: a parser library's surprise on damaged input is still bad input
         raise FormatError(f"{source}: cannot read as {_info(name).label} ({type(exc).__name__}: {exc})") from exc
 
 
