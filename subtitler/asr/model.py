@@ -37,11 +37,15 @@ class ModelDimensions:
 
 
 def sinusoids(length: int, channels: int, max_timescale: float = 10000.0) -> Tensor:
-    """Sinusoidal position table of the encoder: sines in the first half, cosines in the second."""
+    """Sinusoidal position table of the encoder: sines in the first half, cosines in the second.
+
+    Always computed on the CPU: under a meta-device context torch.arange would pull in the
+    slow decomposition machinery, and the table is tiny.
+    """
     half = channels // 2
     increment = math.log(max_timescale) / (half - 1)
-    inv_timescales = torch.exp(-increment * torch.arange(half, dtype=torch.float32))
-    scaled = torch.arange(length, dtype=torch.float32)[:, None] * inv_timescales[None, :]
+    inv_timescales = torch.exp(-increment * torch.arange(half, dtype=torch.float32, device="cpu"))
+    scaled = torch.arange(length, dtype=torch.float32, device="cpu")[:, None] * inv_timescales[None, :]
     return torch.cat([scaled.sin(), scaled.cos()], dim=1)
 
 
@@ -215,11 +219,26 @@ class AudioEncoder(nn.Module):
         return self.norm(x)
 
 
+class TokenEmbedding(nn.Module):
+    """Token embedding whose matrix is also the output projection.
+
+    Not nn.Embedding: its random init on the meta device imports torch._dynamo (~2 s), and
+    these weights always come from a checkpoint.
+    """
+
+    def __init__(self, n_vocab: int, n_state: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n_vocab, n_state))
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        return F.embedding(tokens, self.weight)
+
+
 class TextDecoder(nn.Module):
     def __init__(self, dims: ModelDimensions) -> None:
         super().__init__()
         state = dims.n_text_state
-        self.token_embedding = nn.Embedding(dims.n_vocab, state)
+        self.token_embedding = TokenEmbedding(dims.n_vocab, state)
         self.positions = nn.Parameter(torch.empty(dims.n_text_ctx, state))
         self.layers = nn.ModuleList(
             DecoderLayer(state, dims.n_text_head) for _ in range(dims.n_text_layer)
