@@ -105,22 +105,27 @@ class SnapToWords(ReplaceRows):
 
 
 def _snapped(doc: Document, rows: Sequence[int], tail_ms: int, min_gap_ms: int) -> dict[int, Cue]:
+    """Start at speech onset; the end stops `min_gap_ms` before where the next cue will start (never cutting speech)."""
+    chosen = set(rows)
     new: dict[int, Cue] = {}
     for row in rows:
         cue = doc[row]
         if not cue.words:
             continue
-        start = min(w.start_ms for w in cue.words)
-        speech_end = max(w.end_ms for w in cue.words)
+        start, speech_end = min(w.start_ms for w in cue.words), max(w.end_ms for w in cue.words)
         end = speech_end + tail_ms
         if row + 1 < len(doc):
-            nxt = new.get(row + 1, doc[row + 1])
-            next_start = min([nxt.start_ms] + [w.start_ms for w in doc[row + 1].words])
-            end = min(end, next_start - min_gap_ms)
-        end = max(end, speech_end, start)
+            end = min(end, _coming_start(doc, row + 1, chosen) - min_gap_ms)
+        end = max(end, speech_end, start + 1)
         if (start, end) != (cue.start_ms, cue.end_ms):
             new[row] = replace(cue, start_ms=max(0, start), end_ms=end)
     return new
+
+
+def _coming_start(doc: Document, row: int, chosen: set[int]) -> int:
+    """Where cue `row` will start: at its first word if it is being snapped too."""
+    cue = doc[row]
+    return min(w.start_ms for w in cue.words) if row in chosen and cue.words else cue.start_ms
 
 
 class ApplyFixes(ReplaceRows):

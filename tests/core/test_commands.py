@@ -8,7 +8,8 @@ from subtitler.core.commands import (
     ApplyFixes, ChangeSpeed, Composite, DeleteCues, InsertCue, MergeCues, MoveCues, SetText, SetTimes,
     ShiftTimes, SnapToWords, SplitCue, TwoPointSync,
 )
-from subtitler.core.cue import Cue
+from subtitler.core.cue import Cue, Word
+from subtitler.core.document import Document
 from tests.core.helpers import sample_document
 
 
@@ -167,3 +168,16 @@ def test_commands_emit_change_signals_with_rows():
     SetText(doc, 2, "x").redo()
     DeleteCues(doc, [1, 3]).redo()
     assert [(c.kind, c.first, c.count) for c in seen] == [("changed", 2, 1), ("removed", 3, 1), ("removed", 1, 1)]
+
+
+def test_snap_keeps_the_gap_to_where_the_next_cue_will_start():
+    doc = Document([
+        Cue(0, 5000, "a b", (Word("a", 500, 900), Word("b", 1000, 1400))),
+        Cue(1500, 4000, "c", (Word("c", 1700, 2000),)),
+    ])
+    SnapToWords(doc, tail_ms=400, min_gap_ms=83).redo()
+    assert (doc[0].start_ms, doc[0].end_ms) == (500, 1700 - 83)
+    assert (doc[1].start_ms, doc[1].end_ms) == (1700, 2400)
+    only_first = Document([Cue(0, 5000, "a b", (Word("a", 500, 900), Word("b", 1000, 1400))), Cue(1500, 4000, "c")])
+    SnapToWords(only_first, rows=[0], tail_ms=400).redo()
+    assert only_first[0].end_ms == 1500 - 83

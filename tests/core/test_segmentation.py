@@ -168,3 +168,12 @@ def test_any_word_run_gives_ordered_cues_that_fit_their_lines(words, profile):
         if len(cue.words) > 1:
             assert len(cue.lines) <= profile.max_lines
             assert all(text_length(line, profile) <= profile.max_chars_per_line for line in cue.lines), cue.text
+
+
+def test_fixtures_are_transcriptions_of_clips_in_the_manifest(manifest):
+    clips = {entry["audio"]: entry for entry in manifest}
+    for name in fixture_names():
+        data = load_fixture(name)
+        assert data["audio"] in clips, name
+        words, _ = fixture_words(data)
+        assert words and words[-1].end_ms <= clips[data["audio"]]["duration"] * 1000 + 1000, name
