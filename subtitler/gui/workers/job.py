@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from subtitler.errors import Cancelled, UserError
 from subtitler.gui.player import refcount_guard  # noqa: F401
@@ -70,17 +70,41 @@ class JobWorker(QObject):
         raise RuntimeError(f"{type(self).__name__} must define _work()")
 
 
-def start_worker(worker: JobWorker, parent: QObject | None = None) -> QThread:
-    """Move `worker` to a new thread, start it, and clean both up when the job is done.
+class _Keeper(QObject):
+    """Holds running workers and threads until their thread has finished.
 
-    The caller keeps the returned thread (and worker) referenced until `done`;
-    to stop early, call worker.cancel() and wait for `done`.
+    Without it, dropping the last Python reference would delete a QThread that
+    is still running (Qt aborts) or a worker that is still executing.
     """
-    thread = QThread(parent)
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.running: dict[int, tuple[JobWorker, QThread]] = {}
+
+    def keep(self, worker: JobWorker, thread: QThread) -> None:
+        self.running[id(thread)] = (worker, thread)
+        thread.finished.connect(self._on_thread_finished)  # queued: runs here, after the thread ended
+
+    def _on_thread_finished(self) -> None:
+        self.running.pop(id(self.sender()), None)
+
+
+_keeper: _Keeper | None = None
+
+
+def start_worker(worker: JobWorker) -> QThread:
+    """Move `worker` to a new thread and start it; both are released once the thread has finished.
+
+    To stop early, call worker.cancel(); `done` follows (then the thread quits).
+    """
+    global _keeper
+    if _keeper is None:
+        _keeper = _Keeper()
+    thread = QThread(QCoreApplication.instance())
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.done.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
+    _keeper.keep(worker, thread)
     thread.start()
     return thread

@@ -1,0 +1,204 @@
+"""Cue regions on the timeline: drag the body to move a cue, drag an edge to retime it.
+
+Own GraphicsObject rather than pyqtgraph's LinearRegionItem: that one is three
+items per cue, reports "finished" on programmatic setRegion, and cannot draw
+the cue's words; one light item per cue keeps recycling cheap. A drag only
+previews (the document is untouched) and reports one RegionEdit on release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+from subtitler.core.cue import Cue
+
+EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead of the body
+MIN_DURATION_MS = 10
+LOW_CONFIDENCE = 0.5  # words Whisper was less sure of are tinted
+Y_SPAN = (-1.0, 1.0)
+
+FILL = QColor(70, 130, 230, 55)
+FILL_SELECTED = QColor(90, 160, 255, 110)
+EDGE = QColor(120, 170, 255, 220)
+EDGE_SELECTED = QColor(255, 255, 255, 240)
+WORD_LINE = QColor(220, 220, 220, 110)
+LOW_CONFIDENCE_TINT = QColor(255, 120, 40, 70)
+TEXT = QColor(235, 235, 235)
+
+
+class DragMode(Enum):
+    MOVE = "move"
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class RegionEdit:
+    """What one finished drag did to one cue (the document is not changed yet)."""
+
+    row: int
+    mode: DragMode
+    old_start_ms: int
+    old_end_ms: int
+    new_start_ms: int
+    new_end_ms: int
+
+    @property
+    def offset_ms(self) -> int:
+        return self.new_start_ms - self.old_start_ms
+
+    @property
+    def changed(self) -> bool:
+        return (self.old_start_ms, self.old_end_ms) != (self.new_start_ms, self.new_end_ms)
+
+
+def dragged_times(mode: DragMode, start_ms: int, end_ms: int, delta_ms: int) -> tuple[int, int]:
+    """New (start, end) after dragging by delta_ms: never before 0, never shorter than MIN_DURATION_MS."""
+    if mode is DragMode.MOVE:
+        delta_ms = max(delta_ms, -start_ms)
+        return start_ms + delta_ms, end_ms + delta_ms
+    if mode is DragMode.START:
+        return max(0, min(start_ms + delta_ms, end_ms - MIN_DURATION_MS)), end_ms
+    return start_ms, max(end_ms + delta_ms, start_ms + MIN_DURATION_MS)
+
+
+class CueRegionItem(pg.GraphicsObject):
+    """One cue's span, words and text; recycled between cues as the view scrolls."""
+
+    def __init__(self, on_clicked: Callable[[int], None], on_drag_finished: Callable[[RegionEdit], None]) -> None:
+        super().__init__()
+        self._on_clicked = on_clicked
+        self._on_drag_finished = on_drag_finished
+        self.row = -1
+        self.cue: Cue | None = None
+        self.selected = False
+        self.start_ms = 0
+        self.end_ms = 0
+        self._drag_mode: DragMode | None = None
+        self.setAcceptHoverEvents(True)
+        self.setZValue(10)
+
+    # --- state ------------------------------------------------------------
+    def assign(self, row: int, cue: Cue, selected: bool) -> None:
+        self.prepareGeometryChange()
+        self.row, self.cue, self.selected = row, cue, selected
+        self.start_ms, self.end_ms = cue.start_ms, cue.end_ms
+        self._drag_mode = None
+        self.setZValue(11 if selected else 10)
+        self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.setZValue(11 if selected else 10)
+            self.update()
+
+    @property
+    def dragging(self) -> bool:
+        return self._drag_mode is not None
+
+    def _set_span(self, start_ms: int, end_ms: int) -> None:
+        self.prepareGeometryChange()
+        self.start_ms, self.end_ms = start_ms, end_ms
+        self.update()
+
+    # --- geometry and painting --------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return QRectF(self.start_ms / 1000.0, Y_SPAN[0], (self.end_ms - self.start_ms) / 1000.0, Y_SPAN[1] - Y_SPAN[0])
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        if self.cue is None:
+            return
+        rect = self.boundingRect()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(FILL_SELECTED if self.selected else FILL))
+        p.drawRect(rect)
+        self._paint_words(p, rect)
+        self._paint_edges(p, rect)
+        self._paint_text(p, rect)
+
+    def _paint_words(self, p: QPainter, rect: QRectF) -> None:
+        offset_s = (self.start_ms - self.cue.start_ms) / 1000.0 if self._drag_mode is DragMode.MOVE else 0.0
+        line = QPen(WORD_LINE)
+        line.setCosmetic(True)
+        p.setPen(line)
+        for i, word in enumerate(self.cue.words):
+            x0, x1 = word.start_ms / 1000.0 + offset_s, word.end_ms / 1000.0 + offset_s
+            if word.probability is not None and word.probability < LOW_CONFIDENCE:
+                p.fillRect(QRectF(x0, rect.top(), x1 - x0, rect.height()).intersected(rect), LOW_CONFIDENCE_TINT)
+            if i > 0 and rect.left() < x0 < rect.right():
+                p.drawLine(pg.QtCore.QPointF(x0, rect.top()), pg.QtCore.QPointF(x0, rect.bottom()))
+
+    def _paint_edges(self, p: QPainter, rect: QRectF) -> None:
+        pen = QPen(EDGE_SELECTED if self.selected else EDGE, 2)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        p.drawLine(rect.topLeft(), rect.bottomLeft())
+        p.drawLine(rect.topRight(), rect.bottomRight())
+
+    def _paint_text(self, p: QPainter, rect: QRectF) -> None:
+        """Text in device pixels (the item's own coordinates are seconds by amplitude)."""
+        device = p.transform().mapRect(rect)
+        if device.width() < 14:
+            return
+        p.save()
+        p.resetTransform()
+        p.setClipRect(device)
+        p.setPen(TEXT)
+        p.drawText(device.adjusted(4, 2, -2, -2), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), f"{self.row + 1}  {self.cue.plain_text}")
+        p.restore()
+
+    # --- mouse ------------------------------------------------------------
+    def mode_at(self, x_s: float) -> DragMode:
+        """Which part of the region a press at x_s (seconds) grabs."""
+        pixel_s = self.pixelWidth() or 0.0
+        width_s = (self.end_ms - self.start_ms) / 1000.0
+        grab_s = min(EDGE_PX * pixel_s, width_s / 3)
+        if x_s - self.start_ms / 1000.0 <= grab_s:
+            return DragMode.START
+        if self.end_ms / 1000.0 - x_s <= grab_s:
+            return DragMode.END
+        return DragMode.MOVE
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.isExit():
+            self.unsetCursor()
+            return
+        ev.acceptDrags(Qt.MouseButton.LeftButton)
+        ev.acceptClicks(Qt.MouseButton.LeftButton)
+        edge = self.mode_at(ev.pos().x()) is not DragMode.MOVE
+        self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.SizeAllCursor)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.button() == Qt.MouseButton.LeftButton and self.cue is not None:
+            ev.accept()
+            self._on_clicked(self.row)
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.button() != Qt.MouseButton.LeftButton or self.cue is None:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isStart():
+            self._drag_mode = self.mode_at(ev.buttonDownPos().x())
+        if self._drag_mode is None:
+            return
+        delta_ms = round((ev.pos().x() - ev.buttonDownPos().x()) * 1000)
+        start, end = dragged_times(self._drag_mode, self.cue.start_ms, self.cue.end_ms, delta_ms)
+        self._set_span(start, end)
+        if ev.isFinish():
+            edit = RegionEdit(self.row, self._drag_mode, self.cue.start_ms, self.cue.end_ms, start, end)
+            self._drag_mode = None
+            self._set_span(self.cue.start_ms, self.cue.end_ms)  # the document's answer redraws it
+            self._on_drag_finished(edit)
+
+    def cancel_drag(self) -> None:
+        if self.cue is not None:
+            self._drag_mode = None
+            self._set_span(self.cue.start_ms, self.cue.end_ms)
