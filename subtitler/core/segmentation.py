@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 from subtitler.core.cue import Cue, Word
 from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines, text_length, units
+from subtitler.core.timecode import seconds_to_ms
 from subtitler.core.word_diff import join_with_spans
 
 SENTENCE_END = tuple(".?!…。？！")
@@ -210,24 +211,33 @@ def _make_cues(words: list[Word], breaks: list[int], profile: ReadingProfile, op
 
 def cues_from_segments(segments: Iterable[object], profile: ReadingProfile = DEFAULT_PROFILE,
                        options: SegmentOptions = SegmentOptions()) -> list[Cue]:
-    """Cues from text-only segments (start_ms, end_ms, text): long segments are split by characters, never inside a word."""
-    words: list[Word] = []
-    ends: list[int] = []
-    for seg in segments:
-        start, end, text = _segment_fields(seg)
-        words.extend(_pseudo_words(text, start, end))
-        if words:
-            ends.append(len(words) - 1)
+    """Cues from text-only segments: long ones are split by reading rules, times divided by characters, never inside a word.
+
+    A segment is (start_ms, end_ms, text), a mapping or an object with start_ms/end_ms/text, or an ASR
+    segment with float-second start/end.
+    """
     plain = SegmentOptions(tail_ms=0, pause_break_ms=options.pause_break_ms, long_pause_ms=options.long_pause_ms)
-    return [Cue(c.start_ms, c.end_ms, c.text) for c in segment(words, profile, ends, plain)]
+    spans = [_segment_fields(seg) for seg in segments]
+    cues: list[Cue] = []
+    for k, (start, end, text) in enumerate(spans):
+        next_start = spans[k + 1][0] if k + 1 < len(spans) else None
+        # Split each segment on its own: without word timings, a segment's edges are the only real times.
+        for cue in segment(_pseudo_words(text, start, end), profile, (), plain):
+            cues.append(Cue(cue.start_ms, cue.end_ms, cue.text))
+        if cues and next_start is not None and cues[-1].end_ms > next_start - profile.min_gap_ms:
+            last = cues[-1]
+            cues[-1] = Cue(last.start_ms, max(last.start_ms + 1, next_start - profile.min_gap_ms), last.text)
+    return cues
 
 
 def _segment_fields(seg: object) -> tuple[int, int, str]:
+    """(start_ms, end_ms, text) from a tuple, a mapping or an object; `start`/`end` without `_ms` are ASR float seconds."""
     if isinstance(seg, (tuple, list)):
         return int(seg[0]), int(seg[1]), str(seg[2])
-    if isinstance(seg, dict):
-        return int(seg["start_ms"]), int(seg["end_ms"]), str(seg["text"])
-    return int(getattr(seg, "start_ms")), int(getattr(seg, "end_ms")), str(getattr(seg, "text"))
+    get = seg.get if isinstance(seg, dict) else lambda key, default=None: getattr(seg, key, default)
+    if get("start_ms") is not None:
+        return int(get("start_ms")), int(get("end_ms")), str(get("text"))
+    return seconds_to_ms(float(get("start"))), seconds_to_ms(float(get("end"))), str(get("text"))
 
 
 def _pseudo_words(text: str, start_ms: int, end_ms: int) -> list[Word]:

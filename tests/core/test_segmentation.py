@@ -177,3 +177,13 @@ def test_fixtures_are_transcriptions_of_clips_in_the_manifest(manifest):
         assert data["audio"] in clips, name
         words, _ = fixture_words(data)
         assert words and words[-1].end_ms <= clips[data["audio"]]["duration"] * 1000 + 1000, name
+
+
+def test_cues_from_asr_style_segments_in_seconds():
+    class Seg:
+        def __init__(self, start, end, text):
+            self.start, self.end, self.text = start, end, text
+
+    cues = cues_from_segments([Seg(0.5, 2.0, " Hello there."), {"start_ms": 2000, "end_ms": 3500, "text": "Bye."}])
+    assert [(c.start_ms, c.plain_text) for c in cues] == [(500, "Hello there."), (2000, "Bye.")]
+    assert cues[0].end_ms == 2000 - 83
