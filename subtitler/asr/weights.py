@@ -9,6 +9,7 @@ built, so a bad file raises ModelError and never yields a half-loaded model.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +42,18 @@ def expected_shapes(dims: ModelDimensions) -> dict[str, tuple[int, ...]]:
     return {name: tuple(t.shape) for name, t in model.state_dict().items()}
 
 
+def check_dims(dims: ModelDimensions, source: Path) -> None:
+    """Sizes a Whisper network can have: positive, and states divisible into the heads."""
+    if min(dataclasses.astuple(dims)) <= 0:
+        raise ModelError(f"{source}: impossible model size {dims}; the file is corrupt")
+    for state, heads, side in ((dims.n_audio_state, dims.n_audio_head, "encoder"), (dims.n_text_state, dims.n_text_head, "decoder")):
+        if state % heads:
+            raise ModelError(f"{source}: {side} width {state} does not split into {heads} heads; the file is corrupt")
+
+
 def check_state_dict(state_dict: dict[str, Tensor], dims: ModelDimensions, source: Path) -> None:
     """Raise ModelError unless `state_dict` has exactly our names with exactly our shapes."""
+    check_dims(dims, source)
     expected = expected_shapes(dims)
     missing = sorted(set(expected) - set(state_dict))
     if missing:
@@ -105,6 +116,11 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
 
         checkpoint = read_hf(file)
     check_state_dict(checkpoint.state_dict, checkpoint.dims, checkpoint.source)
+    if not checkpoint.alignment_heads:  # no config/generation config beside the weights
+        from subtitler.asr.weights_openai import default_alignment_heads
+
+        heads = default_alignment_heads(checkpoint.dims, checkpoint.source)
+        checkpoint = dataclasses.replace(checkpoint, alignment_heads=heads)
     check_alignment_heads(checkpoint.alignment_heads, checkpoint.dims, checkpoint.source)
     return checkpoint
 

@@ -5,7 +5,7 @@ spec revision; u32 variable count; per variable: name, u8 rank, u32 dims, u8 dty
 byte count, raw bytes; then u32 alias count and (alias, target) name pairs. There is no
 ctranslate2 Python API for reading variables without building its own model, so we parse
 the file ourselves with memory maps and numpy views: tensor bytes are not copied until
-the model converts them to its dtype.
+the model converts them to its dtype (except tensors at unaligned offsets, copied one by one).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from subtitler.asr.model import ModelDimensions
 from subtitler.asr.weights import Checkpoint
 from subtitler.errors import ModelError
 
-SUPPORTED_VERSIONS = (5, 6)
+SUPPORTED_VERSIONS = (6,)  # the version current CTranslate2 writes; older layouts are untested
 HEAD_DIM = 64  # every released Whisper size uses 64-dimensional attention heads
 # CTranslate2 dtype codes; bfloat16 is read as raw 16-bit words and reinterpreted by torch.
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: np.uint16}
@@ -260,6 +260,8 @@ def part_files(first: Path) -> list[Path]:
     """`model.bin`, or `model.bin.part1..N` found beside part 1 or in a sibling package's folder."""
     if not first.name.startswith("model.bin.part"):
         return [first]
+    if first.name != "model.bin.part1":
+        raise ModelError(f"{first}: this is not the first part of a split model; open model.bin.part1 or its folder")
     files = [first]
     while True:
         nxt = _find_part(first.parent, len(files) + 1)

@@ -74,7 +74,8 @@ def default_alignment_heads(dims: ModelDimensions, file: Path) -> tuple[tuple[in
     if names is None:  # an unknown size: every head of the upper half of the decoder
         upper = range(dims.n_text_layer // 2, dims.n_text_layer)
         return tuple((layer, head) for layer in upper for head in range(dims.n_text_head))
-    return DEFAULT_ALIGNMENT_HEADS[file.stem if file.stem in names else names[0]]
+    hints = [h for h in (file.stem, file.parent.name) if h in names]  # "large-v1.pt" or "large-v1/model.bin"
+    return DEFAULT_ALIGNMENT_HEADS[hints[0] if hints else names[0]]
 
 
 def decode_alignment_heads(value: object, dims: ModelDimensions, file: Path) -> tuple[tuple[int, int], ...]:

