@@ -126,8 +126,8 @@ def _too_fast(ctx: _Context, row: int) -> Finding | None:
     if end >= cue.start_ms + needed:
         return Finding(row, "too_fast", WARNING, message, replace(cue, end_ms=int(end)))
     room = int(end) - cue.start_ms
-    why = (f"; the text needs {needed} ms but only {room} ms are free before the next cue, "
-           "so shorten the text or merge (the speech is faster than the profile allows)")
+    why = (f"; reading it needs {needed} ms but only {room} ms are free before the next cue: "
+           "shorten the text or merge it with a neighbour")
     return Finding(row, "too_fast", WARNING, message + why)
 
 

@@ -82,7 +82,7 @@ def test_share_of_cues_meeting_each_rule(segmented):
                 cps_met += (row, "too_fast") not in bad
         for finding in findings:
             if finding.rule == "too_fast":
-                assert finding.fix is None and "faster than the profile allows" in finding.message, (name, finding)
+                assert finding.fix is None and "free before the next cue" in finding.message, (name, finding)
         lines.append(f"  {name:42s} {profile.name:3s} {len(cues):3d} cues, too fast: "
                      f"{sum(1 for f in findings if f.rule == 'too_fast')}, excused by speech rate: {len(excused)}")
     share = {rule: met[rule] / total for rule in met}
