@@ -76,12 +76,13 @@ def retime_words(old_words: Sequence[Word], new_text: str, start_ms: int, end_ms
         return ()
     new_tokens = tokens(new_text)
     matcher = difflib.SequenceMatcher(a=[_norm(w.text) for w in old_words], b=[_norm(t) for t in new_tokens], autojunk=False)
+    lead = " " if any(w.text[:1].isspace() for w in old_words) else ""  # keep Whisper's leading-space style
     result: list[Word | str] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             result.extend(old_words[i1:i2])
         else:
-            result.extend(new_tokens[j1:j2])  # placeholders, timed below
+            result.extend(lead + t for t in new_tokens[j1:j2])  # placeholders, timed below
     return tuple(_fill_gaps(result, start_ms, end_ms))
 
 
@@ -107,10 +108,10 @@ def _fill_gaps(items: list[Word | str], start_ms: int, end_ms: int) -> list[Word
 
 
 def _spread(texts: list[str], left_ms: int, right_ms: int) -> list[Word]:
-    total = sum(len(t) for t in texts) or 1
+    total = sum(len(t.strip()) for t in texts) or 1
     words, pos, acc = [], left_ms, 0
     for text in texts:
-        acc += len(text)
+        acc += len(text.strip())
         end = left_ms + round((right_ms - left_ms) * acc / total)
         words.append(Word(text=text, start_ms=pos, end_ms=end, probability=None, needs_alignment=True))
         pos = end

@@ -30,3 +30,10 @@ def test_join_words_conventions():
 
 def test_split_words_at_chars():
     assert split_words_at_chars(WORDS, 3) == 1 and split_words_at_chars(WORDS, 0) == 0 and split_words_at_chars(WORDS, 11) == 3
+
+
+def test_whisper_style_words_keep_their_spacing_after_an_edit():
+    whisper = (Word(" Hello", 0, 100), Word(" there.", 200, 300))
+    out = retime_words(whisper, "Hello dear there.", 0, 400)
+    assert out[1] == Word(" dear", 100, 200, None, True)
+    assert join_words(out) == "Hello dear there."
