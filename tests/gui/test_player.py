@@ -79,8 +79,8 @@ def test_garbage_file_reports_failure(qtbot, tmp_path):
     assert "bad.mp4" in blocker.args[0]
 
 
-def test_many_python_emits_do_not_abort_the_process():
-    """PySide6 6.12.0 leaks a reference to True per emit(); the guard keeps the app alive past that."""
+def test_many_emits_and_void_calls_do_not_abort_the_process():
+    """PySide6 6.12.0 loses a reference to True per emit() and to None per void call; the guard keeps the app alive."""
     import subprocess
     import sys
 
@@ -89,7 +89,7 @@ def test_many_python_emits_do_not_abort_the_process():
         "import subtitler.gui.player.refcount_guard\n"
         "class A(QObject):\n    s = Signal(bool)\n"
         "a = A()\n"
-        "for i in range(200000):\n    a.s.emit(i % 2 == 0)\n"
+        "for i in range(200000):\n    a.s.emit(i % 2 == 0)\n    a.setObjectName('x')\n"
         "print('ok')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
