@@ -29,7 +29,9 @@ from subtitler.gui.recent_files import RecentFiles
 from subtitler.gui.restore import offer_restore
 from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
 from subtitler.gui.status import StatusPanel
+from subtitler.gui.timeline.timeline_widget import TimelineWidget
 from subtitler.gui.undo import push_command
+from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
@@ -56,9 +58,6 @@ class MainWindow(QMainWindow):
         self.player = MediaPlayer(self)
 
     def _init_widgets(self) -> None:
-        from subtitler.gui.video_view import VideoView
-        TimelineWidget = _timeline_class()
-
         self.video_view = VideoView()
         self.video_view.set_player(self.player)
         self.timeline = TimelineWidget()
@@ -80,6 +79,9 @@ class MainWindow(QMainWindow):
         self.main_splitter = self._splitter(Qt.Orientation.Vertical, "main", self.top_splitter, self.timeline, (3, 1))
         self.setCentralWidget(self.main_splitter)
         self.resize(1280, 800)
+        self.top_splitter.setSizes([560, 720])  # first-start layout; a saved layout replaces it
+        self.side_splitter.setSizes([380, 120])
+        self.main_splitter.setSizes([540, 220])
 
     @staticmethod
     def _splitter(orientation: Qt.Orientation, name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         self.editor.seek_requested.connect(self.player.seek)
         self.player.position_ms_changed.connect(self._on_player_position_ms_changed)
         self.player.media_failed.connect(self._on_player_media_failed)
+        self.player.duration_ms_changed.connect(lambda _ms: self.status.show_position_ms(self.player.position_ms, _ms))
+        self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
         self.qc.findings_changed.connect(self._on_qc_findings_changed)
 
@@ -263,6 +267,7 @@ class MainWindow(QMainWindow):
             return
         self._save_layout()
         self.player.pause()
+        self.timeline.shutdown()
         self.autosaver.finish()
         event.accept()
 
@@ -287,11 +292,3 @@ class MainWindow(QMainWindow):
     def _splitters(self) -> dict[SettingsKey, QSplitter]:
         return {SettingsKey.SPLITTER_MAIN: self.main_splitter, SettingsKey.SPLITTER_TOP: self.top_splitter,
                 SettingsKey.SPLITTER_SIDE: self.side_splitter}
-
-
-def _timeline_class():
-    try:
-        from subtitler.gui.timeline.timeline_widget import TimelineWidget
-    except ImportError:
-        from subtitler.gui._timeline_placeholder import TimelinePlaceholder as TimelineWidget
-    return TimelineWidget

@@ -59,6 +59,8 @@ def make_window(qtbot, tmp_path: Path, autosave_dir: Path | None = None):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # window shortcuts fire only in the active window
     return window
 
 
