@@ -217,7 +217,8 @@ def test_list_models(models_dir, tiny_en_dir):
     assert infos["my-finetune.en"].source == "user" and not infos["my-finetune.en"].multilingual
 
 
-def test_import_is_cheap():
-    code = "import sys, subtitler.asr.models; print('torch' in sys.modules, 'urllib.request' in sys.modules)"
+def test_import_and_lookup_are_cheap():
+    code = ("import sys, subtitler.asr.models as m; m.list_models(); m.find_model('tiny.en'); "
+            "print('torch' in sys.modules, 'urllib.request' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
