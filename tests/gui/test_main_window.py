@@ -24,6 +24,7 @@ def test_open_play_seek_and_title(window, jfk_srt, data_dir, qtbot):
     assert window.windowTitle().startswith("jfk.srt")
     assert not window.isWindowModified()
     assert window.document.media_path == str(data_dir / "jfk.mp4")
+    assert window.status.qc_label.text().startswith("QC: ") and window.status.selection_label.text() == "Cue 1 of 3"
     with qtbot.waitSignal(window.player.position_ms_changed, timeout=SIGNAL_TIMEOUT_MS, check_params_cb=lambda ms: ms > 0):
         window.actions["play_pause"].trigger()
     window.player.pause()
@@ -173,3 +174,89 @@ def test_save_as_project_and_reopen(window, jfk_srt, data_dir, tmp_path):
     assert window.document.media_path == str(data_dir / "jfk.mp4")
     assert window.player.path == str(data_dir / "jfk.mp4")
     assert window.recent.paths()[0] == str(project.resolve())
+
+
+def test_import_replaces_cues_in_one_undo_step_and_keeps_media(window, jfk_srt, data_dir, tmp_path):
+    assert window.files.open_media(data_dir / "jfk.mp4")
+    other = tmp_path / "other.vtt"
+    other.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nimported\n", encoding="utf-8")
+    assert window.files.import_subtitles(other)
+    assert [c.text for c in window.document] == ["imported"]
+    assert window.document.media_path == str(data_dir / "jfk.mp4") and window.files.path is None
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert len(window.document) == 0
+
+
+def test_media_dropped_on_open_cues_without_media_binds_to_them(window, tmp_path, data_dir):
+    subtitles = tmp_path / "lonely.srt"
+    subtitles.write_text(JFK_SRT, encoding="utf-8")
+    assert window.files.open_path(subtitles)
+    assert window.document.media_path is None
+    assert window.files.open_path(data_dir / "jfk.mp4")
+    assert len(window.document) == 3 and window.document.media_path == str(data_dir / "jfk.mp4")
+    assert window.player.path == str(data_dir / "jfk.mp4")
+
+
+def test_recent_menu_lists_opened_files_and_reopens(window, jfk_srt, qtbot):
+    assert window.files.open_path(jfk_srt)
+    menu = window.findChild(type(window.menus["file"]), "menu_recent")
+    menu.aboutToShow.emit()
+    entries = [a for a in menu.actions() if a.toolTip() == str(jfk_srt.resolve())]
+    assert len(entries) == 1
+    window.table.select_row(0)
+    window.editor.insertPlainText("x")
+    window.undo_stack.setClean()  # no prompt
+    entries[0].trigger()
+    assert window.document[0].text == "And so, my fellow Americans,"
+
+
+def test_layout_and_view_settings_survive_a_restart(qtbot, tmp_path, dialogs):
+    from tests.gui.window_helpers import close_window, make_window
+
+    first = make_window(qtbot, tmp_path)
+    first.top_splitter.setSizes([300, 900])
+    sizes = first.top_splitter.sizes()
+    first.actions["toggle_spectrogram"].setChecked(True)
+    close_window(first)
+    second = make_window(qtbot, tmp_path)
+    try:
+        restored = second.top_splitter.sizes()  # the offscreen screen clamps the restored window, so compare shares
+        assert abs(restored[0] / sum(restored) - sizes[0] / sum(sizes)) < 0.02
+        assert second.actions["toggle_spectrogram"].isChecked()
+    finally:
+        close_window(second)
+
+
+def test_close_with_unsaved_changes_asks_and_cancel_keeps_the_window(window, jfk_srt, dialogs):
+    from subtitler.gui.dialogs.messages import SaveChoice
+
+    assert window.files.open_path(jfk_srt)
+    window.table.select_row(0)
+    window.editor.insertPlainText("x")
+    dialogs.save_answer = SaveChoice.CANCEL
+    assert not window.close()
+    assert window.isVisible() and dialogs.save_prompts == ["jfk.srt"]
+
+
+def test_window_autosaves_its_edits(window, jfk_srt):
+    assert window.files.open_path(jfk_srt)
+    window.table.select_row(2)
+    window.editor.insertPlainText("Now ")
+    assert window.autosaver.save_now()
+    saved = read_document(window.autosaver.store.autosave_path).document
+    assert saved[2].text == "Now ask what you can do for your country."
+
+
+def test_file_kinds_and_media_pairing(tmp_path):
+    from subtitler.gui.file_ops import FileKind, classify, media_beside, pair_paths, suggested_path
+
+    assert classify("a.subtitler.json") is FileKind.PROJECT
+    assert classify("a.SRT") is FileKind.SUBTITLES and classify("a.MKV") is FileKind.MEDIA
+    assert classify("a.docx") is FileKind.UNKNOWN
+    (tmp_path / "talk.webm").write_bytes(b"")
+    assert media_beside(tmp_path / "talk.en.vtt") == tmp_path / "talk.webm"
+    assert media_beside(tmp_path / "talk.subtitler.json") == tmp_path / "talk.webm"
+    assert media_beside(tmp_path / "other.srt") is None
+    assert pair_paths(["x.mp4", "y.srt", "z.wav"]) == (Path("y.srt"), Path("x.mp4"))
+    assert suggested_path(None, "/m/talk.mp4", ".subtitler.json") == Path("/m/talk.subtitler.json")
