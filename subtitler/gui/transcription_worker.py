@@ -1,0 +1,130 @@
+"""TranscriptionWorker: decode, load the model, and stream recognised cues, off the GUI thread.
+
+Runs on a QThread it is moved to (see TranscriptionController). Each job ends
+with exactly one of `finished`, `failed(str)` or `cancelled`, then `done`.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+
+from subtitler.core.cue import Cue
+from subtitler.errors import Cancelled, UserError
+from subtitler.gui.transcription import TranscriptionJob
+from subtitler.gui.workers.job import JobWorker, Throttle
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000  # decode_audio's default, what Whisper expects
+
+EngineGetter = Callable[[str, str], Any]  # (model name, device) -> Engine-like object
+
+
+class TranscriptionWorker(JobWorker):
+    """One transcription job; `cancel()` (any thread) stops it at the next decode step or window.
+
+    JobWorker.run drives it (its @Slot is what makes the thread's `started` run the job in the
+    worker thread; an override of run on a subclass ran on the GUI thread under PySide6 6.12).
+
+    Partial results are immutable Cue values, batched and sent at most 10 times a
+    second, as is progress; the last batch and the final (total, total) progress
+    always arrive, before `finished`.
+    """
+
+    progress_changed = Signal(float, float)  # done_s, total_s of the audio transcribed
+    segments_ready = Signal(list)  # list[Cue], in time order
+    info_ready = Signal(object)  # TranscriptionInfo: language and duration, before the first cues
+    status_changed = Signal(str)  # the phase, for the status bar
+    warned = Signal(str)  # something the user should know that did not stop the job (a truncated file)
+    finished = Signal()
+
+    def __init__(self, job: TranscriptionJob, get_engine: EngineGetter) -> None:
+        super().__init__()
+        self.job = job
+        self.get_engine = get_engine
+        self._pending: list[Cue] = []
+        self._batch_throttle = Throttle()
+        self._progress_throttle = Throttle()
+        self._total_s = 0.0
+        self._completed = False
+
+    def should_stop(self) -> bool:
+        """Once the job has completed, a late cancel changes nothing (JobWorker.run asks again after _work)."""
+        return not self._completed and super().should_stop()
+
+    def _work(self) -> None:
+        try:
+            self._transcribe()
+        except (Cancelled, UserError):
+            raise
+        except Exception as exc:  # a bug: the user gets one line, the log gets the traceback
+            log.exception("transcription of %s failed", self.job.media_path)
+            raise UserError(f"{self.job.media_path.name}: transcription failed ({type(exc).__name__}: {exc}); "
+                            "the details are in the log") from exc
+        self._stop_if_asked()  # a cancel after the last window still counts as a cancel
+        self._completed = True
+        self.finished.emit()
+
+    def _transcribe(self) -> None:
+        from subtitler.asr.transcribe import TranscribeOptions  # torch loads in this thread, not the GUI's
+
+        name = self.job.media_path.name
+        self.status_changed.emit(f"Decoding the audio of {name}…")
+        audio = self._decode()
+        self._total_s = len(audio) / SAMPLE_RATE
+        self._stop_if_asked()
+        self.status_changed.emit(f"Loading the model {self.job.model_name}…")
+        engine = self.get_engine(self.job.model_name, self.job.device)
+        self._stop_if_asked()
+        self.status_changed.emit(f"Transcribing {name}…")
+        self.progress_changed.emit(0.0, self._total_s)
+        options = self.job.options if self.job.options is not None else TranscribeOptions()
+        segments = engine.transcribe(audio, options, on_progress=self._on_engine_progress,
+                                     should_stop=self.should_stop, on_info=self.info_ready.emit)
+        self._collect(segments)
+        self._stop_if_asked()
+        self._flush()
+        self.progress_changed.emit(self._total_s, self._total_s)
+
+    def _decode(self):
+        """The whole track at 16 kHz; a MediaWarning (truncated file) becomes `warned`, the job goes on."""
+        from subtitler.media.decode import MediaWarning, decode_audio
+
+        # catch_warnings swaps the process-wide filters; only workers decode while a job runs, one at a time.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MediaWarning)
+            audio = decode_audio(self.job.media_path, self.job.audio_stream, should_stop=self.should_stop)
+        for warning in caught:
+            if issubclass(warning.category, MediaWarning):
+                self.warned.emit(str(warning.message))
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        return audio
+
+    def _collect(self, segments) -> None:
+        from subtitler.asr.result import segments_to_cues
+
+        for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
+            self._pending.extend(segments_to_cues([segment]))
+
+    def _on_engine_progress(self, done_s: float, total_s: float) -> None:
+        """Called after each window, once its segments were yielded: the moment to send them."""
+        self._total_s = total_s
+        if self._batch_throttle.ready():
+            self._flush()
+        if self._progress_throttle.ready():
+            self.progress_changed.emit(done_s, total_s)
+
+    def _flush(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self.segments_ready.emit(batch)
+
+    def _stop_if_asked(self) -> None:
+        if self.should_stop():
+            raise Cancelled("transcription stopped")

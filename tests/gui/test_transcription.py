@@ -1,0 +1,309 @@
+"""Transcription in the editor: cues stream into the document on a worker thread, one undo step, cancel, failures, dialog."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QUndoStack
+
+from subtitler.asr.models import ModelInfo
+from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo
+from subtitler.core.cue import Cue
+from subtitler.core.document import Document
+from subtitler.core.history import History
+from subtitler.errors import Cancelled
+from subtitler.gui.transcribe_dialog import KEY_LANGUAGE, KEY_MODEL, TranscribeChoice, TranscribeDialog
+from subtitler.gui.transcription import EngineCache, InsertTranscribedCues, load_engine_by_name, plan_inserts
+from subtitler.gui.transcription_controller import TranscriptionBusy, TranscriptionController
+from subtitler.gui.undo import push_command
+
+JOB_TIMEOUT_MS = 30_000
+
+
+def cue(start_ms: int, text: str = "x") -> Cue:
+    return Cue(start_ms, start_ms + 500, text)
+
+
+# --- Qt-free pieces -------------------------------------------------------------------------------
+
+def test_plan_inserts_places_by_time_after_equal_starts():
+    starts = [0, 1000, 1000, 5000]
+    runs = plan_inserts(starts, [cue(6000, "d"), cue(1000, "b"), cue(500, "a"), cue(1200, "c")])
+    assert [(row, [c.text for c in cues]) for row, cues in runs] == [(1, ["a"]), (4, ["b", "c"]), (7, ["d"])]
+
+
+def test_batches_of_one_job_merge_into_one_exact_undo_step():
+    doc = Document([cue(1000, "old1"), cue(9000, "old2")])
+    before = doc.snapshot()
+    history, job = History(), object()
+    history.push(InsertTranscribedCues(doc, [cue(0, "a"), cue(2000, "b")], job))
+    history.push(InsertTranscribedCues(doc, [cue(8000, "c"), cue(9000, "d")], job))
+    assert [c.text for c in doc] == ["a", "old1", "b", "c", "old2", "d"]
+    assert len(history) == 1 and history.undo_text == "Transcribe"
+    history.push(InsertTranscribedCues(doc, [cue(20_000, "other job")], object()))
+    assert len(history) == 2, "another job is another step"
+    history.undo()
+    history.undo()
+    assert doc.snapshot() == before
+    history.redo()
+    assert [c.text for c in doc] == ["a", "old1", "b", "c", "old2", "d"]
+    with pytest.raises(ValueError):
+        InsertTranscribedCues(doc, [], job)
+
+
+def test_engine_cache_loads_once_per_model_and_device():
+    loads: list[tuple[str, str]] = []
+
+    def factory(name: str, device: str) -> object:
+        loads.append((name, device))
+        return object()
+
+    cache = EngineCache(factory)
+    first = cache.get("tiny.en", "cpu")
+    assert cache.get("tiny.en", "cpu") is first and loads == [("tiny.en", "cpu")]
+    cache.get("base", "cpu")  # capacity 1: the tiny.en engine is let go
+    assert ("tiny.en", "cpu") not in cache and len(loads) == 2
+
+
+# --- controller and worker with a scripted engine (fast, deterministic) ------------------------------
+
+class ScriptedEngine:
+    """Engine-shaped: yields one segment per 'window' with an optional pause, honouring should_stop."""
+
+    multilingual = False
+
+    def __init__(self, texts: list[str], pause_s: float = 0.0, crash_at: int | None = None) -> None:
+        self.texts, self.pause_s, self.crash_at = texts, pause_s, crash_at
+        self.threads: set[int] = set()
+
+    def transcribe(self, audio, options, on_progress=None, should_stop=None, on_info=None):
+        self.threads.add(threading.get_ident())
+        total = len(audio) / 16_000
+        on_info(TranscriptionInfo("en", 1.0, total))
+        step = total / len(self.texts)
+        for i, text in enumerate(self.texts):
+            if should_stop():
+                raise Cancelled("transcription stopped")
+            if i == self.crash_at:
+                raise ZeroDivisionError("scripted bug")
+            time.sleep(self.pause_s)
+            yield Segment(i, 0, i * step, (i + 1) * step, " " + text, (), 0.0, -0.1, 1.0, 0.0, "en")
+            on_progress((i + 1) * step, total)
+
+
+class Harness:
+    """A document, an undo stack and a controller wired like the main window wires them."""
+
+    def __init__(self, engine_factory, doc: Document | None = None) -> None:
+        self.doc = doc if doc is not None else Document()
+        self.stack = QUndoStack()
+        self.controller = TranscriptionController(lambda: self.doc, lambda c: push_command(self.stack, c), engine_factory)
+        self.events: list[tuple[str, int, bool]] = []  # (what, cues in document, thread still running)
+        self.progress: list[tuple[float, float]] = []
+        self.controller.cues_added.connect(lambda n: self.events.append(("cues", len(self.doc), self.controller.is_running)))
+        self.controller.finished.connect(lambda n: self.events.append(("finished", n, self.controller.is_running)))
+        self.controller.progress_changed.connect(lambda d, t: self.progress.append((d, t)))
+
+    def wait_idle(self, qtbot) -> None:
+        qtbot.waitUntil(lambda: not self.controller.is_running, timeout=JOB_TIMEOUT_MS)
+
+
+@pytest.fixture
+def harnesses():
+    made: list[Harness] = []
+    yield made
+    for harness in made:  # never leave a QThread running past its test
+        assert harness.controller.shutdown()
+
+
+def make(harnesses, engine_factory, doc: Document | None = None) -> Harness:
+    harnesses.append(Harness(engine_factory, doc))
+    return harnesses[-1]
+
+
+def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harnesses, data_dir):
+    engine = ScriptedEngine(["one", "two", "three", "four"], pause_s=0.15)
+    loads: list[str] = []
+    h = make(harnesses, lambda name, device: loads.append(name) or engine,
+             Document([Cue(0, 50, "before"), Cue(60_000, 61_000, "after")]))
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS) as finished:
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        with pytest.raises(TranscriptionBusy, match="still running"):
+            h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    h.wait_idle(qtbot)
+    assert finished.args == [4]
+    assert [c.text for c in h.doc] == ["before", "one", "two", "three", "four", "after"]
+    batches = [e for e in h.events if e[0] == "cues"]
+    assert len(batches) >= 2 and all(running for _what, _n, running in batches), "cues arrive while the job runs"
+    assert h.events[-1][0] == "finished"
+    assert threading.get_ident() not in engine.threads, "the engine runs off the GUI thread"
+    assert h.progress[-1] == pytest.approx((11.0, 11.0), abs=0.1)
+    assert h.stack.count() == 1 and h.stack.undoText() == "Transcribe"
+    h.stack.undo()
+    assert [c.text for c in h.doc] == ["before", "after"]
+
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    h.wait_idle(qtbot)
+    assert loads == ["scripted"], "the second job reuses the loaded engine"
+    assert h.stack.count() == 1, "the redo of the first job was replaced by the second"
+
+
+def test_cancel_is_distinct_from_failure_and_keeps_a_consistent_document(qtbot, harnesses, data_dir):
+    h = make(harnesses, lambda name, device: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
+    failed: list[str] = []
+    h.controller.failed.connect(failed.append)
+    h.controller.cues_added.connect(lambda _n: h.controller.cancel())
+    with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    h.wait_idle(qtbot)
+    assert failed == [] and 1 <= len(h.doc) < 50
+    assert [c.start_ms for c in h.doc] == sorted(c.start_ms for c in h.doc)
+    assert h.stack.count() == 1
+    h.stack.undo()
+    assert len(h.doc) == 0
+
+
+def test_a_bug_in_the_engine_fails_with_one_line_and_logs_the_traceback(qtbot, harnesses, data_dir, caplog):
+    h = make(harnesses, lambda name, device: ScriptedEngine(["a", "b", "c"], crash_at=1))
+    with caplog.at_level(logging.ERROR), qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    h.wait_idle(qtbot)
+    assert "jfk.mp4" in failed.args[0] and "ZeroDivisionError" in failed.args[0] and "\n" not in failed.args[0]
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
+
+
+def test_opening_another_document_stops_the_job_and_leaves_the_new_one_alone(qtbot, harnesses, data_dir):
+    h = make(harnesses, lambda name, device: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
+    old = h.doc
+
+    def replace_document(_n: int) -> None:
+        h.doc = Document([Cue(0, 1000, "opened later")])
+
+    h.controller.cues_added.connect(replace_document)
+    with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    h.wait_idle(qtbot)
+    assert [c.text for c in h.doc] == ["opened later"]
+    assert 1 <= len(old) < 50
+
+
+def test_corrupt_media_fails_with_the_file_name(qtbot, harnesses, tmp_path):
+    bad = tmp_path / "holiday.mp4"
+    bad.write_text("this is not a video\n" * 50)
+    h = make(harnesses, lambda name, device: pytest.fail("no model is loaded for a file that cannot be decoded"))
+    cancelled: list[bool] = []
+    h.controller.cancelled.connect(lambda: cancelled.append(True))
+    with qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
+        h.controller.start(bad, None, "tiny.en")
+    h.wait_idle(qtbot)
+    assert "holiday.mp4" in failed.args[0] and not cancelled and len(h.doc) == 0
+
+
+def test_a_missing_model_fails_and_says_how_to_install_it(qtbot, harnesses, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUBTITLER_MODELS_DIR", str(tmp_path))  # no downloaded models: only the packages count
+    h = make(harnesses, load_engine_by_name)
+    with qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
+        h.controller.start(data_dir / "jfk.mp4", None, "medium.en")
+    h.wait_idle(qtbot)
+    assert "medium.en" in failed.args[0] and "download" in failed.args[0]
+
+
+# --- the dialog ---------------------------------------------------------------------------------------
+
+MODELS = [
+    ModelInfo("tiny", None, "download", True, None),
+    ModelInfo("tiny.en", Path("/m/tiny.en"), "package", False, 78_000_000),
+    ModelInfo("base", Path("/m/base"), "package", True, 145_000_000),
+]
+
+
+def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(dialog)
+    combo = dialog.model_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["tiny.en", "base", "tiny"]
+    assert not combo.model().item(2).isEnabled(), "a model that is not installed cannot be picked"
+    assert combo.currentData() == "tiny.en"
+    assert not dialog.task_combo.isEnabled() and dialog.choice().task == "transcribe"
+
+    combo.setCurrentIndex(1)
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("de"))
+    dialog.task_combo.setCurrentIndex(dialog.task_combo.findData("translate"))
+    dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
+    assert dialog.task_combo.isEnabled()
+    dialog.accept()
+    assert settings.value(KEY_MODEL) == "base" and settings.value(KEY_LANGUAGE) == "de"
+
+    again = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(again)
+    assert again.choice() == TranscribeChoice("base", "de", "translate", "cpu")
+    assert again.choice().options() == TranscribeOptions(task="translate", language="de")
+    again.model_combo.setCurrentIndex(0)  # tiny.en forces English, then base gets the German back
+    assert again.choice().language == "en"
+    again.model_combo.setCurrentIndex(1)
+    assert again.choice() == TranscribeChoice("base", "de", "translate", "cpu")
+    assert again.language_combo.itemText(0) == "Detect automatically" and again.language_combo.count() > 90
+
+
+def test_dialog_without_installed_models_says_what_to_do(qtbot, tmp_path):
+    dialog = TranscribeDialog(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), MODELS[:1])
+    qtbot.addWidget(dialog)
+    assert "subtitler models download" in dialog.hint.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+# --- end to end on real speech and real weights -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_engines() -> EngineCache:
+    """One tiny.en load shared by the end-to-end tests."""
+    return EngineCache(load_engine_by_name)
+
+
+@pytest.mark.slow
+def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines):
+    h = make(harnesses, real_engines.get)
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "jfk.mp4", TranscribeOptions(language="en"), "tiny.en", "cpu")
+    h.wait_idle(qtbot)
+    text = " ".join(c.text for c in h.doc).lower()
+    assert "ask not what your country" in text
+    assert h.events[0][0] == "cues" and h.events[0][1] > 0 and h.events[0][2], "cues arrive before the job ends"
+    assert h.events[-1][0] == "finished"
+    done, total = h.progress[-1]
+    assert done == total and total == pytest.approx(11.0, abs=0.2)
+    assert h.controller.language == "en"
+    assert h.stack.count() == 1
+    h.stack.undo()
+    assert len(h.doc) == 0
+
+
+@pytest.mark.slow
+def test_cancel_a_real_job_on_a_long_file(qtbot, harnesses, data_dir, real_engines):
+    h = make(harnesses, real_engines.get)
+    failed: list[str] = []
+    h.controller.failed.connect(failed.append)
+    asked: list[float] = []
+
+    def cancel_once(_n: int) -> None:
+        if not asked:
+            asked.append(time.monotonic())
+            h.controller.cancel()
+
+    h.controller.cues_added.connect(cancel_once)
+    with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "aeneas_capitan_veneno_es.mp3", None, "tiny.en", "cpu")
+    stopped_after = time.monotonic() - asked[0]
+    h.wait_idle(qtbot)
+    assert failed == [] and stopped_after < 5.0, stopped_after
+    assert len(h.doc) >= 1 and h.doc[-1].end_ms < 60_000, "stopped well before the 70-s end"
+    assert [c.start_ms for c in h.doc] == sorted(c.start_ms for c in h.doc)
+    h.stack.undo()
+    assert len(h.doc) == 0
