@@ -78,7 +78,8 @@ class _LayerCache:
     def reorder(self, index: Tensor) -> None:
         for name in ("self_k", "self_v", "cross_k", "cross_v"):
             value = getattr(self, name)
-            if value is not None:
+            shared = name.startswith("cross") and value is not None and value.shape[0] == 1
+            if value is not None and not shared:  # batch-1 audio is shared by every row
                 setattr(self, name, value.index_select(0, index.to(value.device)))
 
 
@@ -120,13 +121,15 @@ class Attention(nn.Module):
 
     def attend(self, x: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
         q = self.split_heads(self.q(x))
+        if k.shape[0] != q.shape[0]:  # one audio for several token rows (beams): a view, no copy
+            k, v = k.expand(q.shape[0], -1, -1, -1), v.expand(q.shape[0], -1, -1, -1)
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         return self.out(a.transpose(1, 2).flatten(2))
 
     def weights(self, x: Tensor, k: Tensor) -> Tensor:
         """Attention probabilities [B, H, T, S] in float32 (no mask: used for cross-attention)."""
         q = self.split_heads(self.q(x))
-        scores = (q.float() @ k.float().transpose(-1, -2)) / math.sqrt(q.shape[-1])
+        scores = (q.float() @ k.float().transpose(-1, -2)) / math.sqrt(q.shape[-1])  # broadcasts batch 1
         return scores.softmax(dim=-1)
 
 
@@ -306,7 +309,10 @@ class Whisper(nn.Module):
         return KVCache(self.dims.n_text_layer)
 
     def logits(self, tokens: Tensor, audio_features: Tensor, kv_cache: KVCache | None = None) -> Tensor:
-        """Tokens [B, T] -> float32 logits [B, T, n_vocab]; with a cache pass only the new tokens."""
+        """Tokens [B, T] -> float32 logits [B, T, n_vocab]; with a cache pass only the new tokens.
+
+        `audio_features` has batch B, or batch 1 shared by every token row (beams of one window).
+        """
         offset = kv_cache.offset if kv_cache is not None else 0
         x = self.decoder.embed(tokens, offset).to(self.dtype)
         audio = audio_features.to(self.dtype)

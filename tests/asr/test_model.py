@@ -105,6 +105,21 @@ def test_reorder_selects_beams(tiny_en, jfk_mel):
     assert (last[:, 0] - full[:, -1]).abs().max() < TOL
 
 
+def test_one_audio_shared_by_several_rows(tiny_en, jfk_mel):
+    tokens = _prompt(tiny_en)
+    rows = torch.stack([tokens[0], tokens[0].roll(1), tokens[0].roll(2)])
+    with torch.no_grad():
+        audio = tiny_en.embed_audio(jfk_mel)
+        expected = tiny_en.logits(rows, audio.repeat(3, 1, 1))
+        cache = tiny_en.new_kv_cache()
+        head = tiny_en.logits(rows[:, :-1], audio, cache)
+        cache.reorder(torch.tensor([0, 1, 2]))
+        last = tiny_en.logits(rows[:, -1:], audio, cache)
+        weights = tiny_en.cross_attention_weights(rows, audio)
+    assert (torch.cat([head, last], 1) - expected).abs().max() < TOL
+    assert weights[0].shape == (3, 6, tokens.shape[1], 1500)
+
+
 def test_cross_attention_weights_shape_and_normalised(tiny_en, jfk_mel):
     tokens = _prompt(tiny_en)
     with torch.no_grad():
