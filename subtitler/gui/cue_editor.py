@@ -11,14 +11,15 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QDragEnterEvent, QKeyEvent, QKeySequence, QMouseEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from subtitler.core.document import Document, DocumentChange
 from subtitler.gui.edits import set_text_command
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE, WordSpan, is_low_confidence, span_at_char, span_at_time, word_spans
 
-LOW_CONFIDENCE_COLOUR = QColor(220, 60, 40)
+LOW_CONFIDENCE_COLOUR = QColor(220, 60, 40)  # below half the threshold: probably wrong
+UNSURE_COLOUR = QColor(235, 150, 30)  # below the threshold
 SPOKEN_WORD_COLOUR = QColor(255, 230, 120)
 
 
@@ -131,10 +132,16 @@ class CueEditor(QPlainTextEdit):
 
     # --- decorations -----------------------------------------------------------
     def low_confidence_ranges(self) -> list[tuple[int, int]]:
-        return [(s.start, s.end) for s in self._spans() if is_low_confidence(s.word, self._threshold)]
+        return [(s.start, s.end) for s in self._low_confidence_spans()]
+
+    def _low_confidence_spans(self) -> list[WordSpan]:
+        return [s for s in self._spans() if is_low_confidence(s.word, self._threshold)]
 
     def _refresh_decorations(self) -> None:
-        selections = [self._selection(s, self._underline_format()) for s in self.low_confidence_ranges()]
+        selections = [
+            self._selection((s.start, s.end), self._underline_format(self._colour_for(s.word.probability)))
+            for s in self._low_confidence_spans()
+        ]
         spoken = self.spoken_word_range()
         if spoken is not None:
             shade = QTextCharFormat()
@@ -151,11 +158,14 @@ class CueEditor(QPlainTextEdit):
         selection.format = fmt
         return selection
 
+    def _colour_for(self, probability: float | None) -> QColor:
+        return LOW_CONFIDENCE_COLOUR if probability is not None and probability < self._threshold / 2 else UNSURE_COLOUR
+
     @staticmethod
-    def _underline_format() -> QTextCharFormat:
+    def _underline_format(colour: QColor) -> QTextCharFormat:
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(LOW_CONFIDENCE_COLOUR)
+        fmt.setUnderlineColor(colour)
         return fmt
 
     # --- events -------------------------------------------------------------------
@@ -166,6 +176,12 @@ class CueEditor(QPlainTextEdit):
                 event.ignore()  # not ours: the window's shortcut runs (undo, split, set start...)
                 return True
         return super().event(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.ignore()  # files dropped here open in the window, they are not pasted as text
+            return
+        super().dragEnterEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         super().mouseReleaseEvent(event)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 
 from subtitler.core.document import Document
 from subtitler.errors import UserError
-from subtitler.formats.registry import format_for_path, read_document, write_document
+from subtitler.formats.registry import format_for_path, formats, read_document, write_document
 from subtitler.gui.dialogs import file_dialogs, messages
 from subtitler.gui.dialogs.messages import SaveChoice
 from subtitler.gui.file_ops import (
@@ -148,8 +148,15 @@ class FileController(QObject):
         self.window.autosaver.set_source_path(str(path))
         self.recent.add(path)
         self.window.refresh_title()
-        self.window.status.show_hint(f"Saved {path.name}")
+        self.window.status.show_hint(f"Saved {path.name}" + self._lost_words_note(fmt))
         return True
+
+    def _lost_words_note(self, fmt: str) -> str:
+        """Saving word-timed cues as e.g. SRT is allowed (it is what was opened) but the user should know."""
+        carries = next((info.carries_words for info in formats() if info.name == fmt), True)
+        if carries or not any(cue.words for cue in self.window.document):
+            return ""
+        return f"; {fmt.upper()} keeps no word timings, Save As a project (.subtitler.json) to keep them"
 
     def export(self, path: str | Path, fmt: str) -> bool:
         """Write a copy in another format; the document keeps its own file and unsaved state."""

@@ -105,6 +105,8 @@ def test_f3_jumps_to_the_next_low_confidence_word(window, jfk_srt, data_dir, qtb
     assert window.editor.textCursor().selectedText() == "what"
     assert window.player.position_ms == 8100
     assert window.editor.hasFocus()
+    assert window.files.save()  # an SRT stays an SRT, and the user hears that word timings are not in it
+    assert "keeps no word timings" in window.status.currentMessage()
 
 
 def test_aegisub_scheme_letters_act_outside_the_editor_only(window, jfk_srt, data_dir, qtbot):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
-from subtitler.gui.cue_editor import LOW_CONFIDENCE_COLOUR, CueEditor
+from subtitler.gui.cue_editor import LOW_CONFIDENCE_COLOUR, UNSURE_COLOUR, CueEditor
 from subtitler.gui.undo import push_command
 from subtitler.gui.word_spans import next_low_confidence, time_at_char, word_spans
 
@@ -77,7 +77,8 @@ def test_low_confidence_words_are_underlined(setup):
     assert editor.low_confidence_ranges() == [(4, 8), (17, 19)]
     underlined = [s for s in editor.extraSelections() if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline]
     assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in underlined] == [(4, 8), (17, 19)]
-    assert all(s.format.underlineColor() == LOW_CONFIDENCE_COLOUR for s in underlined)
+    colours = [s.format.underlineColor() for s in underlined]
+    assert colours == [UNSURE_COLOUR, LOW_CONFIDENCE_COLOUR]  # p=0.3 unsure, p=0.2 below half the threshold
     editor.set_low_confidence_threshold(0.1)
     assert editor.low_confidence_ranges() == []
 

@@ -100,14 +100,14 @@ def test_export_srt_and_vtt_read_back(window, jfk_srt, data_dir, tmp_path):
     assert window.files.path == jfk_srt  # export leaves the document's own file alone
 
 
-def drop(window, paths: list[Path]) -> None:
+def drop(target, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     enter = QDragEnterEvent(*args)
-    QApplication.sendEvent(window, enter)  # Qt delivers a drop only where the drag entered and was accepted
+    QApplication.sendEvent(target, enter)  # Qt delivers a drop only where the drag entered and was accepted
     assert enter.isAccepted()
-    QApplication.sendEvent(window, QDropEvent(*args))
+    QApplication.sendEvent(target, QDropEvent(*args))
 
 
 def test_drop_subtitle_opens_with_matching_media(window, tmp_path, data_dir, qtbot):
@@ -188,13 +188,14 @@ def test_import_replaces_cues_in_one_undo_step_and_keeps_media(window, jfk_srt, 
     assert len(window.document) == 0
 
 
-def test_media_dropped_on_open_cues_without_media_binds_to_them(window, tmp_path, data_dir):
+def test_media_dropped_on_open_cues_without_media_binds_to_them(window, tmp_path, data_dir, qtbot):
     subtitles = tmp_path / "lonely.srt"
     subtitles.write_text(JFK_SRT, encoding="utf-8")
     assert window.files.open_path(subtitles)
-    assert window.document.media_path is None
-    assert window.files.open_path(data_dir / "jfk.mp4")
-    assert len(window.document) == 3 and window.document.media_path == str(data_dir / "jfk.mp4")
+    assert window.document.media_path is None and window.editor.isEnabled()
+    drop(window.editor.viewport(), [data_dir / "jfk.mp4"])  # the text editor passes file drops on to the window
+    qtbot.waitUntil(lambda: window.document.media_path is not None, timeout=SIGNAL_TIMEOUT_MS)
+    assert len(window.document) == 3 and window.editor.toPlainText() == "And so, my fellow Americans," and window.document.media_path == str(data_dir / "jfk.mp4")
     assert window.player.path == str(data_dir / "jfk.mp4")
 
 
