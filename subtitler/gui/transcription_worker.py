@@ -95,12 +95,12 @@ class TranscriptionWorker(JobWorker):
         """The whole track at 16 kHz; a MediaWarning (truncated file) becomes `warned`, the job goes on."""
         from subtitler.media.decode import MediaWarning, decode_audio
 
-        # catch_warnings swaps the process-wide filters; only workers decode while a job runs, one at a time.
+        # catch_warnings is process-wide: what another thread warns meanwhile is re-issued, not lost or claimed.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MediaWarning)
             audio = decode_audio(self.job.media_path, self.job.audio_stream, should_stop=self.should_stop)
         for warning in caught:
-            if issubclass(warning.category, MediaWarning):
+            if issubclass(warning.category, MediaWarning) and self.job.media_path.name in str(warning.message):
                 self.warned.emit(str(warning.message))
             else:
                 warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)

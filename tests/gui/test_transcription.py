@@ -154,6 +154,18 @@ def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harness
     assert h.stack.count() == 1, "the redo of the first job was replaced by the second"
 
 
+def test_progress_and_batches_are_throttled_to_ten_a_second(qtbot, harnesses, data_dir):
+    h = make(harnesses, lambda name, device: ScriptedEngine([f"w{i}" for i in range(80)], pause_s=0.01))
+    began = time.monotonic()
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+    elapsed = time.monotonic() - began
+    h.wait_idle(qtbot)
+    batches = [e for e in h.events if e[0] == "cues"]
+    allowed = 10 * elapsed + 3  # the first, the last and the (0, total) start always pass
+    assert len(h.doc) == 80 and 2 <= len(batches) <= allowed and len(h.progress) <= allowed, (len(batches), len(h.progress), elapsed)
+
+
 def test_cancel_is_distinct_from_failure_and_keeps_a_consistent_document(qtbot, harnesses, data_dir):
     h = make(harnesses, lambda name, device: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
     failed: list[str] = []
@@ -203,6 +215,20 @@ def test_corrupt_media_fails_with_the_file_name(qtbot, harnesses, tmp_path):
         h.controller.start(bad, None, "tiny.en")
     h.wait_idle(qtbot)
     assert "holiday.mp4" in failed.args[0] and not cancelled and len(h.doc) == 0
+
+
+def test_a_truncated_file_warns_and_transcribes_what_is_there(qtbot, harnesses, data_dir, tmp_path):
+    cut = tmp_path / "cut.flac"
+    whole = (data_dir / "jfk.flac").read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])
+    h = make(harnesses, lambda name, device: ScriptedEngine(["half"]))
+    warned: list[str] = []
+    h.controller.warned.connect(warned.append)
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
+        h.controller.start(cut, None, "scripted")
+    h.wait_idle(qtbot)
+    assert len(warned) == 1 and "cut.flac" in warned[0] and "only part of the audio" in warned[0]
+    assert [c.text for c in h.doc] == ["half"] and h.doc[0].end_ms < 8000
 
 
 def test_a_missing_model_fails_and_says_how_to_install_it(qtbot, harnesses, data_dir, tmp_path, monkeypatch):
@@ -257,6 +283,20 @@ def test_dialog_without_installed_models_says_what_to_do(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert "subtitler models download" in dialog.hint.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def test_transcribe_media_asks_then_starts_and_a_cancelled_question_starts_nothing(qtbot, harnesses, data_dir, monkeypatch):
+    from subtitler.gui import transcribe_dialog
+
+    h = make(harnesses, lambda name, device: ScriptedEngine(["asked"]))
+    answers = [None, TranscribeChoice("tiny.en", "en")]
+    monkeypatch.setattr(transcribe_dialog, "ask_transcription", lambda parent, settings, name: answers.pop(0))
+    assert not transcribe_dialog.transcribe_media(None, QSettings(), h.controller, data_dir / "jfk.mp4")
+    assert not h.controller.is_running
+    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
+        assert transcribe_dialog.transcribe_media(None, QSettings(), h.controller, data_dir / "jfk.mp4")
+    h.wait_idle(qtbot)
+    assert [c.text for c in h.doc] == ["asked"]
 
 
 # --- end to end on real speech and real weights -------------------------------------------------------
