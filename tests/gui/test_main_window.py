@@ -261,3 +261,25 @@ def test_file_kinds_and_media_pairing(tmp_path):
     assert media_beside(tmp_path / "other.srt") is None
     assert pair_paths(["x.mp4", "y.srt", "z.wav"]) == (Path("y.srt"), Path("x.mp4"))
     assert suggested_path(None, "/m/talk.mp4", ".subtitler.json") == Path("/m/talk.subtitler.json")
+
+
+def test_app_main_opens_the_files_given(qtbot, tmp_path, monkeypatch, jfk_srt, data_dir, dialogs):
+    from PySide6.QtCore import QTimer
+
+    from subtitler.gui import app, autosave, main_window
+    from subtitler.gui.settings import open_settings
+
+    monkeypatch.setattr(main_window, "open_settings", lambda: open_settings(tmp_path / "settings.ini"))
+    monkeypatch.setattr(autosave, "default_directory", lambda: tmp_path / "autosave")
+    seen = {}
+
+    def inspect_and_close() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.MainWindow))
+        seen.update(title=window.windowTitle(), cues=len(window.document), media=window.player.path)
+        window.close()
+        QApplication.quit()
+
+    QTimer.singleShot(300, inspect_and_close)
+    assert app.main([str(jfk_srt), str(data_dir / "jfk.mp4")]) == 0
+    assert seen == {"title": "jfk.srt[*] — Subtitler", "cues": 3, "media": str(data_dir / "jfk.mp4")}
+    assert list((tmp_path / "autosave").iterdir()) == []  # a clean exit leaves no autosave
