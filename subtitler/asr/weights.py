@@ -125,10 +125,10 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     return checkpoint
 
 
-def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
-    """Build an eval-mode Whisper from a checkpoint; shapes are checked before anything is assigned."""
-    checkpoint = read_checkpoint(path)
-    with torch.device("meta"):
+def model_from_checkpoint(checkpoint: Checkpoint, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
+    """An eval-mode, no-grad Whisper holding a copy of the checkpoint's tensors in `dtype` on `device`."""
+    check_state_dict(checkpoint.state_dict, checkpoint.dims, checkpoint.source)
+    with torch.device("meta"):  # no memory and no random init: every tensor comes from the checkpoint
         model = Whisper(checkpoint.dims)
     state = {
         name: tensor.to(device=device, dtype=dtype if tensor.is_floating_point() else tensor.dtype, copy=True)
@@ -138,3 +138,8 @@ def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch
     model.set_alignment_heads(checkpoint.alignment_heads)
     model.requires_grad_(False)
     return model.eval()
+
+
+def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
+    """Build an eval-mode Whisper from a model folder or file; shapes are checked before anything is assigned."""
+    return model_from_checkpoint(read_checkpoint(path), device=device, dtype=dtype)

@@ -344,3 +344,12 @@ def test_missing_path_and_unknown_folder(tmp_path):
 def test_load_model_half_precision(tiny_en_dir):
     model = load_model(tiny_en_dir, dtype=torch.float16)
     assert model.dtype == torch.float16 and model.alignment_heads.sum() == 8
+
+
+def test_model_from_checkpoint_rejects_an_incomplete_checkpoint(tiny_ckpt):
+    from subtitler.asr.weights import model_from_checkpoint
+
+    state = dict(tiny_ckpt.state_dict)
+    del state["decoder.norm.weight"]
+    with pytest.raises(ModelError, match="decoder.norm.weight"):
+        model_from_checkpoint(dataclasses.replace(tiny_ckpt, state_dict=state))
