@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -182,9 +182,7 @@ class ActionRegistry:
         return keys
 
 
-def _is_window_key(modifiers, key) -> bool:
-    from PySide6.QtCore import Qt
-
+def _is_window_key(modifiers: Qt.KeyboardModifier, key: Qt.Key) -> bool:
     command_mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
     if modifiers & command_mods:
         return True

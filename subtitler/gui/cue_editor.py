@@ -103,8 +103,14 @@ class CueEditor(QPlainTextEdit):
 
     # --- document <-> widget -------------------------------------------------
     def _on_document_changed(self, change: DocumentChange) -> None:
-        if self._row >= len(self._document):
-            self.set_row(len(self._document) - 1)
+        """Keep showing the same cue when rows are inserted or removed before it (undo of an insert, a merge above)."""
+        row = self._row
+        if row >= 0 and change.kind == "inserted" and change.first <= row:
+            row += change.count
+        elif row >= 0 and change.kind == "removed" and change.first < row:
+            row = max(change.first, row - change.count)
+        if row != self._row or row >= len(self._document):
+            self.set_row(min(row, len(self._document) - 1))
             return
         self._sync_from_document(keep_cursor=True)
 

@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
 
     def _init_connections(self) -> None:
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
+        self.actions["undo"].setEnabled(False)
+        self.actions["redo"].setEnabled(False)
         self.undo_stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
         self.undo_stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
         self.undo_stack.undoTextChanged.connect(lambda text: self.actions["undo"].setText(f"&Undo {text}".strip()))
@@ -197,9 +199,8 @@ class MainWindow(QMainWindow):
 
     def edit_shortcuts(self) -> None:
         from subtitler.gui.dialogs.shortcuts import ShortcutsDialog
-        from subtitler.gui.actions import load_shortcuts as current
 
-        dialog = ShortcutsDialog(self.scheme, current(self.settings)[1], self)
+        dialog = ShortcutsDialog(self.scheme, load_shortcuts(self.settings)[1], self)
         if dialog.exec():
             self.set_shortcuts(dialog.scheme(), dialog.shortcuts())
 

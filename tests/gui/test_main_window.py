@@ -285,3 +285,19 @@ def test_app_main_opens_the_files_given(qtbot, tmp_path, monkeypatch, jfk_srt, d
     assert app.main([str(jfk_srt), str(data_dir / "jfk.mp4")]) == 0
     assert seen == {"title": "jfk.srt[*] — Subtitler", "media": str(data_dir / "jfk.mp4")}
     assert list((tmp_path / "autosave").iterdir()) == []  # a clean exit leaves no autosave
+
+
+def test_editor_and_table_stay_on_the_same_cue_when_rows_change_above(window, jfk_srt, data_dir, qtbot):
+    open_jfk(window, jfk_srt, data_dir)
+    last = "ask what you can do for your country."
+    window.table.setFocus()
+    window.table.select_row(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    window.table.select_row(1)
+    assert window.editor.toPlainText() == last
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo puts row 0 back, above
+    assert len(window.document) == 3
+    assert window.table.current_row() == 2 and window.editor.row == 2
+    assert window.editor.toPlainText() == last
+    qtbot.keyClicks(window.editor, "!")
+    assert window.document[2].text == "!" + last
