@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.editor.seek_requested.connect(self.player.seek)
         self.player.position_ms_changed.connect(self._on_player_position_ms_changed)
         self.player.media_failed.connect(self._on_player_media_failed)
+        self.player.media_loaded.connect(self._on_player_media_loaded)
         self.player.duration_ms_changed.connect(lambda _ms: self.status.show_position_ms(self.player.position_ms, _ms))
         self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
@@ -239,6 +240,12 @@ class MainWindow(QMainWindow):
     def _on_qc_findings_changed(self, findings: list) -> None:
         self.table_model.set_findings(findings)
         self.status.show_findings(findings)
+
+    def _on_player_media_loaded(self, _path: str) -> None:
+        """Show the current cue's frame at once instead of a black view until the user plays."""
+        row = self.table.current_row()
+        if not self.player.is_playing:
+            self.player.seek(self.document[row].start_ms if 0 <= row < len(self.document) else 0)
 
     def _on_player_media_failed(self, message: str) -> None:
         messages.show_error(self, "Could not play media", message)

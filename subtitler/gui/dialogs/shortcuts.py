@@ -57,6 +57,7 @@ class ShortcutsDialog(QDialog):
             self.table.setItem(row, 0, name)
             native = [QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts.get(spec.id, ())]
             self.table.setItem(row, 1, QTableWidgetItem(SEPARATOR.join(native)))
+        self.table.resizeColumnToContents(0)
 
     def _on_reset_clicked(self) -> None:
         self._fill(default_shortcuts(self.scheme()))
