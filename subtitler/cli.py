@@ -7,7 +7,9 @@ Wrong input exits with status 2 and one line; `--debug` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Callable, Sequence
 
 from subtitler import __version__
@@ -34,7 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_gui(paths: Sequence[str]) -> int:
+def _open_gui(paths: Sequence[str], debug: bool) -> int:
+    """The editor; a word that is neither a command nor a file is a typo, not a file to open."""
+    paths = [p for p in paths if p != "--debug"]
+    for path in paths:
+        if not Path(path).exists():
+            print(f"subtitler: error: {path}: no such command or file; commands are "
+                  f"{', '.join(sorted(_command_names()))} (see 'subtitler --help')", file=sys.stderr)
+            return 2
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print("subtitler: error: no display to open the editor on (DISPLAY is not set); "
+              "run it in a desktop session, or use 'subtitler transcribe FILE' on a headless machine", file=sys.stderr)
+        return 2
     from subtitler.gui.app import main as gui_main
 
     return gui_main(list(paths))
@@ -45,9 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in argv
     known_commands = _command_names()
     if not argv or (argv[0] not in known_commands and not argv[0].startswith("-")):
-        return _open_gui(argv)
+        return _open_gui(argv, debug)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors: argparse already printed its line
+        return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()

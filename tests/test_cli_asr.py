@@ -1,0 +1,119 @@
+"""`subtitler transcribe|detect|models` through the real entry point: outputs, and one clear line + status 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from subtitler.cli import main
+from subtitler.media.ffmpeg_binary import find_ffmpeg
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("subtitler")
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.fixture(scope="module")
+def bad_media(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad")
+    text = folder / "notes.mp4"
+    text.write_text("this is not a video\n")
+    silent = folder / "silent_video.mp4"
+    subprocess.run([find_ffmpeg(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48",
+                    "-an", str(silent)], check=True)
+    return {"text": text, "silent": silent}
+
+
+@pytest.mark.parametrize(
+    "args, needles",
+    [
+        (["transcribe", "/no/such/file.wav"], ["/no/such/file.wav", "not found"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "no-such-model"], ["no-such-model", "unknown model"]),
+        (["transcribe", "{data}/jfk.flac", "-o", "out.docx"], ["out.docx", "unknown output format"]),
+        (["transcribe", "{data}/jfk.flac", "-o", "/no/such/dir/out.srt"], ["does not exist"]),
+        (["transcribe", "{data}/jfk.flac", "--beam-size", "0"], ["--beam-size"]),
+        (["transcribe", "{data}/jfk.flac", "--device", "cuda", "-m", "tiny.en"], ["cuda"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--language", "de"], ["English-only"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--task", "translate"], ["cannot translate"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "base", "--language", "xx"], ["--language xx"]),
+        (["detect", "{data}/jfk.flac", "-m", "tiny.en"], ["English-only"]),
+        (["transcribe", "{data}/jfk.flac", "--task", "dance"], ["--task"]),
+        (["transcribe"], ["file"]),
+        (["models", "download", "no-such-model"], ["no-such-model"]),
+        (["no-such-command"], ["no such command or file"]),
+    ],
+)
+def test_wrong_input_gives_one_line_and_status_2(capsys, data_dir, args, needles):
+    if args[:1] == ["transcribe"] and "--device" in args:
+        import torch
+
+        if torch.cuda.is_available():
+            pytest.skip("a GPU is present")
+    args = [a.replace("{data}", str(data_dir)) for a in args]
+    code, _, err = run_cli(capsys, *args)
+    assert_one_line_error(code, err, *needles)
+
+
+@pytest.mark.parametrize("kind, needle", [("text", "not a media file"), ("silent", "no audio stream")])
+def test_bad_media_gives_one_line_and_status_2(capsys, bad_media, kind, needle):
+    code, _, err = run_cli(capsys, "transcribe", str(bad_media[kind]), "-m", "tiny.en")
+    assert_one_line_error(code, err, str(bad_media[kind]), needle)
+
+
+def test_debug_shows_the_traceback(data_dir):
+    proc = subprocess.run([sys.executable, "-m", "subtitler", "--debug", "transcribe", "/no/such/file.wav"],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_models_list_shows_installed_packages(capsys):
+    code, out, _ = run_cli(capsys, "models", "list")
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert "site-packages" in rows["tiny.en"] and "site-packages" in rows["base"]
+    assert "not installed" in rows["large-v3"]
+
+
+@pytest.mark.slow
+def test_transcribe_writes_every_output_format(capsys, data_dir, tmp_path):
+    from subtitler.formats.registry import read_document
+
+    outputs = {ext: tmp_path / f"jfk{ext}" for ext in (".srt", ".vtt", ".txt", ".json")}
+    for ext, out in outputs.items():
+        code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "-o", str(out))
+        assert code == 0, err
+    result = json.loads(outputs[".json"].read_text())
+    assert result["language"] == "en" and abs(result["duration"] - 11.0) < 0.1
+    seg = result["segments"][0]
+    assert {"start", "end", "text", "avg_logprob", "no_speech_prob", "compression_ratio"} <= set(seg)
+    text = " ".join(s["text"] for s in result["segments"]).lower()
+    assert "ask not what your country can do for you" in text
+    for ext in (".srt", ".vtt"):
+        doc = read_document(outputs[ext]).document
+        assert len(doc) >= 1 and doc[-1].end_ms <= 11_000 and "your country" in doc[-1].text
+    assert "ask what you can do for your country" in outputs[".txt"].read_text()
+
+
+@pytest.mark.slow
+def test_detect_prints_top_five(capsys, data_dir):
+    code, out, _ = run_cli(capsys, "detect", str(data_dir / "leopard_test_de.wav"), "-m", "base")
+    assert code == 0
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert len(rows) == 5 and rows[0][0] == "de" and float(rows[0][1]) > 0.9
+    assert [float(r[1]) for r in rows] == sorted((float(r[1]) for r in rows), reverse=True)
