@@ -327,23 +327,21 @@ def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real
 
 @pytest.mark.slow
 def test_cancel_a_real_job_on_a_long_file(qtbot, harnesses, data_dir, real_engines):
-    h = make(harnesses, real_engines.get)
+    """Cancel in the middle of a window (tiny.en on Spanish falls back through every temperature there)."""
+    h = make(harnesses, real_engines.get, Document([Cue(500, 1500, "typed before")]))
     failed: list[str] = []
     h.controller.failed.connect(failed.append)
-    asked: list[float] = []
-
-    def cancel_once(_n: int) -> None:
-        if not asked:
-            asked.append(time.monotonic())
-            h.controller.cancel()
-
-    h.controller.cues_added.connect(cancel_once)
-    with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
+    with qtbot.waitSignal(h.controller.progress_changed, timeout=JOB_TIMEOUT_MS):  # (0, total): decoding has begun
         h.controller.start(data_dir / "aeneas_capitan_veneno_es.mp3", None, "tiny.en", "cpu")
-    stopped_after = time.monotonic() - asked[0]
+    qtbot.wait(1500)
+    asked = time.monotonic()
+    with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
+        h.controller.cancel()
+    stopped_after = time.monotonic() - asked
     h.wait_idle(qtbot)
-    assert failed == [] and stopped_after < 5.0, stopped_after
-    assert len(h.doc) >= 1 and h.doc[-1].end_ms < 60_000, "stopped well before the 70-s end"
+    assert failed == [] and stopped_after < 3.0, stopped_after
+    assert h.progress[-1][0] < h.progress[-1][1], "stopped before the end"
     assert [c.start_ms for c in h.doc] == sorted(c.start_ms for c in h.doc)
-    h.stack.undo()
-    assert len(h.doc) == 0
+    while h.stack.canUndo():
+        h.stack.undo()
+    assert [c.text for c in h.doc] == ["typed before"]
