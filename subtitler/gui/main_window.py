@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
     def _on_player_media_loaded(self, _path: str) -> None:
         """Show the current cue's frame at once instead of a black view until the user plays."""
         row = self.table.current_row()
-        if not self.player.is_playing:
+        if not self.player.is_playing and self.player.position_ms == 0:  # the user has not moved the playhead yet
             self.player.seek(self.document[row].start_ms if 0 <= row < len(self.document) else 0)
 
     def _on_player_media_failed(self, message: str) -> None:

@@ -11,7 +11,7 @@ from subtitler.core.timecode import frame_ms
 from subtitler.gui.actions import Scheme, default_shortcuts, find_conflicts, load_shortcuts, normalized, save_shortcuts
 from subtitler.gui.dialogs.shortcuts import ShortcutsDialog
 from subtitler.gui.settings import open_settings
-from tests.gui.window_helpers import dialogs, jfk_srt, window  # noqa: F401 - fixtures
+from tests.gui.window_helpers import dialogs, jfk_srt, open_with_media, window  # noqa: F401 - fixtures
 
 ALT, CTRL, SHIFT = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 SE5 = {"play_pause": "Space", "play_cue": "F5", "set_start": "F11", "set_end": "F12", "previous_cue": "Alt+Up",
@@ -56,7 +56,7 @@ def test_shortcuts_dialog_refuses_conflicts(qtbot):
 
 
 def test_keyboard_correction_loop(window, jfk_srt, data_dir, qtbot):
-    assert window.files.open_paths([jfk_srt, data_dir / "jfk.mp4"])
+    open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")
     table = window.table
     table.setFocus()
     table.select_row(0)
@@ -94,7 +94,7 @@ def test_keyboard_correction_loop(window, jfk_srt, data_dir, qtbot):
 def test_f3_jumps_to_the_next_low_confidence_word(window, jfk_srt, data_dir, qtbot):
     from subtitler.core.commands import ReplaceRows
 
-    assert window.files.open_paths([jfk_srt, data_dir / "jfk.mp4"])
+    open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")
     cue = window.document[2]
     words = (Word("ask", 7800, 8100, 0.9), Word(" what", 8100, 8400, 0.2), Word(" you", 8400, 8600, 0.9))
     window.push(ReplaceRows(window.document, "Words", {2: replace(cue, words=words)}))
@@ -110,7 +110,7 @@ def test_f3_jumps_to_the_next_low_confidence_word(window, jfk_srt, data_dir, qtb
 
 
 def test_aegisub_scheme_letters_act_outside_the_editor_only(window, jfk_srt, data_dir, qtbot):
-    assert window.files.open_paths([jfk_srt, data_dir / "jfk.mp4"])
+    open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")
     window.set_shortcuts(Scheme.AEGISUB, default_shortcuts(Scheme.AEGISUB))
     window.table.setFocus()
     window.table.select_row(0)

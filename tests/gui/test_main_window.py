@@ -9,18 +9,18 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from subtitler.formats.registry import read_document
-from tests.gui.window_helpers import JFK_SRT, dialogs, jfk_srt, window  # noqa: F401 - fixtures
+from tests.gui.window_helpers import JFK_SRT, dialogs, jfk_srt, open_with_media, window  # noqa: F401 - fixtures
 
 SIGNAL_TIMEOUT_MS = 10_000
 
 
-def open_jfk(window, jfk_srt: Path, data_dir: Path) -> None:
-    assert window.files.open_paths([jfk_srt, data_dir / "jfk.mp4"])
+def open_jfk(window, qtbot, jfk_srt: Path, data_dir: Path) -> None:
+    open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")
     assert len(window.document) == 3
 
 
 def test_open_play_seek_and_title(window, jfk_srt, data_dir, qtbot):
-    open_jfk(window, jfk_srt, data_dir)
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     assert window.windowTitle().startswith("jfk.srt")
     assert not window.isWindowModified()
     assert window.document.media_path == str(data_dir / "jfk.mp4")
@@ -35,7 +35,7 @@ def test_open_play_seek_and_title(window, jfk_srt, data_dir, qtbot):
 
 
 def test_type_split_merge_undo_redo_round_trip(window, jfk_srt, data_dir, tmp_path, qtbot):
-    open_jfk(window, jfk_srt, data_dir)
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     window.table.select_row(0)
     editor = window.editor
     editor.setFocus()
@@ -75,7 +75,7 @@ def test_type_split_merge_undo_redo_round_trip(window, jfk_srt, data_dir, tmp_pa
 
 
 def test_space_types_in_editor_and_plays_elsewhere(window, jfk_srt, data_dir, qtbot):
-    open_jfk(window, jfk_srt, data_dir)
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     window.table.select_row(2)
     window.editor.setFocus()
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
@@ -88,8 +88,8 @@ def test_space_types_in_editor_and_plays_elsewhere(window, jfk_srt, data_dir, qt
     window.player.pause()
 
 
-def test_export_srt_and_vtt_read_back(window, jfk_srt, data_dir, tmp_path):
-    open_jfk(window, jfk_srt, data_dir)
+def test_export_srt_and_vtt_read_back(window, jfk_srt, data_dir, tmp_path, qtbot):
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     for fmt in ("srt", "vtt"):
         out = tmp_path / f"out.{fmt}"
         assert window.files.export(out, fmt)
@@ -130,8 +130,8 @@ def test_drop_media_alone_gives_empty_document_with_hint(window, data_dir, qtbot
     assert "No subtitles yet" in window.status.currentMessage()
 
 
-def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tmp_path, dialogs):
-    open_jfk(window, jfk_srt, data_dir)
+def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tmp_path, dialogs, qtbot):
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     window.table.select_row(1)
     window.editor.insertPlainText("edited ")
     before = window.document.cues
@@ -148,10 +148,10 @@ def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tm
     assert window.files.path == jfk_srt and window.isWindowModified()
 
 
-def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir, dialogs, tmp_path):
+def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir, dialogs, tmp_path, qtbot):
     from subtitler.gui.dialogs.messages import SaveChoice
 
-    open_jfk(window, jfk_srt, data_dir)
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     window.table.select_row(0)
     window.editor.insertPlainText("Well, ")
     dialogs.save_answer = SaveChoice.CANCEL
@@ -165,8 +165,8 @@ def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir,
     assert read_document(jfk_srt).document[0].text.startswith("Well, ")  # saved before switching
 
 
-def test_save_as_project_and_reopen(window, jfk_srt, data_dir, tmp_path):
-    open_jfk(window, jfk_srt, data_dir)
+def test_save_as_project_and_reopen(window, jfk_srt, data_dir, tmp_path, qtbot):
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     project = tmp_path / "jfk.subtitler.json"
     assert window.files.save_as(project)
     assert window.files.format == "project" and window.windowTitle().startswith("jfk.subtitler.json")
@@ -288,7 +288,7 @@ def test_app_main_opens_the_files_given(qtbot, tmp_path, monkeypatch, jfk_srt, d
 
 
 def test_editor_and_table_stay_on_the_same_cue_when_rows_change_above(window, jfk_srt, data_dir, qtbot):
-    open_jfk(window, jfk_srt, data_dir)
+    open_jfk(window, qtbot, jfk_srt, data_dir)
     last = "ask what you can do for your country."
     window.table.setFocus()
     window.table.select_row(0)

@@ -81,3 +81,9 @@ def jfk_srt(tmp_path: Path) -> Path:
     path = tmp_path / "jfk.srt"
     path.write_text(JFK_SRT, encoding="utf-8")
     return path
+
+
+def open_with_media(window, qtbot, subtitles: Path, media: Path) -> None:
+    """Open both and wait until the player has the media (a seek before that is lost by QMediaPlayer)."""
+    with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
+        assert window.files.open_paths([subtitles, media])
