@@ -102,12 +102,18 @@ class Harness:
     def __init__(self, engine_factory, doc: Document | None = None) -> None:
         self.doc = doc if doc is not None else Document()
         self.stack = QUndoStack()
-        self.controller = TranscriptionController(lambda: self.doc, lambda c: push_command(self.stack, c), engine_factory)
+        self.controller = TranscriptionController(lambda: self.doc, self._push, engine_factory)
+        self.handler_threads: set[int] = set()  # where the controller ran its slots: must be the GUI thread
         self.events: list[tuple[str, int, bool]] = []  # (what, cues in document, thread still running)
         self.progress: list[tuple[float, float]] = []
         self.controller.cues_added.connect(lambda n: self.events.append(("cues", len(self.doc), self.controller.is_running)))
         self.controller.finished.connect(lambda n: self.events.append(("finished", n, self.controller.is_running)))
         self.controller.progress_changed.connect(lambda d, t: self.progress.append((d, t)))
+        self.controller.running_changed.connect(lambda _r: self.handler_threads.add(threading.get_ident()))
+
+    def _push(self, command) -> None:
+        self.handler_threads.add(threading.get_ident())
+        push_command(self.stack, command)
 
     def wait_idle(self, qtbot) -> None:
         qtbot.waitUntil(lambda: not self.controller.is_running, timeout=JOB_TIMEOUT_MS)
@@ -142,6 +148,7 @@ def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harness
     assert len(batches) >= 2 and all(running for _what, _n, running in batches), "cues arrive while the job runs"
     assert h.events[-1][0] == "finished"
     assert threading.get_ident() not in engine.threads, "the engine runs off the GUI thread"
+    assert h.handler_threads == {threading.get_ident()}, "the document is edited on the GUI thread only"
     assert h.progress[-1] == pytest.approx((11.0, 11.0), abs=0.1)
     assert h.stack.count() == 1 and h.stack.undoText() == "Transcribe"
     h.stack.undo()
@@ -164,6 +171,19 @@ def test_progress_and_batches_are_throttled_to_ten_a_second(qtbot, harnesses, da
     batches = [e for e in h.events if e[0] == "cues"]
     allowed = 10 * elapsed + 3  # the first, the last and the (0, total) start always pass
     assert len(h.doc) == 80 and 2 <= len(batches) <= allowed and len(h.progress) <= allowed, (len(batches), len(h.progress), elapsed)
+
+
+def test_a_cancel_after_completion_does_not_add_a_second_ending(qtbot, data_dir):
+    from subtitler.gui.transcription import TranscriptionJob
+    from subtitler.gui.transcription_worker import TranscriptionWorker
+
+    worker = TranscriptionWorker(TranscriptionJob(data_dir / "jfk.mp4", "scripted"), lambda n, d: ScriptedEngine(["a"]))
+    endings: list[str] = []
+    worker.finished.connect(lambda: (endings.append("finished"), worker.cancel()))
+    worker.cancelled.connect(lambda: endings.append("cancelled"))
+    worker.failed.connect(endings.append)
+    worker.run()  # synchronously: the order of the endings is what is tested here
+    assert endings == ["finished"]
 
 
 def test_cancel_is_distinct_from_failure_and_keeps_a_consistent_document(qtbot, harnesses, data_dir):
