@@ -55,7 +55,7 @@ def test_type_split_merge_undo_redo_round_trip(window, jfk_srt, data_dir, tmp_pa
 
     window.table.setFocus()
     window.table.select_row(0)
-    qtbot.keyClick(window.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(window.document) == 3
     assert "And so," in window.document[0].text and "Americans" in window.document[0].text
 
