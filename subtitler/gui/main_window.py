@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from subtitler.core.document import Document, DocumentChange
 from subtitler.errors import UserError
@@ -32,6 +32,7 @@ from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
+from subtitler.gui.window_layout import restore_layout, save_layout, splitter
 from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
@@ -50,7 +51,7 @@ class MainWindow(QMainWindow):
         self._init_controllers(autosave_dir)
         self._init_actions()
         self._init_connections()
-        self._restore_layout()
+        restore_layout(self.settings, self, self._splitters())
         self.set_document(self.document)
 
     # --- construction ------------------------------------------------------------
@@ -74,25 +75,14 @@ class MainWindow(QMainWindow):
         self.editor.set_low_confidence_threshold(self.low_confidence_threshold)
 
     def _init_layout(self) -> None:
-        self.side_splitter = self._splitter(Qt.Orientation.Vertical, "side", self.table, self.editor, (5, 1))
-        self.top_splitter = self._splitter(Qt.Orientation.Horizontal, "top", self.video_view, self.side_splitter, (1, 1))
-        self.main_splitter = self._splitter(Qt.Orientation.Vertical, "main", self.top_splitter, self.timeline, (3, 1))
+        self.side_splitter = splitter(Qt.Orientation.Vertical, "side", self.table, self.editor, (5, 1))
+        self.top_splitter = splitter(Qt.Orientation.Horizontal, "top", self.video_view, self.side_splitter, (1, 1))
+        self.main_splitter = splitter(Qt.Orientation.Vertical, "main", self.top_splitter, self.timeline, (3, 1))
         self.setCentralWidget(self.main_splitter)
         self.resize(1280, 800)
         self.top_splitter.setSizes([560, 720])  # first-start layout; a saved layout replaces it
         self.side_splitter.setSizes([380, 120])
         self.main_splitter.setSizes([540, 220])
-
-    @staticmethod
-    def _splitter(orientation: Qt.Orientation, name: str, first: QWidget, second: QWidget, stretch: tuple[int, int]) -> QSplitter:
-        splitter = QSplitter(orientation)
-        splitter.setObjectName(f"splitter_{name}")
-        splitter.addWidget(first)
-        splitter.addWidget(second)
-        splitter.setStretchFactor(0, stretch[0])
-        splitter.setStretchFactor(1, stretch[1])
-        splitter.setChildrenCollapsible(False)
-        return splitter
 
     def _init_controllers(self, autosave_dir: Path | None) -> None:
         self.recent = RecentFiles(self.settings)
@@ -273,29 +263,11 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard():
             event.ignore()
             return
-        self._save_layout()
+        save_layout(self.settings, self, self._splitters())
         self.player.pause()
         self.timeline.shutdown()
         self.autosaver.finish()
         event.accept()
-
-    def _save_layout(self) -> None:
-        self.settings.setValue(SettingsKey.WINDOW_GEOMETRY.value, self.saveGeometry())
-        self.settings.setValue(SettingsKey.WINDOW_STATE.value, self.saveState())
-        for key, splitter in self._splitters().items():
-            self.settings.setValue(key.value, splitter.saveState())
-
-    def _restore_layout(self) -> None:
-        geometry = self.settings.value(SettingsKey.WINDOW_GEOMETRY.value)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value(SettingsKey.WINDOW_STATE.value)
-        if state is not None:
-            self.restoreState(state)
-        for key, splitter in self._splitters().items():
-            value = self.settings.value(key.value)
-            if value is not None:
-                splitter.restoreState(value)
 
     def _splitters(self) -> dict[SettingsKey, QSplitter]:
         return {SettingsKey.SPLITTER_MAIN: self.main_splitter, SettingsKey.SPLITTER_TOP: self.top_splitter,
