@@ -64,12 +64,12 @@ class FileController(QObject):
         if classify(path) == FileKind.UNKNOWN and not path.is_file():
             self._error("Could not open file", UserError(f"{path}: file not found; check the path"))
             return False
-        if not self.confirm_discard():
-            return False
         try:
-            result = read_document(path)
+            result = read_document(path)  # read first: a bad file needs no save-changes question
         except UserError as exc:
             self._error("Could not open subtitles", exc)
+            return False
+        if not self.confirm_discard():
             return False
         document = result.document
         media_path = self._media_for(path, document, media)

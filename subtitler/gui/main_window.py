@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._init_connections()
         restore_layout(self.settings, self, self._splitters())
         self.set_document(self.document)
+        self.table.setFocus()  # keyboard work starts in the cue list
 
     # --- construction ------------------------------------------------------------
     def _init_media(self) -> None:

@@ -146,6 +146,7 @@ def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tm
     assert "broken.srt" in dialogs.errors[0][1] and "corrupt.mp4" in dialogs.errors[1][1] and "missing.srt" in dialogs.errors[2][1]
     assert window.document.cues == before
     assert window.files.path == jfk_srt and window.isWindowModified()
+    assert dialogs.save_prompts == []  # a file that cannot be read needs no save-changes question
 
 
 def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir, dialogs, tmp_path, qtbot):
