@@ -97,3 +97,30 @@ def test_view_keeps_selection_helpers(setup, qtbot):
     assert view.selected_rows() == [0, 2] and rows == [0]
     view.select_row(1)
     assert view.current_row() == 1 and view.selected_rows() == [1]
+
+
+def test_one_cue_edit_does_not_remeasure_every_row(qtbot):
+    """Typing in a long document stays cheap: the view must not query all rows for one changed cue."""
+
+    class CountingModel(CueTableModel):
+        calls = 0
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            CountingModel.calls += 1
+            return super().data(index, role)
+
+    document = Document([Cue(i * 2000, i * 2000 + 1800, f"cue {i}") for i in range(2000)])
+    stack = QUndoStack()
+    model = CountingModel(document, lambda command: push_command(stack, command))
+    view = CueTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.select_row(1000)
+    qtbot.wait(50)
+    CountingModel.calls = 0
+    push_command(stack, SetText(document, 1000, "cue 1000, edited"))
+    qtbot.wait(50)
+    assert CountingModel.calls < 2000, CountingModel.calls  # a visible page of rows, not 2,000 rows x 5 columns
