@@ -150,11 +150,11 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         if dirty:
             self.undo_stack.resetClean()
-        document.changed.connect(self._on_document_changed)
         self.table_model.set_document(document)
         self.editor.set_document(document)
         self.video_view.set_document(document)
         self.timeline.set_document(document)
+        document.changed.connect(self._on_document_changed)  # after the views: it reads the table's new state
         self.autosaver.watch(document, str(self.files.path) if self.files.path else None, dirty)
         self.qc.watch(document)
         self.refresh_title()
@@ -209,7 +209,9 @@ class MainWindow(QMainWindow):
     def _on_undo_stack_clean_changed(self, _clean: bool) -> None:
         self.refresh_title()
 
-    def _on_document_changed(self, _change: DocumentChange) -> None:
+    def _on_document_changed(self, change: DocumentChange) -> None:
+        if change.kind == "reset" and self.table.current_row() < 0 and len(self.document):
+            self.table.select_row(min(max(self.editor.row, 0), len(self.document) - 1))  # a reset drops Qt's selection
         self._show_selection()
 
     def _on_table_current_row_changed(self, row: int) -> None:

@@ -187,6 +187,12 @@ def test_import_replaces_cues_in_one_undo_step_and_keeps_media(window, jfk_srt, 
     assert window.undo_stack.count() == 1
     window.undo_stack.undo()
     assert len(window.document) == 0
+    assert window.files.open_path(jfk_srt)
+    window.table.select_row(2)
+    assert window.files.import_subtitles(other)
+    window.undo_stack.undo()
+    assert window.table.current_row() == 0 and window.editor.row == 0  # a reset re-selects instead of leaving none
+    assert window.editor.toPlainText() == window.document[0].text
 
 
 def test_media_dropped_on_open_cues_without_media_binds_to_them(window, tmp_path, data_dir, qtbot):
