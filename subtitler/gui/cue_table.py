@@ -14,7 +14,7 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from subtitler.core.cue import Cue
@@ -225,6 +225,22 @@ class CueTableView(QTableView):
         self.verticalHeader().setVisible(True)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setWordWrap(False)
+        self.placeholder = ""
+
+    def set_placeholder(self, text: str) -> None:
+        """What the empty list says (how to get cues); drawn only while there are no rows."""
+        self.placeholder = text
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and self.placeholder:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24), flags, self.placeholder)
+            painter.end()
 
     def setModel(self, model: CueTableModel) -> None:  # noqa: N802 - Qt's name
         super().setModel(model)

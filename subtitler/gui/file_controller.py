@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
 
 EXPORT_EXTENSIONS = {"srt": ".srt", "vtt": ".vtt", "ass": ".ass", "txt": ".txt", "project": PROJECT_SUFFIX}
-MEDIA_ONLY_HINT = "No subtitles yet for this media: import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
+MEDIA_ONLY_HINT = "Import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
 
 
 class ReplaceAllCues(Command):
@@ -131,7 +131,7 @@ class FileController(QObject):
         self.window.set_document(Document(media_path=str(path)))
         self.window.load_media(path)
         self.recent.add(path)
-        self.window.status.show_hint(MEDIA_ONLY_HINT, 15000)
+        self.window.status.show_hint(f"No subtitles yet for {path.name}: {MEDIA_ONLY_HINT}", 15000)
         return True
 
     def open_path(self, path: str | Path) -> bool:

@@ -21,7 +21,7 @@ from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
 from subtitler.gui.dialogs import messages
 from subtitler.gui.edit_controller import EditController
-from subtitler.gui.file_controller import FileController
+from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
 from subtitler.gui.qc_runner import QcRunner
 from subtitler.gui.player.media_player import MediaPlayer
@@ -183,6 +183,11 @@ class MainWindow(QMainWindow):
     def refresh_title(self) -> None:
         self.setWindowTitle(f"{self.files.display_name()}[*] — {APP_NAME}")
         self.setWindowModified(not self.undo_stack.isClean())
+        media = self.document.media_path
+        self.table.set_placeholder(
+            f"No subtitles yet for {Path(media).name}.\n{MEDIA_ONLY_HINT}" if media else
+            "Drop a video, audio or subtitle file here, or open one with Ctrl+O."
+        )
 
     # --- shortcuts and view ---------------------------------------------------------
     def apply_shortcuts(self, shortcuts: dict[str, tuple[str, ...]]) -> None:

@@ -128,6 +128,7 @@ def test_drop_media_alone_gives_empty_document_with_hint(window, data_dir, qtbot
     assert len(window.document) == 0
     assert "jfk.mp4" in window.windowTitle()
     assert "No subtitles yet" in window.status.currentMessage()
+    assert "No subtitles yet for jfk.mp4" in window.table.placeholder  # stays after the status message goes
 
 
 def test_bad_files_show_a_dialog_and_keep_the_work(window, jfk_srt, data_dir, tmp_path, dialogs, qtbot):
