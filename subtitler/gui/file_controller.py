@@ -137,6 +137,14 @@ class FileController(QObject):
     def open_path(self, path: str | Path) -> bool:
         return self.open_paths([path])
 
+    def open_recent(self, path: str) -> bool:
+        """A recent entry whose file is gone is dropped from the list, and the user told why."""
+        if not Path(path).exists():
+            self.recent.remove(path)
+            self._error("Could not open file", UserError(f"{path}: file not found (moved or deleted); removed from the recent files"))
+            return False
+        return self.open_path(path)
+
     def import_subtitles(self, path: str | Path) -> bool:
         """Replace the cues of the current document with a file's cues, as one undoable step; media and save path stay."""
         try:

@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
-        self.menus = build_menus(self, self.actions, self.recent, self.files.open_path)
+        self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
         self.apply_shortcuts(shortcuts)
         spectrogram = self.actions["toggle_spectrogram"]

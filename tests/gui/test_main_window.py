@@ -207,7 +207,7 @@ def test_media_dropped_on_open_cues_without_media_binds_to_them(window, tmp_path
     assert window.player.path == str(data_dir / "jfk.mp4")
 
 
-def test_recent_menu_lists_opened_files_and_reopens(window, jfk_srt, qtbot):
+def test_recent_menu_lists_opened_files_and_reopens(window, jfk_srt, qtbot, dialogs):
     assert window.files.open_path(jfk_srt)
     menu = window.findChild(type(window.menus["file"]), "menu_recent")
     menu.aboutToShow.emit()
@@ -218,6 +218,9 @@ def test_recent_menu_lists_opened_files_and_reopens(window, jfk_srt, qtbot):
     window.undo_stack.setClean()  # no prompt
     entries[0].trigger()
     assert window.document[0].text == "And so, my fellow Americans,"
+    jfk_srt.unlink()
+    assert not window.files.open_recent(str(jfk_srt.resolve()))
+    assert window.recent.paths() == [] and "moved or deleted" in dialogs.errors[-1][1]
 
 
 def test_layout_and_view_settings_survive_a_restart(qtbot, tmp_path, dialogs):
