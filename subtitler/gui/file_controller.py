@@ -21,7 +21,7 @@ from subtitler.formats.registry import format_for_path, formats, read_document, 
 from subtitler.gui.dialogs import file_dialogs, messages
 from subtitler.gui.dialogs.messages import SaveChoice
 from subtitler.gui.file_ops import (
-    FileKind, PROJECT_SUFFIX, classify, dialog_filters, media_beside, open_filter, pair_paths, suggested_path, with_extension,
+    PROJECT_SUFFIX, dialog_filters, media_beside, open_filter, pair_paths, suggested_path, with_extension,
 )
 from subtitler.gui.recent_files import RecentFiles
 
@@ -83,9 +83,6 @@ class FileController(QObject):
 
     def open_subtitles(self, path: str | Path, media: str | Path | None = None) -> bool:
         path = Path(path)
-        if classify(path) == FileKind.UNKNOWN and not path.is_file():
-            self._error("Could not open file", UserError(f"{path}: file not found; check the path"))
-            return False
         try:
             result = read_document(path)  # read first: a bad file needs no save-changes question
         except UserError as exc:
@@ -95,10 +92,10 @@ class FileController(QObject):
             return False
         document = result.document
         media_path = self._media_for(path, document, media)
-        if media_path is not None:
-            document.media_path = str(media_path)
-        fmt = format_for_path(path) or "srt"
-        self.path, self.format = path, fmt
+        kept = self._loaded_media() if media_path is None else None
+        if media_path is not None or kept is not None:
+            document.media_path = str(media_path or kept)
+        self.path, self.format = path, format_for_path(path) or "srt"
         self.window.set_document(document)
         self.recent.add(path)
         if result.warnings:
@@ -106,6 +103,11 @@ class FileController(QObject):
         if media_path is not None:
             self.window.load_media(media_path)
         return True
+
+    def _loaded_media(self) -> str | None:
+        """Subtitles without media of their own stay on the video already open (as Subtitle Edit does)."""
+        media = self.window.document.media_path
+        return media if media and media == self.window.player.path else None
 
     @staticmethod
     def _media_for(path: Path, document: Document, media: str | Path | None) -> Path | None:

@@ -165,6 +165,7 @@ def test_unsaved_changes_prompt_cancel_keeps_document(window, jfk_srt, data_dir,
     dialogs.save_answer = SaveChoice.SAVE
     assert window.files.open_path(other)
     assert read_document(jfk_srt).document[0].text.startswith("Well, ")  # saved before switching
+    assert window.document.media_path == str(data_dir / "jfk.mp4")  # no media beside other.srt: the open video stays
 
 
 def test_save_as_project_and_reopen(window, jfk_srt, data_dir, tmp_path, qtbot):
