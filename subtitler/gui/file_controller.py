@@ -125,6 +125,8 @@ class FileController(QObject):
             if not self.window.load_media(path):
                 return False
             current.media_path = str(path)
+            if self.format in (None, "project"):
+                self.window.undo_stack.resetClean()  # a project (or untitled work) now names its media: worth saving
             self.window.refresh_title()
             return True
         if not self.window.check_media(path) or not self.confirm_discard():
