@@ -108,18 +108,23 @@ class TranscriptionController(QObject):
         worker.finished.connect(self._on_worker_finished)
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)
-        thread.finished.connect(worker.deleteLater)  # runs in the worker's own thread as it ends
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
         thread.start()
 
     def _on_thread_finished(self) -> None:
-        if self._thread is None:
-            return
+        """Let the worker go only once its thread has ended.
+
+        The worker was made in Python, so Python deletes it when the last reference
+        goes; a deleteLater in its thread as well would race that and delete it twice.
+        """
         thread = self._thread
-        self._thread = self._worker = None
+        if thread is None:
+            return
         if shiboken6.isValid(thread):
+            thread.wait()  # `finished` is its last act: returns at once
             thread.deleteLater()
+        self._thread = self._worker = None
         self.running_changed.emit(False)
 
     # --- worker results (queued to the GUI thread, in the order they were sent) ---------------
