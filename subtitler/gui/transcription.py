@@ -79,10 +79,6 @@ class InsertTranscribedCues(Command):
         self.job = job
         self.batches: list[list[Run]] = [plan_inserts([c.start_ms for c in doc], cues)]
 
-    @property
-    def cue_count(self) -> int:
-        return sum(len(cues) for batch in self.batches for _row, cues in batch)
-
     def redo(self) -> None:
         for batch in self.batches:
             for row, cues in batch:
@@ -138,5 +134,6 @@ class EngineCache:
             return key in self._engines
 
     def clear(self) -> None:
+        """Let the loaded models go (memory back when the user is done transcribing)."""
         with self._lock:
             self._engines.clear()
