@@ -22,7 +22,7 @@ import torch
 
 from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
-from subtitler.asr.language import detect_language
+from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.errors import Cancelled
 
@@ -49,8 +49,12 @@ class TranscribeOptions:
     suppress_blank: bool = True
     without_timestamps: bool = False
     max_initial_timestamp: float | None = 1.0
-    # Hallucination guards (ours, not openai-whisper's):
+    # Ours, not openai-whisper's (set them off to reproduce it token for token):
+    language_per_window: bool = True  # with language=None, re-detect per window (mixed-language media)
+    language_switch_probability: float = 0.5  # a window switches language only this sure
     max_repeats: int | None = 2  # a segment text may repeat this often in a row; later copies are dropped
+    repeat_lookback: int = 10  # a segment of repeat_min_words+ words repeating one of the last N is dropped
+    repeat_min_words: int = 4
     drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature
 
 
@@ -170,35 +174,46 @@ def _normalised(text: str) -> str:
 
 
 class RepetitionGuard:
-    """Cuts repetition loops, the typical Whisper hallucination over silence or noise.
+    """Cuts repetition loops, the typical Whisper hallucination over silence, noise or a lost context.
 
     - the same segment text more than ``max_repeats`` times in a row (across windows) is dropped;
+    - a segment of at least ``repeat_min_words`` words that repeats one of the last ``repeat_lookback``
+      kept segments is dropped (a loop replays whole sentences; short replies like "Okay." may recur);
     - in a window that stayed too repetitive at every temperature, a segment whose text already
-      occurred in that window (or which is itself repetitive) is dropped.
+      occurred in that window, or which is itself repetitive, is dropped.
     """
 
     def __init__(self, options: TranscribeOptions) -> None:
-        self.max_repeats = options.max_repeats
-        self.drop_repetitive = options.drop_repetitive
-        self.threshold = options.compression_ratio_threshold
+        self.options = options
+        self._recent: list[str] = []  # normalised texts of kept segments, newest last
         self._last = ""
         self._count = 0
 
-    def _repeats_too_often(self, key: str) -> bool:
+    def _repeats_in_a_row(self, key: str) -> bool:
         self._count = self._count + 1 if key == self._last else 1
         self._last = key
-        return self.max_repeats is not None and self._count > self.max_repeats
+        return self.options.max_repeats is not None and self._count > self.options.max_repeats
+
+    def _replays_recent(self, key: str) -> bool:
+        lookback = self.options.repeat_lookback
+        long_enough = len(key.split()) >= self.options.repeat_min_words
+        return lookback > 0 and long_enough and key in self._recent[-lookback:]
+
+    def _loops_in_window(self, text: str, key: str, seen: set[str]) -> bool:
+        threshold = self.options.compression_ratio_threshold
+        return key in seen or (threshold is not None and compression_ratio(text) > threshold)
 
     def filter(self, texts: list[str], window_repetitive: bool) -> list[bool]:
         """For each segment text of one window, whether to keep it."""
         keep, seen = [], set()
         for text in texts:
             key = _normalised(text)
-            drop = self._repeats_too_often(key)
-            if window_repetitive and self.drop_repetitive:
-                looping = self.threshold is not None and compression_ratio(text) > self.threshold
-                drop = drop or key in seen or looping
+            drop = self._repeats_in_a_row(key) or self._replays_recent(key)
+            if window_repetitive and self.options.drop_repetitive:
+                drop = drop or self._loops_in_window(text, key, seen)
             seen.add(key)
+            if not drop:
+                self._recent.append(key)
             keep.append(not drop)
         return keep
 
@@ -212,6 +227,9 @@ class _History:
 
     def prompt(self) -> list[int]:
         return self.tokens[self.reset_at:]
+
+    def forget(self) -> None:
+        self.reset_at = len(self.tokens)
 
     def add(self, tokens: list[int], keep_as_prompt: bool) -> None:
         self.tokens.extend(tokens)
@@ -268,20 +286,25 @@ def transcribe(
         on_info(info)
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
-    history, guard, next_id, seek = _History(list(initial)), RepetitionGuard(options), 0, 0
+    history, guard, language = _History(list(initial)), RepetitionGuard(options), info.language
+    next_id, seek = 0, 0
     while seek < content_frames:
         if should_stop is not None and should_stop():
             raise Cancelled("transcription stopped")
         size = min(N_FRAMES, content_frames - seek)
         window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
-        result, repetitive = decode_with_fallback(model, tokenizer, window, options, info.language, history.prompt(), should_stop)
-        if is_silence(result, options):
-            advance, segments = size, []
-        else:
+        features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
+        detected = _window_language(model, tokenizer, features, options, language) if seek > 0 else language
+        if detected != language:
+            language = detected
+            history.forget()  # text in the old language would pull the decoder back to it
+        result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, history.prompt(), should_stop)
+        segments, advance = [], size
+        if not is_silence(result, options):
             pieces, advance = _pieces(result, tokenizer, seek, size)
             keep = guard.filter([tokenizer.decode_text_only(list(p.tokens)) for p in pieces], repetitive)
             segments = _segments_of_window(pieces, keep, result, tokenizer, seek, info.duration, next_id)
-            history.add([t for s in segments for t in s.tokens], _keeps_prompt(result, repetitive, options))
+            history.add([t for s in segments for t in s.tokens], all(keep) and _keeps_prompt(result, repetitive, options))
         next_id += len(segments)
         seek += advance
         yield from segments
@@ -289,6 +312,15 @@ def transcribe(
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
     if on_progress is not None and content_frames == 0:
         on_progress(0.0, 0.0)
+
+
+def _window_language(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, current: str) -> str:
+    """The language of a later window: re-detected when asked for and the detection is sure enough."""
+    if options.language is not None or not options.language_per_window or not tokenizer.multilingual:
+        return current
+    _, per_clip = language_probabilities(model, tokenizer, features)
+    code, probability = next(iter(per_clip[0].items()))
+    return code if probability >= options.language_switch_probability else current
 
 
 def _pieces(result: DecodingResult, tokenizer: Tokenizer, seek: int, size: int) -> tuple[list[_Piece], int]:

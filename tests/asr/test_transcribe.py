@@ -1,0 +1,157 @@
+"""Long-form transcription: window splitting, repetition guards, and whole files on real weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jiwer
+import pytest
+
+from subtitler.asr.tokenizer import Tokenizer
+from subtitler.asr.transcribe import RepetitionGuard, Segment, TranscribeOptions, TranscriptionInfo, split_window, transcribe
+from subtitler.errors import Cancelled
+from tests.asr.clips import load_clip
+
+TS = 50364  # timestamp_begin of the multilingual vocabulary
+JFK = "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
+
+
+def words(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def test_split_window_cuts_at_timestamp_pairs_and_resumes_after_the_last_pair() -> None:
+    tokens = (TS, 11, 12, TS + 50, TS + 50, 13, TS + 100, TS + 100, 14)  # last segment unfinished
+    pieces, advance = split_window(tokens, TS, seek=1000, size=3000)
+    assert [(p.start, p.end) for p in pieces] == [(10.0, 11.0), (11.0, 12.0)]
+    assert pieces[0].tokens == (TS, 11, 12, TS + 50)
+    assert advance == 200  # 2 s = 100 timestamp steps of 2 frames
+
+
+def test_split_window_with_a_single_final_timestamp_consumes_the_window() -> None:
+    tokens = (TS, 11, TS + 50, TS + 50, 13, TS + 120)
+    pieces, advance = split_window(tokens, TS, seek=0, size=2500)
+    assert [(p.start, p.end) for p in pieces] == [(0.0, 1.0), (1.0, 2.4)]
+    assert advance == 2500
+
+
+def test_split_window_without_pairs_is_one_segment() -> None:
+    pieces, advance = split_window((TS, 11, 12, TS + 75), TS, seek=300, size=3000)
+    assert [(p.start, p.end) for p in pieces] == [(3.0, 4.5)] and advance == 3000
+    pieces, _ = split_window((11, 12), TS, seek=0, size=1234)
+    assert (pieces[0].start, pieces[0].end) == (0.0, 12.34)
+
+
+def test_repetition_guard_drops_loops_but_keeps_short_replies() -> None:
+    guard = RepetitionGuard(TranscribeOptions())
+    texts = [" Hello?", " Hello?", " Hello?", " I'm Sheila in Texas, from Chicago.", " Okay.",
+             " I'm Sheila in Texas from Chicago", " Okay."]
+    assert guard.filter(texts, window_repetitive=False) == [True, True, False, True, True, False, True]
+    looping = RepetitionGuard(TranscribeOptions())
+    assert looping.filter([" Yes.", " No.", " Yes.", " la la la la la la la la la la la la la la la la"], True) == [
+        True, True, False, False]
+    off = RepetitionGuard(TranscribeOptions(max_repeats=None, repeat_lookback=0, drop_repetitive=False))
+    assert all(off.filter(texts, window_repetitive=True))
+
+
+@pytest.fixture(scope="module")
+def en_tok(tiny_en_dir: Path) -> Tokenizer:
+    return Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)
+
+
+@pytest.fixture(scope="module")
+def ml_tok(base_dir: Path, base) -> Tokenizer:
+    return Tokenizer.from_file(base_dir / "tokenizer.json", multilingual=True, num_languages=base.num_languages)
+
+
+def run(model, tok: Tokenizer, audio, options=TranscribeOptions()):
+    progress: list[tuple[float, float]] = []
+    infos: list[TranscriptionInfo] = []
+    segments = list(transcribe(model, tok, audio, options, on_progress=lambda d, t: progress.append((d, t)),
+                               on_info=infos.append))
+    return segments, progress, infos
+
+
+def check_well_formed(segments: list[Segment], progress, duration: float) -> None:
+    assert [s.id for s in segments] == list(range(len(segments)))
+    assert all(0 <= s.start < s.end <= duration + 1e-9 for s in segments)
+    assert all(a.start <= b.start for a, b in zip(segments, segments[1:]))
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert progress[-1] == pytest.approx((duration, duration))
+    texts = [words(s.text) for s in segments]
+    assert all(a != b for a, b in zip(texts, texts[1:])), "a segment repeats the one before"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["tiny_en", "base"])
+def test_jfk_gives_the_known_sentence(request, which: str, data_dir: Path) -> None:
+    model = request.getfixturevalue(which)
+    tok = request.getfixturevalue("en_tok" if which == "tiny_en" else "ml_tok")
+    audio = load_clip(data_dir / "jfk.flac")
+    segments, progress, infos = run(model, tok, audio)
+    assert words("".join(s.text for s in segments)) == JFK
+    assert infos[0].language == "en" and infos[0].duration == pytest.approx(11.0)
+    check_well_formed(segments, progress, 11.0)
+    assert all(s.tokens[0] >= tok.timestamp_begin and s.language == "en" for s in segments)
+
+
+@pytest.mark.slow
+def test_spanish_file_has_no_repeated_or_missing_stretches(base, ml_tok: Tokenizer, data_dir: Path, manifest) -> None:
+    entry = next(c for c in manifest if c["audio"] == "aeneas_capitan_veneno_es.mp3")
+    audio = load_clip(data_dir / entry["audio"])
+    segments, progress, infos = run(base, ml_tok, audio)
+    duration = len(audio) // 160 / 100
+    check_well_formed(segments, progress, duration)
+    assert infos[0].language == "es" and {s.language for s in segments} == {"es"}
+    assert segments[0].start < 1.0 and segments[-1].end > duration - 3.0
+    assert max(b.start - a.end for a, b in zip(segments, segments[1:])) < 3.0
+    assert jiwer.wer(words(entry["text"]), words("".join(s.text for s in segments))) < 0.35
+
+
+@pytest.mark.slow
+def test_english_then_german_file_keeps_both_halves(base, ml_tok: Tokenizer, data_dir: Path) -> None:
+    audio = load_clip(data_dir / "multilingual.mp3")
+    segments, progress, _ = run(base, ml_tok, audio)
+    check_well_formed(segments, progress, len(audio) // 160 / 100)
+    text = words("".join(s.text for s in segments))
+    assert "permission is hereby granted" in text and "software" in text
+    german = [s for s in segments if s.language == "de"]
+    assert german and german[0].start > 25 and "software" in words("".join(s.text for s in german))
+    assert segments[-1].end > 50
+
+
+@pytest.mark.slow
+def test_cancel_after_the_first_segment_stops_within_one_window(base, ml_tok: Tokenizer, data_dir: Path) -> None:
+    audio = load_clip(data_dir / "multilingual.mp3")
+    received: list[Segment] = []
+    stop_polls: list[bool] = []
+
+    def should_stop() -> bool:
+        stop_polls.append(bool(received))
+        return bool(received)
+
+    with pytest.raises(Cancelled):
+        for segment in transcribe(base, ml_tok, audio, TranscribeOptions(language="en"), should_stop=should_stop):
+            received.append(segment)
+    assert received and {s.seek for s in received} == {received[0].seek}  # nothing from a later window
+    assert stop_polls.count(True) == 1  # the first poll after the request raised
+
+
+@pytest.mark.slow
+def test_pyannote_with_fallback_does_not_loop(base, ml_tok: Tokenizer, data_dir: Path, manifest) -> None:
+    entry = next(c for c in manifest if c["audio"] == "pyannote_sample.wav")
+    audio = load_clip(data_dir / entry["audio"])
+    segments, progress, _ = run(base, ml_tok, audio)
+    check_well_formed(segments, progress, 30.0)
+    texts = [words(s.text) for s in segments]
+    long_texts = [t for t in texts if len(t.split()) >= 4]
+    assert len(long_texts) == len(set(long_texts)), "a sentence was replayed"
+    assert sum(len(s.tokens) for s in segments) < 250  # the greedy loop emits 305+ tokens
+    print("\\n".join(f"[{s.start:5.2f}-{s.end:5.2f}] T={s.temperature} {s.text}" for s in segments))
+    assert jiwer.wer(words(entry["text"]), " ".join(texts)) < 0.5
+
+
+@pytest.mark.slow
+def test_should_stop_is_polled_before_the_first_window(tiny_en, en_tok: Tokenizer, data_dir: Path) -> None:
+    with pytest.raises(Cancelled):
+        next(transcribe(tiny_en, en_tok, load_clip(data_dir / "jfk.flac"), should_stop=lambda: True))
