@@ -87,28 +87,58 @@ def pad_or_trim(array: torch.Tensor | np.ndarray, length: int = N_SAMPLES, *, ax
     return array
 
 
+def _mel_power(samples: torch.Tensor, filters: torch.Tensor) -> torch.Tensor:
+    """Mel-filtered power spectrum of whole clips [..., samples] -> [..., n_mels, frames + 1]."""
+    window = torch.hann_window(N_FFT, device=samples.device)
+    spectrum = torch.stft(samples, N_FFT, HOP_LENGTH, window=window, return_complex=True)
+    return filters @ (spectrum.abs() ** 2)
+
+
+def _mel_power_chunked(samples: torch.Tensor, filters: torch.Tensor, chunk_frames: int) -> torch.Tensor:
+    """As :func:`_mel_power` for one long 1-D signal, a block of frames at a time.
+
+    The complex STFT of an hour of audio would need ~0.6 GB; this keeps only one
+    block of it. Padding the whole signal like ``torch.stft(center=True)`` does and
+    slicing whole frames gives the same frames as one big transform.
+    """
+    half = N_FFT // 2
+    padded = F.pad(samples[None, None], (half, half), mode="reflect")[0, 0]
+    window = torch.hann_window(N_FFT, device=samples.device)
+    n_frames = samples.shape[-1] // HOP_LENGTH + 1
+    blocks = []
+    for first in range(0, n_frames, chunk_frames):
+        last = min(first + chunk_frames, n_frames)
+        piece = padded[first * HOP_LENGTH: (last - 1) * HOP_LENGTH + N_FFT]
+        spectrum = torch.stft(piece, N_FFT, HOP_LENGTH, window=window, center=False, return_complex=True)
+        blocks.append(filters @ (spectrum.abs() ** 2))
+    return torch.cat(blocks, dim=-1)
+
+
 def log_mel_spectrogram(
     audio: np.ndarray | torch.Tensor,
     n_mels: int = 80,
     padding: int = 0,
     device: str | torch.device | None = None,
+    chunk_frames: int = 60_000,
 ) -> torch.Tensor:
     """Log-mel features [n_mels, frames] (or [B, n_mels, frames] for a batch of equal-length clips).
 
     ``padding`` zero samples are appended first; transcription pads one window so
     that the last window can be sliced like every other. The peak floor is taken
-    per clip, so a batch gives the same features as its clips one by one.
+    per clip, so a batch gives the same features as its clips one by one. A single
+    clip longer than ``chunk_frames`` frames (10 min) is transformed block by block.
     """
     samples = audio if torch.is_tensor(audio) else torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
     if device is not None:
         samples = samples.to(device)
     if padding > 0:
         samples = F.pad(samples, (0, padding))
-    window = torch.hann_window(N_FFT, device=samples.device)
-    spectrum = torch.stft(samples, N_FFT, HOP_LENGTH, window=window, return_complex=True)
-    power = spectrum[..., :-1].abs() ** 2  # drop the last frame, as the model was trained
     filters = torch.from_numpy(mel_filter_bank(n_mels).copy()).to(samples.device)
-    mel = filters @ power
+    if samples.ndim == 1 and samples.shape[-1] // HOP_LENGTH >= chunk_frames:
+        mel = _mel_power_chunked(samples, filters, chunk_frames)
+    else:
+        mel = _mel_power(samples, filters)
+    mel = mel[..., :-1]  # drop the last frame, as the model was trained
     log_spec = torch.clamp(mel, min=1e-10).log10()
     peak = log_spec.amax(dim=(-2, -1), keepdim=True)
     log_spec = torch.maximum(log_spec, peak - 8.0)

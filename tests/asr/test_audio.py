@@ -57,3 +57,10 @@ def test_silence_gives_the_floor_not_nan() -> None:
     mel = log_mel_spectrogram(np.zeros(16000, dtype=np.float32))
     assert torch.isfinite(mel).all()
     assert torch.allclose(mel, torch.full_like(mel, (-10 + 4) / 4))
+
+
+def test_long_audio_is_transformed_in_blocks_with_the_same_result(data_dir) -> None:
+    audio = load_clip(data_dir / "jfk.flac")
+    whole = log_mel_spectrogram(audio, padding=N_SAMPLES)
+    for block in (1000, 777, 4100):
+        assert torch.allclose(log_mel_spectrogram(audio, padding=N_SAMPLES, chunk_frames=block), whole, atol=1e-5)
