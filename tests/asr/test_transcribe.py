@@ -155,3 +155,53 @@ def test_pyannote_with_fallback_does_not_loop(base, ml_tok: Tokenizer, data_dir:
 def test_should_stop_is_polled_before_the_first_window(tiny_en, en_tok: Tokenizer, data_dir: Path) -> None:
     with pytest.raises(Cancelled):
         next(transcribe(tiny_en, en_tok, load_clip(data_dir / "jfk.flac"), should_stop=lambda: True))
+
+
+@pytest.mark.slow
+def test_silence_and_empty_audio_give_no_segments(tiny_en, en_tok: Tokenizer) -> None:
+    import numpy as np
+
+    segments, progress, infos = run(tiny_en, en_tok, np.zeros(16000 * 5, dtype=np.float32))
+    assert segments == [] and progress[-1] == (5.0, 5.0) and infos[0].duration == 5.0
+    segments, progress, _ = run(tiny_en, en_tok, np.zeros(0, dtype=np.float32))
+    assert segments == [] and progress == [(0.0, 0.0)]
+
+
+def fake_result(temperature: float, compression: float, logprob: float, no_speech: float = 0.0):
+    from subtitler.asr.decoding import DecodingResult
+
+    return DecodingResult(audio_features=None, language="en", tokens=(1,), text="x", avg_logprob=logprob,
+                          no_speech_prob=no_speech, temperature=temperature, compression_ratio=compression)
+
+
+@pytest.mark.parametrize(("outcomes", "expected_temperature", "still_repetitive"), [
+    ({0.0: (1.2, -0.3)}, 0.0, False),  # fine at once
+    ({0.0: (3.0, -0.3), 0.2: (2.9, -0.2), 0.4: (1.5, -0.4)}, 0.4, False),  # a loop, escaped at 0.4
+    ({0.0: (1.2, -1.5), 0.2: (1.1, -0.5)}, 0.2, False),  # unsure, then sure
+    ({t: (3.0, -0.2) for t in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)}, 1.0, True),  # never escaped
+])
+def test_fallback_retries_hotter_until_the_text_passes(monkeypatch, outcomes, expected_temperature, still_repetitive) -> None:
+    import subtitler.asr.transcribe as module
+
+    seen = []
+
+    def fake_decode(model, tokenizer, mel, options, should_stop=None):
+        seen.append(options)
+        return [fake_result(options.temperature, *outcomes[options.temperature])]
+
+    monkeypatch.setattr(module, "decode", fake_decode)
+    options = TranscribeOptions(beam_size=5, best_of=5)
+    result, repetitive = module.decode_with_fallback(None, None, None, options, "en", [1, 2])
+    assert result.temperature == expected_temperature and repetitive == still_repetitive
+    assert [o.temperature for o in seen] == [t for t in options.temperature if t <= expected_temperature]
+    assert seen[0].beam_size == 5 and seen[0].best_of is None and seen[0].prompt == (1, 2)
+    assert all(o.beam_size is None and o.best_of == 5 for o in seen[1:])
+
+
+def test_silence_stops_the_fallback_and_skips_the_window(monkeypatch) -> None:
+    import subtitler.asr.transcribe as module
+
+    monkeypatch.setattr(module, "decode", lambda *a, **k: [fake_result(0.0, 1.0, -1.5, no_speech=0.9)])
+    result, _ = module.decode_with_fallback(None, None, None, TranscribeOptions(), "en", [])
+    assert result.temperature == 0.0 and module.is_silence(result, TranscribeOptions())
+    assert not module.is_silence(fake_result(0.0, 1.0, -0.5, no_speech=0.9), TranscribeOptions())  # confident text wins
