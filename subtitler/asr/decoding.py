@@ -131,7 +131,7 @@ class DecodingTask:
             filters.append(ApplyTimestampRules(self.tokenizer, self.sample_begin, max_initial))
         return filters
 
-    def _token_decoder(self, kv_cache):
+    def _token_decoder(self, kv_cache) -> GreedyDecoder | BeamSearchDecoder:
         if self.options.beam_size is not None:
             return BeamSearchDecoder(self.options.beam_size, self.tokenizer.eot, kv_cache.reorder, self.options.patience)
         return GreedyDecoder(self.options.temperature, self.tokenizer.eot)
@@ -145,7 +145,8 @@ class DecodingTask:
         tokens[:, self.sot_index + 1] = best.to(tokens.device)
         return [next(iter(p)) for p in probs], probs
 
-    def _sample(self, features: Tensor, tokens: Tensor, should_stop) -> tuple[Tensor, Tensor, list[float], object]:
+    def _sample(self, features: Tensor, tokens: Tensor, should_stop
+                ) -> tuple[Tensor, Tensor, list[float], GreedyDecoder | BeamSearchDecoder]:
         """The token loop: extend ``tokens`` until every row ended or the budget is spent."""
         kv_cache = self.model.new_kv_cache()
         decoder = self._token_decoder(kv_cache)
@@ -170,7 +171,8 @@ class DecodingTask:
     def run(self, mel: Tensor, should_stop=None) -> list[DecodingResult]:
         """Decode ``mel`` [B, n_mels, 3000] (or encoded features [B, n_audio_ctx, state])."""
         model, eot = self.model, self.tokenizer.eot
-        features = mel if mel.shape[-2:] == (model.dims.n_audio_ctx, model.dims.n_audio_state) else model.embed_audio(mel.to(model.device))
+        encoded = mel.shape[-2:] == (model.dims.n_audio_ctx, model.dims.n_audio_state)
+        features = mel if encoded else model.embed_audio(mel.to(model.device))
         n_audio = features.shape[0]
         tokens = torch.tensor([self.initial_tokens], device=features.device).repeat(n_audio, 1)
         languages, language_probs = self._languages(features, tokens)
