@@ -240,3 +240,54 @@ def test_load_media_draws_waveform_progressively_and_spectrogram(qtbot, timeline
     assert widget.spectrogram.isVisible()
     loud, quiet = widget.spectrogram.column_at(1.9), widget.spectrogram.column_at(0.1)  # "fellow" vs. silence
     assert int(loud.astype(int).sum()) > int(quiet.astype(int).sum())
+
+
+def test_cue_index_matches_a_linear_scan():
+    import random
+
+    from subtitler.gui.timeline.cue_index import CueIndex
+
+    rng = random.Random(3)
+    for sort in (True, False):
+        starts = [rng.randrange(0, 60_000) for _ in range(300)]
+        if sort:
+            starts.sort()
+        cues = [Cue(s, s + rng.randrange(0, 8000), "x") for s in starts]
+        index = CueIndex(cues)
+        doc = Document(cues)
+        for _ in range(200):
+            a = rng.uniform(-1000, 70_000)
+            b = a + rng.uniform(0, 10_000)
+            assert index.rows_in(a, b) == [i for i, c in enumerate(cues) if c.end_ms > a and c.start_ms < b]
+            ms = int(a)
+            if sort:
+                assert index.row_at(ms) == doc.index_at(ms)
+            else:
+                hits = [i for i, c in enumerate(cues) if c.start_ms <= ms < c.end_ms]
+                assert index.row_at(ms) == (hits[-1] if hits else None)
+
+
+def test_overview_merges_cues_closer_than_a_pixel():
+    import numpy as np
+
+    from subtitler.gui.timeline.cue_overview import merged_spans
+
+    starts, ends = merged_spans(np.array([0.0, 2.0, 2.5, 10.0]), np.array([1.5, 3.0, 6.0, 11.0]))
+    assert starts.tolist() == [0.0, 10.0] and ends.tolist() == [6.0, 11.0]
+    starts, ends = merged_spans(np.array([0.0, 5.0]), np.array([1.0, 6.0]))
+    assert starts.tolist() == [0.0, 5.0] and ends.tolist() == [1.0, 6.0]
+
+
+def test_zoomed_out_overview_paints_the_cues(timeline):
+    from PySide6.QtGui import QColor
+
+    widget, _ = timeline
+    doc = Document([Cue(i * 10_000, i * 10_000 + 5_000, "x") for i in range(300)])
+    widget.set_document(doc)
+    widget.set_visible_range_s(0.0, widget.duration_s)
+    assert widget.regions.overview.isVisible()
+    image = widget.plot.grab().toImage()
+    row = image.height() // 2
+    background = QColor(24, 24, 28)
+    painted = sum(1 for x in range(image.width()) if image.pixelColor(x, row) != background)
+    assert 0.3 * image.width() < painted < 0.8 * image.width(), "about half the width is covered by cues"

@@ -14,11 +14,14 @@ from typing import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter
 
 from subtitler.core.cue import Cue
 
 EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead of the body
+MIN_WORD_PX = 6  # draw word marks only when the words average at least this width on screen
+MIN_TEXT_PX = 30
+EDGE_WIDTH_PX = 2.0
 MIN_DURATION_MS = 10
 LOW_CONFIDENCE = 0.5  # words Whisper was less sure of are tinted
 Y_SPAN = (-1.0, 1.0)
@@ -113,46 +116,39 @@ class CueRegionItem(pg.GraphicsObject):
         return QRectF(self.start_ms / 1000.0, Y_SPAN[0], (self.end_ms - self.start_ms) / 1000.0, Y_SPAN[1] - Y_SPAN[0])
 
     def paint(self, p: QPainter, *args: object) -> None:
+        """Drawn in device pixels with fillRect: the cheapest path of the raster engine (no scaled pens)."""
         if self.cue is None:
             return
-        rect = self.boundingRect()
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(FILL_SELECTED if self.selected else FILL))
-        p.drawRect(rect)
-        self._paint_words(p, rect)
-        self._paint_edges(p, rect)
-        self._paint_text(p, rect)
-
-    def _paint_words(self, p: QPainter, rect: QRectF) -> None:
-        offset_s = (self.start_ms - self.cue.start_ms) / 1000.0 if self._drag_mode is DragMode.MOVE else 0.0
-        line = QPen(WORD_LINE)
-        line.setCosmetic(True)
-        p.setPen(line)
-        for i, word in enumerate(self.cue.words):
-            x0, x1 = word.start_ms / 1000.0 + offset_s, word.end_ms / 1000.0 + offset_s
-            if word.probability is not None and word.probability < LOW_CONFIDENCE:
-                p.fillRect(QRectF(x0, rect.top(), x1 - x0, rect.height()).intersected(rect), LOW_CONFIDENCE_TINT)
-            if i > 0 and rect.left() < x0 < rect.right():
-                p.drawLine(pg.QtCore.QPointF(x0, rect.top()), pg.QtCore.QPointF(x0, rect.bottom()))
-
-    def _paint_edges(self, p: QPainter, rect: QRectF) -> None:
-        pen = QPen(EDGE_SELECTED if self.selected else EDGE, 2)
-        pen.setCosmetic(True)
-        p.setPen(pen)
-        p.drawLine(rect.topLeft(), rect.bottomLeft())
-        p.drawLine(rect.topRight(), rect.bottomRight())
-
-    def _paint_text(self, p: QPainter, rect: QRectF) -> None:
-        """Text in device pixels (the item's own coordinates are seconds by amplitude)."""
-        device = p.transform().mapRect(rect)
-        if device.width() < 14:
-            return
+        tr = p.transform()
+        device = tr.mapRect(self.boundingRect())
         p.save()
         p.resetTransform()
+        p.fillRect(device, FILL_SELECTED if self.selected else FILL)
+        if self.cue.words and device.width() / len(self.cue.words) >= MIN_WORD_PX:
+            self._paint_words(p, device, tr.m11(), tr.dx())
+        edge = EDGE_SELECTED if self.selected else EDGE
+        p.fillRect(QRectF(device.left(), device.top(), EDGE_WIDTH_PX, device.height()), edge)
+        p.fillRect(QRectF(device.right() - EDGE_WIDTH_PX, device.top(), EDGE_WIDTH_PX, device.height()), edge)
+        if device.width() >= MIN_TEXT_PX:
+            self._paint_text(p, device)
+        p.restore()
+
+    def _paint_words(self, p: QPainter, device: QRectF, scale: float, offset: float) -> None:
+        """Low-confidence words tinted, a thin line where each word after the first starts."""
+        shift_s = (self.start_ms - self.cue.start_ms) / 1000.0 if self._drag_mode is DragMode.MOVE else 0.0
+        for i, word in enumerate(self.cue.words):
+            x0 = (word.start_ms / 1000.0 + shift_s) * scale + offset
+            x1 = (word.end_ms / 1000.0 + shift_s) * scale + offset
+            if word.probability is not None and word.probability < LOW_CONFIDENCE:
+                p.fillRect(QRectF(x0, device.top(), x1 - x0, device.height()).intersected(device), LOW_CONFIDENCE_TINT)
+            if i > 0 and device.left() < x0 < device.right():
+                p.fillRect(QRectF(x0, device.top(), 1.0, device.height()), WORD_LINE)
+
+    def _paint_text(self, p: QPainter, device: QRectF) -> None:
         p.setClipRect(device)
         p.setPen(TEXT)
-        p.drawText(device.adjusted(4, 2, -2, -2), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap), f"{self.row + 1}  {self.cue.plain_text}")
-        p.restore()
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+        p.drawText(device.adjusted(4, 2, -2, -2), flags, f"{self.row + 1}  {self.cue.plain_text}")
 
     # --- mouse ------------------------------------------------------------
     def mode_at(self, x_s: float) -> DragMode:

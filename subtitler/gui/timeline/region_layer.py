@@ -16,7 +16,7 @@ from subtitler.gui.timeline.cue_index import CueIndex
 from subtitler.gui.timeline.cue_overview import CueOverviewItem
 from subtitler.gui.timeline.cue_regions import CueRegionItem, RegionEdit
 
-MAX_REGIONS = 250
+MAX_REGIONS = 120  # ~8 px per cue on a 1,000-px timeline: below that nothing is draggable anyway
 
 
 class RegionLayer:
