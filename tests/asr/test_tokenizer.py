@@ -40,7 +40,8 @@ def test_special_tokens_match_openai(is_multilingual: bool, multilingual: Tokeni
     for name in ["eot", "sot", "sot_prev", "sot_lm", "translate", "transcribe", "no_speech", "no_timestamps", "timestamp_begin"]:
         assert getattr(ours, name) == getattr(theirs, name), name
     assert ours.non_speech_tokens == theirs.non_speech_tokens
-    assert set(ours.all_language_tokens) == set(theirs.all_language_tokens) or not is_multilingual
+    if is_multilingual:  # openai's English-only tokenizer lists no language tokens; the vocabulary has them
+        assert set(ours.all_language_tokens) == set(theirs.all_language_tokens)
 
 
 @pytest.mark.parametrize(("language", "task"), [("en", "transcribe"), ("es", "translate"), ("ja", "transcribe")])
