@@ -291,3 +291,20 @@ def test_zoomed_out_overview_paints_the_cues(timeline):
     background = QColor(24, 24, 28)
     painted = sum(1 for x in range(image.width()) if image.pixelColor(x, row) != background)
     assert 0.3 * image.width() < painted < 0.8 * image.width(), "about half the width is covered by cues"
+
+
+def test_shutdown_stops_running_jobs_quickly(qtbot, data_dir, tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.set_spectrogram_visible(True)
+    widget.load_media(data_dir / "aeneas_capitan_veneno_es.mp3")
+    threads = [thread for _worker, thread in widget._jobs.values()]
+    assert len(threads) == 2
+    qtbot.wait(200)
+    start = time.perf_counter()
+    widget.shutdown()
+    assert time.perf_counter() - start < 5.0
+    assert all(not t.isRunning() for t in threads)

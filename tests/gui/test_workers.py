@@ -10,6 +10,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 
 from subtitler.gui.workers.envelope_worker import EnvelopeWorker
+from subtitler.gui.workers import job
 from subtitler.gui.workers.job import Throttle, start_worker
 from subtitler.gui.workers.spectrogram_worker import (
     LEVELS,
@@ -26,6 +27,7 @@ def _run(qtbot, worker, timeout=20000):
     thread = start_worker(worker)
     qtbot.waitUntil(lambda: bool(finished), timeout=timeout)
     qtbot.waitUntil(lambda: not shiboken6.isValid(thread) or thread.isFinished(), timeout=5000)
+    qtbot.waitUntil(lambda: id(thread) not in job._keeper.running, timeout=5000)
 
 
 def test_envelope_arrives_progressively_off_the_gui_thread(qtbot, data_dir, tmp_path):

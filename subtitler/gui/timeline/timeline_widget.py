@@ -277,8 +277,7 @@ class TimelineWidget(QWidget):
         for worker, thread in list(self._jobs.values()):
             worker.cancel()
             if wait and shiboken6.isValid(thread):
-                thread.quit()
-                thread.wait(10000)
+                thread.wait(10000)  # the worker stops at its next step; `done` quits its thread directly
         self._jobs.clear()
 
     def _on_envelope_worker_envelope_updated(self, envelope: object) -> None:

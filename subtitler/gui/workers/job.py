@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from subtitler.errors import Cancelled, UserError
 from subtitler.gui.player import refcount_guard  # noqa: F401
@@ -86,7 +86,10 @@ class _Keeper(QObject):
         thread.finished.connect(self._on_thread_finished)  # queued: runs here, after the thread ended
 
     def _on_thread_finished(self) -> None:
-        self.running.pop(id(self.sender()), None)
+        thread = self.sender()
+        self.running.pop(id(thread), None)  # the worker (Python-owned) goes with its last reference
+        if thread is not None:
+            thread.deleteLater()  # from this thread, after it has ended: never racing its own exit
 
 
 _keeper: _Keeper | None = None
@@ -103,8 +106,7 @@ def start_worker(worker: JobWorker) -> QThread:
     thread = QThread(QCoreApplication.instance())
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    worker.done.connect(thread.quit)
-    thread.finished.connect(thread.deleteLater)
+    worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)  # no round trip through a GUI thread that may be waiting
     _keeper.keep(worker, thread)
     thread.start()
     return thread
