@@ -81,6 +81,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("play_last", "Play last 500 ms of cue", "playback", (), ("D",)),
     A("seek_back", "Back 1 second", "playback", ("Ctrl+Alt+Left",)),
     A("seek_forward", "Forward 1 second", "playback", ("Ctrl+Alt+Right",)),
+    A("transcribe", "&Transcribe media…", "speech", ("Ctrl+T",)),
+    A("cancel_transcription", "&Cancel transcription", "speech", ("Ctrl+Shift+T",)),
     A("toggle_spectrogram", "&Spectrogram", "view", checkable=True),
     A("shortcuts", "&Keyboard shortcuts…", "view"),
 )

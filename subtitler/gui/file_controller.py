@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
 
 EXPORT_EXTENSIONS = {"srt": ".srt", "vtt": ".vtt", "ass": ".ass", "txt": ".txt", "project": PROJECT_SUFFIX}
-MEDIA_ONLY_HINT = "Import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
+MEDIA_ONLY_HINT = "Transcribe it with Ctrl+T, import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
 
 
 class ReplaceAllCues(Command):

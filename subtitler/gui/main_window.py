@@ -30,6 +30,8 @@ from subtitler.gui.restore import offer_restore
 from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
+from subtitler.gui.transcribe_dialog import transcribe_media
+from subtitler.gui.transcription_controller import TranscriptionController
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_layout import restore_layout, save_layout, splitter
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.playback = PlaybackController(self)
         self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
+        self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
+        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions["cancel_transcription"].setEnabled(False)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
         self.apply_shortcuts(shortcuts)
@@ -136,6 +141,10 @@ class MainWindow(QMainWindow):
         self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
         self.qc.findings_changed.connect(self._on_qc_findings_changed)
+        self.transcription.status_changed.connect(lambda text: self.status.show_hint(text, 0))
+        self.transcription.progress_changed.connect(self.status.show_progress)
+        self.transcription.running_changed.connect(self._on_transcription_running_changed)
+        self.transcription.failed.connect(lambda message: messages.show_error(self, "Transcription failed", message))
 
     # --- document -----------------------------------------------------------------
     def push(self, command: Any) -> None:
@@ -235,6 +244,24 @@ class MainWindow(QMainWindow):
         self.table_model.set_playing_row(self.document.index_at(ms))
         self.editor.show_position_ms(ms)
 
+    def transcribe(self) -> None:
+        """Ask for model and language, then recognise the document's media on a worker thread."""
+        media = self.document.media_path
+        if not media:
+            messages.show_error(self, "Nothing to transcribe",
+                                "Open a video or audio file first (Ctrl+O, or drop it on the window).")
+            return
+        try:
+            transcribe_media(self, self.settings, self.transcription, media)
+        except UserError as exc:
+            messages.show_error(self, "Could not transcribe", str(exc))
+
+    def _on_transcription_running_changed(self, running: bool) -> None:
+        self.actions["transcribe"].setEnabled(not running)
+        self.actions["cancel_transcription"].setEnabled(running)
+        if not running:
+            self.status.hide_progress()
+
     def _on_qc_findings_changed(self, findings: list) -> None:
         self.table_model.set_findings(findings)
         self.status.show_findings(findings)
@@ -274,6 +301,7 @@ class MainWindow(QMainWindow):
         save_layout(self.settings, self, self._splitters())
         self.player.pause()
         self.timeline.shutdown()
+        self.transcription.shutdown()
         self.autosaver.finish()
         event.accept()
 

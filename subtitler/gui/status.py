@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from subtitler.core.timecode import format_timecode
 
@@ -18,8 +18,23 @@ class StatusPanel(QStatusBar):
         self.position_label = QLabel(format_timecode(0))
         self.selection_label = QLabel("No cue")
         self.qc_label = QLabel("QC: –")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(160)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.addPermanentWidget(self.progress)
         for label in (self.selection_label, self.qc_label, self.position_label):
             self.addPermanentWidget(label)
+
+    def show_progress(self, done: float, total: float) -> None:
+        """A long job's share done; hidden again by hide_progress."""
+        self.progress.setValue(int(1000 * min(1.0, done / total)) if total > 0 else 0)
+        self.progress.setFormat(f"{100 * min(1.0, done / total):.0f} %" if total > 0 else "")
+        self.progress.show()
+
+    def hide_progress(self) -> None:
+        self.progress.hide()
 
     def show_position_ms(self, ms: int, duration_ms: int) -> None:
         self.position_label.setText(f"{format_timecode(ms)} / {format_timecode(duration_ms)}")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from subtitler.formats.registry import read_document
-from tests.gui.window_helpers import JFK_SRT, dialogs, jfk_srt, open_with_media, window  # noqa: F401 - fixtures
+from tests.gui.window_helpers import JFK_SRT, dialogs, drop, jfk_srt, open_with_media, window  # noqa: F401 - fixtures
 
 SIGNAL_TIMEOUT_MS = 10_000
 
@@ -98,16 +97,6 @@ def test_export_srt_and_vtt_read_back(window, jfk_srt, data_dir, tmp_path, qtbot
         assert [(c.start_ms, c.end_ms) for c in back] == [(c.start_ms, c.end_ms) for c in window.document]
     assert (tmp_path / "out.vtt").read_text().startswith("WEBVTT")
     assert window.files.path == jfk_srt  # export leaves the document's own file alone
-
-
-def drop(target, paths: list[Path]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(*args)
-    QApplication.sendEvent(target, enter)  # Qt delivers a drop only where the drag entered and was accepted
-    assert enter.isAccepted()
-    QApplication.sendEvent(target, QDropEvent(*args))
 
 
 def test_drop_subtitle_opens_with_matching_media(window, tmp_path, data_dir, qtbot):

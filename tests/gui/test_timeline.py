@@ -308,3 +308,21 @@ def test_shutdown_stops_running_jobs_quickly(qtbot, data_dir, tmp_path, monkeypa
     widget.shutdown()
     assert time.perf_counter() - start < 5.0
     assert all(not t.isRunning() for t in threads)
+
+
+def test_a_jump_of_the_paused_clock_out_of_view_pages_to_it(timeline):
+    from subtitler.gui.player.media_player import MediaPlayer
+
+    widget, _ = timeline
+    widget.set_document(_many_cues(100))
+    player = MediaPlayer()
+    widget.set_player(player)
+    widget.set_visible_range_s(10.0, 30.0)
+    player.position_ms_changed.emit(20_000)
+    assert widget.visible_range_s() == (10.0, 30.0), "inside the view: no scrolling"
+    player.position_ms_changed.emit(100_000)
+    x0, x1 = widget.visible_range_s()
+    assert x0 < 100.0 < x1 and abs((x1 - x0) - 20.0) < 1e-6
+    widget.set_follow_playhead(False)
+    player.position_ms_changed.emit(200_000)
+    assert widget.visible_range_s() == (x0, x1)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
 from subtitler.gui.player.media_player import MediaPlayer
-from subtitler.gui.video_view import HIGHLIGHT_COLOR, VideoView, overlay_html, word_at, word_spans
+from subtitler.gui.video_view import HIGHLIGHT_COLOR, VideoView, overlay_html, spoken_span
 
 
 def _words(spec: list[tuple[str, int, int]]) -> tuple[Word, ...]:
@@ -40,13 +40,17 @@ def view(qtbot, data_dir, document):
     player.pause()
 
 
-def test_word_helpers():
-    words = _words([("Hello,", 0, 100), ("world", 150, 300)])
-    assert word_spans("Hello, world!", words) == [(0, 5), (7, 12)]
-    assert word_spans("Hi there", words) == [None, None]
-    assert word_at(words, 50) == 0 and word_at(words, 120) is None and word_at(words, 299) == 1 and word_at(words, 300) is None
-    assert 'color:' + HIGHLIGHT_COLOR + '">world</span>' in overlay_html(Cue(0, 300, "Hello, world!", words), 1)
-    assert "&lt;i&gt;" in overlay_html(Cue(0, 300, "<i>", ()), None)
+def test_overlay_html_and_spoken_span():
+    words = _words([("Hello,", 0, 100), ("i", 150, 300)])
+    cue = Cue(0, 300, "<i>Hello,</i> i & you", words)
+    span = spoken_span(cue, 200)
+    assert (span.start, span.end) == (14, 15), "the word 'i' is not found inside the <i> tag"
+    assert spoken_span(cue, 120) is None, "between words nothing is spoken"
+    assert cue.text[slice(*(lambda s: (s.start, s.end))(spoken_span(cue, 50)))] == "Hello,"
+    html = overlay_html(cue.text, (14, 15))
+    assert "<i>Hello,</i>" in html and f'<span style="color:{HIGHLIGHT_COLOR}">i</span>' in html and "&amp;" in html
+    assert "{" not in overlay_html("{\\an8}Top", None) and "Top" in overlay_html("{\\an8}Top", None)
+    assert overlay_html("a\nb", (2, 3)).count("</span>") == 1 and "<br>" in overlay_html("a\nb", None)
 
 
 def test_overlay_follows_the_clock(view):
@@ -57,7 +61,7 @@ def test_overlay_follows_the_clock(view):
     assert widget.overlay_text() == "And so, my fellow\nAmericans,"
     assert widget.highlighted_word() == "fellow"
     player.seek(2000)
-    assert widget.highlighted_word() == "Americans"
+    assert widget.highlighted_word() == "Americans,"
     player.seek(5000)
     assert widget.overlay_text() == "ask not what your country"
     assert widget.highlighted_word() is None, "a pause between words highlights nothing"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
 JFK_SRT = (
     "1\n00:00:00,320 --> 00:00:03,000\nAnd so, my fellow Americans,\n\n"
@@ -87,3 +90,13 @@ def open_with_media(window, qtbot, subtitles: Path, media: Path) -> None:
     """Open both and wait until the player has the media (a seek before that is lost by QMediaPlayer)."""
     with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
         assert window.files.open_paths([subtitles, media])
+
+
+def drop(target, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(target, enter)  # Qt delivers a drop only where the drag entered and was accepted
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, QDropEvent(*args))

@@ -1,0 +1,37 @@
+"""The whole product path in the real window: drop a video, Ctrl+T, Whisper runs on a thread, cues appear, one undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.gui.window_helpers import dialogs, drop, window  # noqa: F401 - fixtures
+
+JOB_TIMEOUT_MS = 120_000
+
+
+def test_transcribe_without_media_says_what_to_do(window, dialogs, qtbot):
+    window.actions["transcribe"].trigger()
+    assert dialogs.errors and "Open a video or audio file first" in dialogs.errors[-1][1]
+
+
+@pytest.mark.slow
+def test_drop_video_then_ctrl_t_fills_the_document(window, dialogs, data_dir, qtbot, monkeypatch):
+    from subtitler.gui import transcribe_dialog
+    from subtitler.gui.transcribe_dialog import TranscribeChoice
+
+    monkeypatch.setattr(transcribe_dialog, "ask_transcription", lambda *_: TranscribeChoice("tiny.en", "en"))
+    drop(window, [data_dir / "jfk.mp4"])
+    qtbot.waitUntil(lambda: window.document.media_path is not None, timeout=10_000)
+    assert "Ctrl+T" in window.table.placeholder
+    with qtbot.waitSignal(window.transcription.finished, timeout=JOB_TIMEOUT_MS):
+        qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not window.actions["transcribe"].isEnabled(), timeout=5_000)
+        assert window.actions["cancel_transcription"].isEnabled()
+    qtbot.waitUntil(lambda: window.actions["transcribe"].isEnabled(), timeout=10_000)
+    text = " ".join(cue.text for cue in window.document).lower()
+    assert "ask not what your country" in text
+    assert window.table_model.rowCount() == len(window.document) > 0
+    assert window.isWindowModified() and not dialogs.errors
+    window.undo_stack.undo()
+    assert len(window.document) == 0
