@@ -48,7 +48,9 @@ RENAMES = [
 
 TINY_EN_CLIPS = ["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "pyannote_sample.wav", "stereo_diarization.wav",
                  "librispeech_61-70968-0000.flac", "mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav", "jfk.mp4"]
-BASE_CLIPS = ["jfk.flac", "leopard_test_es.wav", "leopard_test_de.wav", "leopard_test_ja.wav", "pyannote_sample.wav"]
+# pyannote_sample.wav with base is left out for time (the reference loops for 379 tokens, ~30 s):
+# the full run in the report covers it and every other clip.
+BASE_CLIPS = ["jfk.flac", "leopard_test_es.wav", "leopard_test_de.wav", "leopard_test_ja.wav"]
 
 
 def openai_name(name: str) -> str:
