@@ -78,7 +78,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
 
     options = TranscribeOptions(
         task=args.task,
-        language=None if args.language in ("auto", "") else args.language.lower(),
+        language=_language(args.language),
         beam_size=args.beam_size,
         temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
         condition_on_previous_text=not args.no_condition_on_previous_text,
@@ -146,6 +146,18 @@ def _check_output(output: str | None) -> Path | None:
     if not folder.is_dir():
         raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
+
+
+def _language(value: str) -> str | None:
+    """A code or an English name ('de', 'German'); None means detect."""
+    if value.lower() in ("auto", ""):
+        return None
+    from subtitler.asr.tokenizer import language_code
+
+    code = language_code(value)
+    if code is None:
+        raise UserError(f"--language {value}: not a language Whisper knows; use a code such as en, de, es, or auto")
+    return code
 
 
 def _check_input(file: str) -> Path:

@@ -52,6 +52,7 @@ def bad_media(tmp_path_factory) -> dict[str, Path]:
         (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--language", "de"], ["English-only"]),
         (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--task", "translate"], ["cannot translate"]),
         (["transcribe", "{data}/jfk.flac", "-m", "base", "--language", "xx"], ["--language xx"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "base", "--language", "Klingon"], ["--language Klingon"]),
         (["detect", "{data}/jfk.flac", "-m", "tiny.en"], ["English-only"]),
         (["transcribe", "{data}/jfk.flac", "--task", "dance"], ["--task"]),
         (["transcribe"], ["file"]),
