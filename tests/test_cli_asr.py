@@ -118,3 +118,21 @@ def test_detect_prints_top_five(capsys, data_dir):
     rows = [line.split("\t") for line in out.splitlines()]
     assert len(rows) == 5 and rows[0][0] == "de" and float(rows[0][1]) > 0.9
     assert [float(r[1]) for r in rows] == sorted((float(r[1]) for r in rows), reverse=True)
+
+
+def test_ffmpeg_missing_gives_one_line(capsys, data_dir, tmp_path, monkeypatch):
+    import imageio_ffmpeg
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", lambda: (_ for _ in ()).throw(RuntimeError("none")))
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en")
+    assert_one_line_error(code, err, "ffmpeg not found")
+
+
+def test_truncated_media_warns_and_transcribes_what_is_there(capsys, data_dir, tmp_path):
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes((data_dir / "jfk.mp4").read_bytes()[:60_000])
+    code, out, err = run_cli(capsys, "transcribe", str(cut), "-m", "tiny.en")
+    assert code == 0
+    assert "warning" in err and "cut.mp4" in err and "Traceback" not in err
+    assert "fellow americans" in out.lower()
