@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Sequence
-
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
@@ -23,56 +21,52 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from subtitler.core.cue import Cue, Word
+from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.gui.player import refcount_guard  # noqa: F401
 from subtitler.gui.player.media_player import MediaPlayer
 from subtitler.gui.timeline.cue_index import CueIndex
+from subtitler.gui.word_spans import WordSpan, span_at_time, word_spans
 
 PLACEHOLDER_SIZE = QSizeF(640, 360)
 HIGHLIGHT_COLOR = "#ffd23f"
 TEXT_COLOR = "#ffffff"
-_TRIM = re.compile(r"^\W+|\W+$", re.UNICODE)
+_TAG = re.compile(r"</?[ibu]>|\{\\[^}]*\}", re.IGNORECASE)  # SRT's <i>/<b>/<u>; ASS override blocks like {\an8}
 
 
-def word_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int] | None]:
-    """Where each word's text sits in the cue text, searched left to right.
+def masked(text: str) -> str:
+    """The text with formatting tags blanked out (same length), so words never match inside a tag."""
+    return _TAG.sub(lambda m: "\0" * len(m.group()), text)
 
-    Users edit text after recognition, so a word may no longer be found: it gets
-    None and is simply not highlighted.
-    """
-    lowered = text.lower()
-    spans: list[tuple[int, int] | None] = []
-    cursor = 0
-    for word in words:
-        needle = _TRIM.sub("", word.text.strip()).lower()
-        at = lowered.find(needle, cursor) if needle else -1
-        if at < 0:
-            spans.append(None)
+
+def spoken_span(cue: Cue, ms: int) -> WordSpan | None:
+    """Where in the cue text the word spoken at `ms` sits, if it can be found."""
+    return span_at_time(word_spans(masked(cue.text), cue.words), ms)
+
+
+def _tag_html(tag: str) -> str:
+    return tag.lower() if tag.startswith("<") else ""  # <i>, </b> pass through; ASS overrides are not shown
+
+
+def overlay_html(text: str, span: tuple[int, int] | None) -> str:
+    """The cue text as centred HTML: formatting tags kept, the rest escaped, the span highlighted."""
+    tags = {m.start(): m for m in _TAG.finditer(text)}
+    parts: list[str] = []
+    i = 0
+    while i < len(text):
+        if span is not None and i == span[0]:
+            parts.append(f'<span style="color:{HIGHLIGHT_COLOR}">')
+        if span is not None and i == span[1]:
+            parts.append("</span>")
+        if i in tags:
+            parts.append(_tag_html(tags[i].group()))
+            i = tags[i].end()
             continue
-        spans.append((at, at + len(needle)))
-        cursor = at + len(needle)
-    return spans
-
-
-def word_at(words: Sequence[Word], ms: int) -> int | None:
-    """Index of the word being spoken at `ms`, if any."""
-    for i in range(len(words) - 1, -1, -1):
-        if words[i].start_ms <= ms:
-            return i if ms < words[i].end_ms else None
-    return None
-
-
-def overlay_html(cue: Cue, word_index: int | None) -> str:
-    """The cue's lines as HTML with the spoken word in the highlight colour."""
-    text = cue.text
-    span = word_spans(text, cue.words)[word_index] if word_index is not None else None
-    if span is None:
-        body = html.escape(text)
-    else:
-        a, b = span
-        body = f'{html.escape(text[:a])}<span style="color:{HIGHLIGHT_COLOR}">{html.escape(text[a:b])}</span>{html.escape(text[b:])}'
-    return f'<div align="center" style="color:{TEXT_COLOR}">{body.replace(chr(10), "<br>")}</div>'
+        parts.append("<br>" if text[i] == "\n" else html.escape(text[i]))
+        i += 1
+    if span is not None and span[1] >= len(text):
+        parts.append("</span>")
+    return f'<div align="center" style="color:{TEXT_COLOR}">{"".join(parts)}</div>'
 
 
 class _FittingView(QGraphicsView):
@@ -91,7 +85,7 @@ class VideoView(QWidget):
         self._player: MediaPlayer | None = None
         self._document: Document | None = None
         self._index = CueIndex()
-        self._shown: tuple[int | None, int | None, Cue | None] = (None, None, None)
+        self._shown: tuple[int | None, Cue | None, WordSpan | None] = (None, None, None)
         self._init_scene()
         self._init_layout()
         self._show_placeholder(True)
@@ -149,11 +143,8 @@ class VideoView(QWidget):
 
     def highlighted_word(self) -> str | None:
         """The text of the highlighted word, or None."""
-        _, word_index, cue = self._shown
-        if cue is None or word_index is None:
-            return None
-        span = word_spans(cue.text, cue.words)[word_index]
-        return cue.text[span[0] : span[1]] if span else None
+        _, cue, span = self._shown
+        return cue.text[span.start : span.end] if cue is not None and span is not None else None
 
     # --- clock and document ---------------------------------------------
     def _on_player_position_ms_changed(self, ms: int) -> None:
@@ -169,7 +160,7 @@ class VideoView(QWidget):
         if size.isValid() and not size.isEmpty():
             self._video_item.setSize(size)
             self._fit()
-            self._draw_overlay(self._shown[2], self._shown[1])
+            self._draw_overlay(self._shown[1], self._shown[2])
 
     def _rebuild_index(self) -> None:
         self._index = CueIndex(self._document.cues if self._document is not None else ())
@@ -179,17 +170,17 @@ class VideoView(QWidget):
     def _refresh(self, ms: int) -> None:
         row = self._index.row_at(ms)
         cue = self._index.cues[row] if row is not None else None
-        word_index = word_at(cue.words, ms) if cue is not None else None
-        if (row, word_index, cue) == self._shown:
+        span = spoken_span(cue, ms) if cue is not None and cue.words else None
+        if (row, cue, span) == self._shown:
             return
-        self._shown = (row, word_index, cue)
-        self._draw_overlay(cue, word_index)
+        self._shown = (row, cue, span)
+        self._draw_overlay(cue, span)
 
     # --- drawing ----------------------------------------------------------
     def _frame_rect(self) -> QRectF:
         return self._video_item.boundingRect() if self._video_item.isVisible() else QRectF(0, 0, PLACEHOLDER_SIZE.width(), PLACEHOLDER_SIZE.height())
 
-    def _draw_overlay(self, cue: Cue | None, word_index: int | None) -> None:
+    def _draw_overlay(self, cue: Cue | None, span: WordSpan | None) -> None:
         visible = cue is not None and bool(cue.text.strip())
         self._overlay.setVisible(visible)
         self._overlay_box.setVisible(visible)
@@ -201,7 +192,7 @@ class VideoView(QWidget):
         font.setBold(True)
         self._overlay.setFont(font)
         self._overlay.setTextWidth(frame.width() * 0.9)
-        self._overlay.setHtml(overlay_html(cue, word_index))
+        self._overlay.setHtml(overlay_html(cue.text, (span.start, span.end) if span is not None else None))
         box = self._overlay.boundingRect()
         x = frame.left() + (frame.width() - box.width()) / 2
         y = frame.bottom() - box.height() - frame.height() * 0.04
@@ -218,7 +209,7 @@ class VideoView(QWidget):
             r = self._placeholder.boundingRect()
             self._placeholder.setPos((PLACEHOLDER_SIZE.width() - r.width()) / 2, (PLACEHOLDER_SIZE.height() - r.height()) / 2 - 40)
         self._fit()
-        self._draw_overlay(self._shown[2], self._shown[1])
+        self._draw_overlay(self._shown[1], self._shown[2])
 
     def _fit(self) -> None:
         frame = self._frame_rect()

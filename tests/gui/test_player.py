@@ -15,7 +15,13 @@ def player(qtbot, data_dir):
     with qtbot.waitSignal(p.duration_ms_changed, timeout=10000, check_params_cb=lambda d: d > 0):
         p.load(data_dir / "jfk.mp4")
     yield p
-    p.pause()
+    _close(qtbot, p)
+
+
+def _close(qtbot, player: MediaPlayer) -> None:
+    """Unload before the player is freed: the FFmpeg backend still has events queued for it."""
+    player.close()
+    qtbot.wait(20)
 
 
 def test_loads_duration_and_video(player):
@@ -29,7 +35,8 @@ def test_play_emits_increasing_positions_at_frame_rate(qtbot, player):
     with qtbot.waitSignal(player.playing_changed, timeout=5000, check_params_cb=lambda p: p):
         player.play()
     qtbot.wait(700)
-    player.pause()
+    with qtbot.waitSignal(player.playing_changed, timeout=2000, check_params_cb=lambda p: not p):
+        player.pause()
     assert player.is_playing is False
     assert len(seen) >= 20, "60 Hz polling should give far more updates than QMediaPlayer's ~20 Hz"
     assert seen[-1] > 300
@@ -63,11 +70,21 @@ def test_toggle_play(qtbot, player):
     assert not player.is_playing
 
 
+def test_quick_toggles_follow_the_last_request(qtbot, player):
+    player.toggle_play()
+    player.toggle_play()  # before the backend has even started: this one pauses
+    player.toggle_play()
+    qtbot.waitUntil(lambda: player.is_playing, timeout=5000)
+    qtbot.wait(100)
+    assert player.is_playing
+
+
 def test_missing_file_reports_failure(qtbot, tmp_path):
     p = MediaPlayer()
     with qtbot.waitSignal(p.media_failed, timeout=3000) as blocker:
         p.load(tmp_path / "nope.mp4")
     assert "nope.mp4" in blocker.args[0]
+    _close(qtbot, p)
 
 
 def test_garbage_file_reports_failure(qtbot, tmp_path):
@@ -77,6 +94,7 @@ def test_garbage_file_reports_failure(qtbot, tmp_path):
     with qtbot.waitSignal(p.media_failed, timeout=5000) as blocker:
         p.load(bad)
     assert "bad.mp4" in blocker.args[0]
+    _close(qtbot, p)
 
 
 def test_many_emits_and_void_calls_do_not_abort_the_process():

@@ -37,7 +37,8 @@ def view(qtbot, data_dir, document):
     widget.set_document(document)
     widget.show()
     yield widget, player, document
-    player.pause()
+    player.close()
+    qtbot.wait(20)
 
 
 def test_overlay_html_and_spoken_span():
@@ -106,6 +107,8 @@ def test_audio_only_shows_placeholder_and_draws_highlight(qtbot, data_dir, docum
     plain = _count_color(widget.grab().toImage(), QColor(HIGHLIGHT_COLOR))
     assert widget.overlay_text().startswith("And so")
     assert highlighted > 20 and plain == 0
+    player.close()
+    qtbot.wait(20)
 
 
 def _count_color(image, color: QColor, tolerance: int = 40) -> int:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 from subtitler.gui.player import refcount_guard  # noqa: F401 - must run before signals are emitted
+from subtitler.gui.player.backend_commands import BackendCommands
+from subtitler.gui.player.clock import PositionEstimate
 
 POLL_INTERVAL_MS = 16
-MAX_EXTRAPOLATION_MS = 120  # never run further than this past the last reported position (stalls, buffering)
 BACKSTEP_TOLERANCE_MS = 80  # a smaller step backwards is jitter between estimate and report: hold instead
 
 
@@ -43,6 +44,7 @@ class MediaPlayer(QObject):
         self._player = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
         self._player.setAudioOutput(self._audio)
+        self._commands = BackendCommands(self._player)
         self._path: str | None = None
         self._failure_reported = False
 
@@ -51,10 +53,10 @@ class MediaPlayer(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._position_ms = 0
-        self._anchor_raw_ms = 0
-        self._anchor_time_s = time.monotonic()
+        self._estimate = PositionEstimate(anchor_time_s=time.monotonic())
         self._range_end_ms: int | None = None
-        self._is_playing = False
+        self._is_playing = False  # as the backend reports it
+        self._want_playing = False  # as last asked: commands reach the backend a moment later
 
     def _init_connections(self) -> None:
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -64,6 +66,9 @@ class MediaPlayer(QObject):
         self._player.errorOccurred.connect(self._on_player_error_occurred)
         self._player.mediaStatusChanged.connect(self._on_player_media_status_changed)
         self._player.hasVideoChanged.connect(self.has_video_changed)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._player.stop)  # C++ to C++: no Python, no GIL (see backend_commands)
 
     # --- public API -------------------------------------------------------
     @property
@@ -76,6 +81,7 @@ class MediaPlayer(QObject):
 
     @property
     def is_playing(self) -> bool:
+        """What the backend reports (play()/pause() take effect when the event loop next runs)."""
         return self._is_playing
 
     @property
@@ -91,7 +97,7 @@ class MediaPlayer(QObject):
         return float(self._player.playbackRate())
 
     def set_playback_rate(self, rate: float) -> None:
-        self._reanchor(self._position_ms)
+        self._estimate.reanchor(self._position_ms, time.monotonic())
         self._player.setPlaybackRate(rate)
 
     @property
@@ -112,24 +118,41 @@ class MediaPlayer(QObject):
         self._range_end_ms = None
         self._failure_reported = False
         if not Path(path).is_file():
-            self._player.setSource(QUrl())
+            self._commands.set_source.emit(QUrl())
             QTimer.singleShot(0, lambda: self._report_failure(f"{path}: file not found; choose another media file"))
             return
-        self._player.setSource(QUrl.fromLocalFile(str(Path(path).resolve())))
+        self._commands.set_source.emit(QUrl.fromLocalFile(str(Path(path).resolve())))
+        self._estimate.seek(0, time.monotonic())
         self._publish(0, force=True)
+
+    def close(self) -> None:
+        """Stop and unload (before the player is deleted); takes effect when the event loop next runs.
+
+        Qt's FFmpeg backend still has events queued for a loaded player: deleting it
+        loaded lets those reach freed objects (a crash); unload it and let the event
+        loop run first.
+        """
+        self._timer.stop()
+        self._range_end_ms = None
+        self._path = None
+        self._want_playing = False
+        self._commands.stop.emit()
+        self._commands.set_source.emit(QUrl())
 
     def play(self) -> None:
         if self._path is None:
             return
-        self._reanchor(self._position_ms)
-        self._player.play()
+        self._estimate.reanchor(self._position_ms, time.monotonic())
+        self._want_playing = True
+        self._commands.play.emit()
 
     def pause(self) -> None:
         self._range_end_ms = None
-        self._player.pause()
+        self._want_playing = False
+        self._commands.pause.emit()
 
     def toggle_play(self) -> None:
-        if self._is_playing:
+        if self._want_playing:
             self.pause()
         else:
             self.play()
@@ -139,8 +162,8 @@ class MediaPlayer(QObject):
         ms = max(0, int(ms))
         if self.duration_ms > 0:
             ms = min(ms, self.duration_ms)
-        self._player.setPosition(ms)
-        self._reanchor(ms)
+        self._commands.set_position.emit(ms)
+        self._estimate.seek(ms, time.monotonic())
         self._publish(ms, force=True)
 
     def play_range(self, start_ms: int, end_ms: int) -> None:
@@ -150,44 +173,28 @@ class MediaPlayer(QObject):
         self._range_end_ms = int(end_ms)
 
     # --- clock ------------------------------------------------------------
-    def _reanchor(self, raw_ms: int) -> None:
-        self._anchor_raw_ms = int(raw_ms)
-        self._anchor_time_s = time.monotonic()
-
-    def _estimate_ms(self) -> int:
-        """Last reported position plus the time since it was reported, at the playback rate."""
-        elapsed_ms = (time.monotonic() - self._anchor_time_s) * 1000.0 * self.playback_rate
-        estimate = self._anchor_raw_ms + min(elapsed_ms, MAX_EXTRAPOLATION_MS)
-        if self.duration_ms > 0:
-            estimate = min(estimate, self.duration_ms)
-        return int(estimate)
-
     def _publish(self, ms: int, force: bool = False) -> None:
-        if not force and self._position_ms - BACKSTEP_TOLERANCE_MS < ms < self._position_ms:
-            return
-        if ms == self._position_ms and not force:
+        if not force and self._position_ms - BACKSTEP_TOLERANCE_MS < ms <= self._position_ms:
             return
         self._position_ms = ms
         self.position_ms_changed.emit(ms)
 
     def _on_timer_timeout(self) -> None:
-        raw = int(self._player.position())
-        if raw != self._anchor_raw_ms:
-            self._reanchor(raw)
-        estimate = self._estimate_ms()
+        now = time.monotonic()
+        self._estimate.report(int(self._player.position()), now)
+        estimate = self._estimate.estimate(now, self.playback_rate, True, self.duration_ms)
         if self._range_end_ms is not None and estimate >= self._range_end_ms:
             end = self._range_end_ms
             self.pause()
-            self._player.setPosition(end)
-            self._reanchor(end)
-            self._publish(end, force=True)
+            self.seek(end)
             return
         self._publish(estimate)
 
     def _on_player_position_changed(self, raw_ms: int) -> None:
-        self._reanchor(raw_ms)
+        now = time.monotonic()
+        self._estimate.report(int(raw_ms), now)
         if not self._is_playing:
-            self._publish(int(raw_ms), force=True)
+            self._publish(self._estimate.estimate(now, 1.0, False), force=True)
 
     def _on_player_duration_changed(self, duration_ms: int) -> None:
         self.duration_ms_changed.emit(int(duration_ms))
@@ -197,12 +204,13 @@ class MediaPlayer(QObject):
         if playing == self._is_playing:
             return
         self._is_playing = playing
+        if not playing and state == QMediaPlayer.PlaybackState.StoppedState:
+            self._want_playing = False  # the end of the media
+        self._estimate.report(int(self._player.position()), time.monotonic())
         if playing:
-            self._reanchor(int(self._player.position()))
             self._timer.start()
         else:
             self._timer.stop()
-            self._reanchor(int(self._player.position()))
         self.playing_changed.emit(playing)
 
     def _on_player_error_occurred(self, error: QMediaPlayer.Error, message: str) -> None:

@@ -178,8 +178,8 @@ class TimelineWidget(QWidget):
     # --- clock --------------------------------------------------------------
     def _on_player_position_ms_changed(self, ms: int) -> None:
         self.playhead.set_position_ms(ms)
-        if self.follow_playhead and self._player is not None and self._player.is_playing:
-            self._page_to(ms / 1000.0)
+        if self.follow_playhead:
+            self._page_to(ms / 1000.0)  # playing past the view, or a jump (next cue, seek) out of it
 
     def _page_to(self, at_s: float) -> None:
         x0, x1 = self.visible_range_s()
@@ -198,10 +198,8 @@ class TimelineWidget(QWidget):
         self._sync_scrollbar()
 
     def _on_view_box_clicked_at_s(self, at_s: float) -> None:
-        ms = max(0, round(at_s * 1000))
-        if self._player is not None:
-            self._player.seek(ms)
-        self.seek_requested.emit(ms)
+        """The owner connects seek_requested to MediaPlayer.seek (one seek per click)."""
+        self.seek_requested.emit(max(0, round(at_s * 1000)))
 
     def _on_scrollbar_value_changed(self, value_ms: int) -> None:
         if self._syncing_scrollbar:

@@ -87,9 +87,11 @@ class _Keeper(QObject):
 
     def _on_thread_finished(self) -> None:
         thread = self.sender()
+        if thread is None:
+            return
+        thread.wait()  # `finished` is the thread's last act: returns at once, and the thread has truly ended
         self.running.pop(id(thread), None)  # the worker (Python-owned) goes with its last reference
-        if thread is not None:
-            thread.deleteLater()  # from this thread, after it has ended: never racing its own exit
+        thread.deleteLater()
 
 
 _keeper: _Keeper | None = None
