@@ -52,7 +52,7 @@ class TranscribeOptions:
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
     language_per_window: bool = True  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
-    max_repeats: int | None = 2  # a segment text may repeat this often in a row; later copies are dropped
+    max_repeats: int | None = 3  # a segment text may occur this often in a row ("Hello? Hello? Hello?"); later copies are dropped
     repeat_lookback: int = 10  # a segment of repeat_min_words+ words repeating one of the last N is dropped
     repeat_min_words: int = 4
     drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature

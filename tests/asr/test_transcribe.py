@@ -44,9 +44,9 @@ def test_split_window_without_pairs_is_one_segment() -> None:
 
 def test_repetition_guard_drops_loops_but_keeps_short_replies() -> None:
     guard = RepetitionGuard(TranscribeOptions())
-    texts = [" Hello?", " Hello?", " Hello?", " I'm Sheila in Texas, from Chicago.", " Okay.",
+    texts = [" Hello?", " Hello?", " Hello?", " Hello?", " I'm Sheila in Texas, from Chicago.", " Okay.",
              " I'm Sheila in Texas from Chicago", " Okay."]
-    assert guard.filter(texts, window_repetitive=False) == [True, True, False, True, True, False, True]
+    assert guard.filter(texts, window_repetitive=False) == [True, True, True, False, True, True, False, True]
     looping = RepetitionGuard(TranscribeOptions())
     assert looping.filter([" Yes.", " No.", " Yes.", " la la la la la la la la la la la la la la la la"], True) == [
         True, True, False, False]
