@@ -143,13 +143,13 @@ class ClockProbe:
         self._t0 = time.perf_counter()
 
     def after(self, ms: int) -> None:
-        from subtitler.gui.video_view import word_at
+        from subtitler.gui.video_view import spoken_span
 
         now = time.perf_counter()
         row = self.video._index.row_at(ms)
         cue = self.video._index.cues[row] if row is not None else None
-        expected = word_at(cue.words, ms) if cue is not None else None
-        shown_ok = self.video._shown[0] == row and self.video._shown[1] == expected
+        expected = spoken_span(cue, ms) if cue is not None else None
+        shown_ok = self.video._shown[0] == row and self.video._shown[2] == expected
         self.rows.append((now, ms, self.timeline.playhead.value() * 1000, int(self.player._player.position()), shown_ok, (now - self._t0) * 1000))
 
 
@@ -187,6 +187,7 @@ def bench_clock(app, timeline, media: Path, doc: Document, play_s: float) -> Non
     print(f"overlay+word correct:   {sum(r[4] for r in ticks)}/{len(ticks)} ticks show the cue and word of the clock's position")
     print(f"clock - true position:  {summary([abs(r[1] - true_at(r[0])) for r in ticks])} ms "
           f"(true = line through QMediaPlayer's reports, rate {slope / 1000:.3f}; one frame = {FRAME_MS:.0f} ms)")
+    print(f"player report scatter:  {summary([abs(p - true_at(t)) for t, p in raw[1:]])} ms (its own reports around that line: the noise floor)")
     print(f"raw QMediaPlayer lag:   {summary([abs(r[3] - true_at(r[0])) for r in ticks])} ms (its own position() polled at the same ticks)")
     print(f"view update per tick:   {summary([r[5] for r in ticks])} ms (timeline + video view handlers)")
 
