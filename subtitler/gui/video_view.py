@@ -7,7 +7,6 @@ its own; the overlay is rebuilt only when the cue or the word changes.
 from __future__ import annotations
 
 import html
-import re
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
@@ -26,17 +25,12 @@ from subtitler.core.document import Document, DocumentChange
 from subtitler.gui.player import refcount_guard  # noqa: F401
 from subtitler.gui.player.media_player import MediaPlayer
 from subtitler.gui.timeline.cue_index import CueIndex
+from subtitler.gui.timeline.markup import TAG, masked
 from subtitler.gui.word_spans import WordSpan, span_at_time, word_spans
 
 PLACEHOLDER_SIZE = QSizeF(640, 360)
 HIGHLIGHT_COLOR = "#ffd23f"
 TEXT_COLOR = "#ffffff"
-_TAG = re.compile(r"</?[ibu]>|\{\\[^}]*\}", re.IGNORECASE)  # SRT's <i>/<b>/<u>; ASS override blocks like {\an8}
-
-
-def masked(text: str) -> str:
-    """The text with formatting tags blanked out (same length), so words never match inside a tag."""
-    return _TAG.sub(lambda m: "\0" * len(m.group()), text)
 
 
 def spoken_span(cue: Cue, ms: int) -> WordSpan | None:
@@ -50,7 +44,7 @@ def _tag_html(tag: str) -> str:
 
 def overlay_html(text: str, span: tuple[int, int] | None) -> str:
     """The cue text as centred HTML: formatting tags kept, the rest escaped, the span highlighted."""
-    tags = {m.start(): m for m in _TAG.finditer(text)}
+    tags = {m.start(): m for m in TAG.finditer(text)}
     parts: list[str] = []
     i = 0
     while i < len(text):

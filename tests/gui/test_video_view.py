@@ -119,3 +119,11 @@ def _count_color(image, color: QColor, tolerance: int = 40) -> int:
             if abs(c.red() - color.red()) + abs(c.green() - color.green()) + abs(c.blue() - color.blue()) < tolerance:
                 count += 1
     return count
+
+
+def test_markup_helpers():
+    from subtitler.gui.timeline.markup import masked, strip_tags
+
+    text = "<i>Hi</i> {\\an8}there"
+    assert strip_tags(text) == "Hi there"
+    assert len(masked(text)) == len(text) and masked(text).replace("\0", "") == "Hi there"

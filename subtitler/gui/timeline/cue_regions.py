@@ -17,6 +17,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from subtitler.core.cue import Cue
+from subtitler.gui.timeline.markup import strip_tags
 
 EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead of the body
 MIN_WORD_PX = 6  # draw word marks only when the words average at least this width on screen
@@ -148,7 +149,7 @@ class CueRegionItem(pg.GraphicsObject):
         p.setClipRect(device)
         p.setPen(TEXT)
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
-        p.drawText(device.adjusted(4, 2, -2, -2), flags, f"{self.row + 1}  {self.cue.plain_text}")
+        p.drawText(device.adjusted(4, 2, -2, -2), flags, f"{self.row + 1}  {strip_tags(self.cue.plain_text)}")
 
     # --- mouse ------------------------------------------------------------
     def mode_at(self, x_s: float) -> DragMode:
