@@ -12,6 +12,7 @@ within one 25 fps frame, 40 ms).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -24,12 +25,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtGui import QColor, QUndoStack  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtWidgets import QApplication
 
-from subtitler.core.cue import Cue, Word  # noqa: E402
-from subtitler.core.document import Document  # noqa: E402
+from subtitler.core.cue import Cue, Word
+from subtitler.core.document import Document
 
 FRAME_MS = 40.0
 
@@ -181,7 +182,7 @@ def bench_clock(app, timeline, media: Path, doc: Document, play_s: float) -> Non
     ticks = [r for r in probe.rows if r[0] > probe.raw[2][0]] if len(probe.raw) > 3 else probe.rows
     raw = [r for r in probe.raw if r[1] > doc[len(doc) // 2].start_ms - 500]
     true_at, slope = fitted_true_position(raw[1:])
-    intervals = [(b[0] - a[0]) * 1000 for a, b in zip(ticks, ticks[1:])]
+    intervals = [(b[0] - a[0]) * 1000 for a, b in itertools.pairwise(ticks)]
     print(f"clock ticks:            {len(ticks)} in {play_s:.0f} s; interval ms {summary(intervals)}")
     print(f"playhead - clock ms:    {summary([abs(r[2] - r[1]) for r in ticks])}")
     print(f"overlay+word correct:   {sum(r[4] for r in ticks)}/{len(ticks)} ticks show the cue and word of the clock's position")
@@ -203,6 +204,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_timeline_") as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # a cold envelope cache
         from bench_envelope import build_long_file
+
         from subtitler.gui.timeline.timeline_widget import TimelineWidget
 
         start = time.perf_counter()

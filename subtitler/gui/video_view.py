@@ -7,6 +7,7 @@ its own; the overlay is rebuilt only when the cue or the word changes.
 from __future__ import annotations
 
 import html
+
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
@@ -66,7 +67,7 @@ def overlay_html(text: str, span: tuple[int, int] | None) -> str:
 class _FittingView(QGraphicsView):
     """A graphics view that keeps its scene rect fitted (the layout resizes it after the parent)."""
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 

@@ -1,6 +1,10 @@
 """The position arithmetic behind the clock (no Qt)."""
 
-from subtitler.gui.player.clock import MAX_EXTRAPOLATION_MS, SEEK_SETTLE_S, PositionEstimate
+from subtitler.gui.player.clock import (
+    MAX_EXTRAPOLATION_MS,
+    SEEK_SETTLE_S,
+    PositionEstimate,
+)
 
 
 def test_extrapolates_from_the_last_report_and_caps():

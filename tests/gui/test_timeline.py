@@ -158,7 +158,7 @@ def test_click_selects_a_region_and_click_elsewhere_seeks(qtbot, timeline):
 
 
 def test_regions_follow_document_changes(timeline):
-    widget, stack = timeline
+    widget, _ = timeline
     doc = _many_cues(20)
     widget.set_document(doc)
     widget.set_visible_range_s(0.0, 10.0)

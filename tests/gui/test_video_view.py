@@ -8,7 +8,12 @@ from PySide6.QtGui import QColor
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
 from subtitler.gui.player.media_player import MediaPlayer
-from subtitler.gui.video_view import HIGHLIGHT_COLOR, VideoView, overlay_html, spoken_span
+from subtitler.gui.video_view import (
+    HIGHLIGHT_COLOR,
+    VideoView,
+    overlay_html,
+    spoken_span,
+)
 
 
 def _words(spec: list[tuple[str, int, int]]) -> tuple[Word, ...]:
@@ -47,7 +52,8 @@ def test_overlay_html_and_spoken_span():
     span = spoken_span(cue, 200)
     assert (span.start, span.end) == (14, 15), "the word 'i' is not found inside the <i> tag"
     assert spoken_span(cue, 120) is None, "between words nothing is spoken"
-    assert cue.text[slice(*(lambda s: (s.start, s.end))(spoken_span(cue, 50)))] == "Hello,"
+    first = spoken_span(cue, 50)
+    assert cue.text[first.start : first.end] == "Hello,"
     html = overlay_html(cue.text, (14, 15))
     assert "<i>Hello,</i>" in html and f'<span style="color:{HIGHLIGHT_COLOR}">i</span>' in html and "&amp;" in html
     assert "{" not in overlay_html("{\\an8}Top", None) and "Top" in overlay_html("{\\an8}Top", None)

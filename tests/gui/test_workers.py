@@ -9,8 +9,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 
-from subtitler.gui.workers.envelope_worker import EnvelopeWorker
 from subtitler.gui.workers import job
+from subtitler.gui.workers.envelope_worker import EnvelopeWorker
 from subtitler.gui.workers.job import Throttle, start_worker
 from subtitler.gui.workers.spectrogram_worker import (
     LEVELS,

@@ -7,8 +7,8 @@ need a bisect instead. Rebuilt on every Document.changed (one pass).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
-from typing import Sequence
 
 from subtitler.core.cue import Cue
 

@@ -8,7 +8,7 @@ column however many cues there are (a QPainterPath of 1,500 rectangles took
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -52,7 +52,7 @@ class CueOverviewItem(pg.GraphicsObject):
         self._rect = QRectF(0.0, SPAN[0], float(self._ends.max()) if len(cues) else 0.0, SPAN[1] - SPAN[0])
         self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+    def boundingRect(self) -> QRectF:
         return self._rect
 
     def paint(self, p: QPainter, *args: object) -> None:

@@ -8,9 +8,9 @@ previews (the document is untouched) and reports one RegionEdit on release.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -113,7 +113,7 @@ class CueRegionItem(pg.GraphicsObject):
         self.update()
 
     # --- geometry and painting --------------------------------------------
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+    def boundingRect(self) -> QRectF:
         return QRectF(self.start_ms / 1000.0, Y_SPAN[0], (self.end_ms - self.start_ms) / 1000.0, Y_SPAN[1] - Y_SPAN[0])
 
     def paint(self, p: QPainter, *args: object) -> None:
@@ -163,7 +163,7 @@ class CueRegionItem(pg.GraphicsObject):
             return DragMode.END
         return DragMode.MOVE
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.unsetCursor()
             return
@@ -172,12 +172,12 @@ class CueRegionItem(pg.GraphicsObject):
         edge = self.mode_at(ev.pos().x()) is not DragMode.MOVE
         self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.SizeAllCursor)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton and self.cue is not None:
             ev.accept()
             self._on_clicked(self.row)
 
-    def mouseDragEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+    def mouseDragEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or self.cue is None:
             ev.ignore()
             return

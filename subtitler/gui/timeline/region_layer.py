@@ -7,7 +7,7 @@ too small to drag anyway.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pyqtgraph as pg
 

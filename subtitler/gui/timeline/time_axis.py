@@ -24,6 +24,6 @@ def decimals_for(spacing: float) -> int:
 class TimeAxisItem(pg.AxisItem):
     """Bottom axis of the timeline (x is in seconds)."""
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - pyqtgraph's name
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         decimals = decimals_for(spacing * scale)
         return [format_seconds(v * scale, decimals) for v in values]

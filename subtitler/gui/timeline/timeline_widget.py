@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
@@ -171,7 +171,7 @@ class TimelineWidget(QWidget):
         """Stop the background jobs and wait for their threads (call before the app quits)."""
         self._cancel_jobs(wait=True)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 

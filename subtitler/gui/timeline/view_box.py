@@ -21,14 +21,14 @@ class TimelineViewBox(pg.ViewBox):
         self.setYRange(*Y_RANGE, padding=0.02)
         self.setDefaultPadding(0.0)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked_at_s.emit(self.mapSceneToView(ev.scenePos()).x())
         else:
             ev.ignore()
 
-    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph's name
+    def wheelEvent(self, ev, axis=None) -> None:
         if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier or ev.orientation() == Qt.Orientation.Horizontal:
             ev.accept()
             x0, x1 = self.viewRange()[0]

@@ -61,7 +61,7 @@ class JobWorker(QObject):
             self.cancelled.emit()
         except UserError as exc:
             self.failed.emit(str(exc))
-        except Exception as exc:  # a bug: report it instead of killing the thread silently
+        except Exception as exc:  # noqa: BLE001 - a bug: report it rather than end the thread silently
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         finally:
             self.done.emit()

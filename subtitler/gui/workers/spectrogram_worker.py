@@ -77,7 +77,9 @@ class SpectrogramWorker(JobWorker):
         self.max_columns = max_columns
 
     def _work(self) -> None:
-        from subtitler.asr.audio import log_mel_spectrogram  # torch: imported in the worker thread, only when needed
+        from subtitler.asr.audio import (
+            log_mel_spectrogram,  # torch: imported in the worker thread, only when needed
+        )
 
         info = probe(self.path)
         layout = layout_for(info.duration_s or 60.0, self.max_columns)
