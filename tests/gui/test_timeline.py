@@ -330,3 +330,13 @@ def test_a_jump_of_the_paused_clock_out_of_view_pages_to_it(timeline):
     widget.set_follow_playhead(False)
     player.position_ms_changed.emit(200_000)
     assert widget.visible_range_s() == (x0, x1)
+
+
+def test_a_new_document_clears_the_selection(timeline):
+    widget, _ = timeline
+    widget.set_document(_many_cues(10))
+    widget.set_visible_range_s(0.0, 20.0)
+    widget.select_row(2)
+    widget.set_document(_many_cues(10))
+    assert widget.regions.selected_row is None
+    assert not any(item.selected for item in widget.regions.active.values())

@@ -50,6 +50,7 @@ class RegionLayer:
         if self.document is not None:
             self.document.changed.disconnect(self._on_document_changed)
         self.document = document
+        self.selected_row = None  # a row of the previous document means nothing here
         if document is not None:
             document.changed.connect(self._on_document_changed)
         self._reindex()
