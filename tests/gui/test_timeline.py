@@ -340,3 +340,19 @@ def test_a_new_document_clears_the_selection(timeline):
     widget.set_document(_many_cues(10))
     assert widget.regions.selected_row is None
     assert not any(item.selected for item in widget.regions.active.values())
+
+
+def test_results_of_a_replaced_job_are_dropped(qtbot, timeline, data_dir, tmp_path, monkeypatch):
+    import numpy as np
+
+    from subtitler.gui.workers.envelope_worker import EnvelopeWorker
+    from subtitler.media.envelope_data import Envelope
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    widget, _ = timeline
+    stale = EnvelopeWorker(data_dir / "aeneas_capitan_veneno_es.mp3")  # stands for a cancelled job whose result was queued
+    stale.envelope_updated.connect(widget._on_envelope_worker_envelope_updated)
+    widget.load_media(data_dir / "jfk.flac")
+    qtbot.waitUntil(lambda: not widget._jobs, timeout=10000)
+    stale.envelope_updated.emit(Envelope(80, 8000, np.zeros(7000, np.float32), np.zeros(7000, np.float32)))
+    assert abs(widget.waveform.duration_s - 11.0) < 0.05, "the stale 70-s envelope is not shown"

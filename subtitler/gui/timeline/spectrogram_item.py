@@ -30,6 +30,13 @@ class SpectrogramItem(pg.ImageItem):
         height = Y_RANGE[1] - Y_RANGE[0]
         self.setRect(QRectF(0.0, Y_RANGE[0], layout.total_columns * layout.seconds_per_column, height))
 
+    def reset(self) -> None:
+        """Forget the picture (another media file is coming)."""
+        self.layout = None
+        self._data = np.zeros((1, 1), dtype=np.uint8)
+        self.filled_columns = 0
+        self.clear()
+
     def add_chunk(self, chunk: SpectrogramChunk) -> None:
         end = min(len(self._data), chunk.first_column + len(chunk.columns))
         self._data[chunk.first_column : end] = chunk.columns[: end - chunk.first_column]

@@ -119,7 +119,7 @@ class TimelineWidget(QWidget):
         self._media_path = Path(path)
         self._media_duration_s = 0.0
         self.waveform.clear_envelope()
-        self.spectrogram.layout = None
+        self.spectrogram.reset()
         self._start_envelope_job()
         if self._spectrogram_visible:
             self._start_spectrogram_job()
@@ -278,14 +278,23 @@ class TimelineWidget(QWidget):
                 thread.wait(10000)  # the worker stops at its next step; `done` quits its thread directly
         self._jobs.clear()
 
+    def _is_current(self, name: str) -> bool:
+        """Results of a cancelled job may still be queued after a new load: only the current job's count."""
+        job = self._jobs.get(name)
+        return job is not None and job[0] is self.sender()
+
     def _on_envelope_worker_envelope_updated(self, envelope: object) -> None:
+        if not self._is_current("envelope"):
+            return
         self.waveform.set_envelope(envelope)
         if envelope.duration_s > self._media_duration_s:
             self._media_duration_s = envelope.duration_s
             self._update_duration()
 
     def _on_spectrogram_worker_layout_decided(self, layout: object) -> None:
-        self.spectrogram.set_layout(layout)
+        if self._is_current("spectrogram"):
+            self.spectrogram.set_layout(layout)
 
     def _on_spectrogram_worker_chunk_ready(self, chunk: object) -> None:
-        self.spectrogram.add_chunk(chunk)
+        if self._is_current("spectrogram") and self.spectrogram.layout is not None:
+            self.spectrogram.add_chunk(chunk)
