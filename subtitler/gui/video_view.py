@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
-from subtitler.gui.player import refcount_guard  # noqa: F401
 from subtitler.gui.player.media_player import MediaPlayer
 from subtitler.gui.timeline.cue_index import CueIndex
 from subtitler.gui.timeline.markup import TAG, masked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -95,8 +95,8 @@ def open_with_media(window, qtbot, subtitles: Path, media: Path) -> None:
 def drop(target, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(*args)
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(10, 10), *rest)  # QPoint here, QPointF below: what every PySide6 6.x accepts
     QApplication.sendEvent(target, enter)  # Qt delivers a drop only where the drag entered and was accepted
     assert enter.isAccepted()
-    QApplication.sendEvent(target, QDropEvent(*args))
+    QApplication.sendEvent(target, QDropEvent(QPointF(10, 10), *rest))

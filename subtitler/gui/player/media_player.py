@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
-from subtitler.gui.player import refcount_guard  # noqa: F401 - must run before signals are emitted
 from subtitler.gui.player.backend_commands import BackendCommands
 from subtitler.gui.player.clock import PositionEstimate
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
 from subtitler.core.commands import Composite, MoveCues, SetTimes
 from subtitler.core.document import Document, DocumentChange
-from subtitler.gui.player import refcount_guard  # noqa: F401
 from subtitler.gui.player.media_player import MediaPlayer
 from subtitler.gui.timeline.cue_regions import DragMode, RegionEdit
 from subtitler.gui.timeline.playhead import Playhead

@@ -14,7 +14,6 @@ import time
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from subtitler.errors import Cancelled, UserError
-from subtitler.gui.player import refcount_guard  # noqa: F401
 
 PROGRESS_INTERVAL_S = 0.1  # progress and partial results at most 10 times a second
 
