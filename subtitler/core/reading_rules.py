@@ -120,7 +120,8 @@ def join_units(pieces: list[tuple[str, bool]]) -> str:
 
 # Words a line should not end with (Netflix: do not separate an article or preposition from its word).
 WEAK_LINE_ENDS = frozenset(
-    "a an the of to in on at by for with from and or but that as if than your my his her its our their".split()
+    "a an the of to in on at by for with from and or but that as if than your my his her its our their "
+    "can could will would shall should must may might".split()
 )
 PUNCT_BONUS = 6.0  # a break after punctuation is worth this many characters of imbalance
 WEAK_PENALTY = 4.0

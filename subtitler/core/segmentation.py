@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from subtitler.core.cue import Cue, Word
-from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines, text_length, units
+from subtitler.core.reading_rules import DEFAULT_PROFILE, WEAK_LINE_ENDS, ReadingProfile, break_lines, text_length, units
 from subtitler.core.timecode import seconds_to_ms
 from subtitler.core.word_diff import join_with_spans
 
@@ -184,8 +184,19 @@ def _break_cost(words: list[Word], j: int, ends: frozenset[int], options: Segmen
         cost = 14.0
     else:
         cost = 30.0
-    pause = nxt.start_ms - word.end_ms
-    return max(0.0, cost - 12.0 * min(1.0, pause / options.pause_break_ms))
+    if word.text.strip().lower() in WEAK_LINE_ENDS:
+        cost += 15.0  # "your country can | do for you": a cue should not end on a word that leans on the next
+    return max(0.0, cost - 12.0 * min(1.0, _pause_before(nxt, word) / options.pause_break_ms))
+
+
+def _pause_before(word: Word, previous: Word) -> int:
+    """Silence before `word`: the gap, or what its duration has beyond a generous spoken length.
+
+    Whisper's cross-attention timings are gapless and fold a silence into the next word's
+    start, so an implausibly long word ("ask" lasting 1.6 s) is a pause the gap does not show.
+    """
+    spoken_ms = 250 + 90 * len(word.text.strip())
+    return max(word.start_ms - previous.end_ms, word.end_ms - word.start_ms - spoken_ms)
 
 
 def _cue_times(prep: _Prepared, i: int, j: int, profile: ReadingProfile, options: SegmentOptions) -> tuple[int, int]:

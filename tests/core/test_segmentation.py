@@ -187,3 +187,22 @@ def test_cues_from_asr_style_segments_in_seconds():
     cues = cues_from_segments([Seg(0.5, 2.0, " Hello there."), {"start_ms": 2000, "end_ms": 3500, "text": "Bye."}])
     assert [(c.start_ms, c.plain_text) for c in cues] == [(500, "Hello there."), (2000, "Bye.")]
     assert cues[0].end_ms == 2000 - 83
+
+
+def test_cues_do_not_end_on_a_word_that_leans_on_the_next(segmented):
+    """jfk without punctuation once split 'your country can | do for you'; an article, preposition or modal ends no cue."""
+    from subtitler.core.reading_rules import WEAK_LINE_ENDS
+
+    name, _profile, _words, cues = next(s for s in segmented if s[0].startswith("jfk"))
+    for cue in cues[:-1]:
+        assert cue.words[-1].text.strip().lower() not in WEAK_LINE_ENDS, [c.text for c in cues]
+
+
+def test_a_silence_folded_into_a_long_word_counts_as_a_pause():
+    """Gapless Whisper timings: 'ask' lasting 1.6 s hides a pause before it, which makes the best break."""
+    timed = [(" Fellow", 0, 400), (" citizens", 400, 1000), (" ask", 1000, 2600), (" not", 2600, 2900),
+             (" what", 2900, 3300), (" your", 3300, 3600), (" country", 3600, 4100), (" gives", 4100, 4600),
+             (" every", 4600, 5000), (" single", 5000, 5500), (" day", 5500, 6000), (" except", 6000, 6500),
+             (" winter", 6500, 7000), (" nights", 7000, 7700)]
+    cues = segment([Word(w, s, e) for w, s, e in timed], PROFILES["en"])
+    assert [c.plain_text for c in cues] == ["Fellow citizens", "ask not what your country gives every single day except winter nights"]
