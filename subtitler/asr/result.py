@@ -11,6 +11,8 @@ from pathlib import Path
 from subtitler.asr.transcribe import Segment, TranscriptionInfo
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
+from subtitler.core.reading_rules import profile_for_language
+from subtitler.core.segmentation import cues_from_segments
 from subtitler.core.timecode import seconds_to_ms
 
 
@@ -41,12 +43,13 @@ def result_dict(info: TranscriptionInfo, segments: Sequence[Segment]) -> dict:
 
 
 def segments_to_cues(segments: Sequence[Segment]) -> list[Cue]:
-    """One cue per segment (readable splitting by reading rules needs word timings)."""
-    cues = []
+    """Readable cues from segments: a long segment is split and its lines broken by the language's reading rules."""
+    cues: list[Cue] = []
     for s in segments:
         text = s.text.strip()
         if text:
-            cues.append(Cue(start_ms=seconds_to_ms(s.start), end_ms=max(seconds_to_ms(s.end), seconds_to_ms(s.start) + 1), text=text))
+            start = seconds_to_ms(s.start)
+            cues.extend(cues_from_segments([(start, max(seconds_to_ms(s.end), start + 1), text)], profile_for_language(s.language)))
     return cues
 
 

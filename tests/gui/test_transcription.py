@@ -333,7 +333,7 @@ def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
         h.controller.start(data_dir / "jfk.mp4", TranscribeOptions(language="en"), "tiny.en", "cpu")
     h.wait_idle(qtbot)
-    text = " ".join(c.text for c in h.doc).lower()
+    text = " ".join(c.plain_text for c in h.doc).lower()
     assert "ask not what your country" in text
     assert h.events[0][0] == "cues" and h.events[0][1] > 0 and h.events[0][2], "cues arrive before the job ends"
     assert h.events[-1][0] == "finished"

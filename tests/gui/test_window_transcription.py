@@ -29,7 +29,7 @@ def test_drop_video_then_ctrl_t_fills_the_document(window, dialogs, data_dir, qt
         qtbot.waitUntil(lambda: not window.actions["transcribe"].isEnabled(), timeout=5_000)
         assert window.actions["cancel_transcription"].isEnabled()
     qtbot.waitUntil(lambda: window.actions["transcribe"].isEnabled(), timeout=10_000)
-    text = " ".join(cue.text for cue in window.document).lower()
+    text = " ".join(cue.plain_text for cue in window.document).lower()
     assert "ask not what your country" in text
     assert window.table_model.rowCount() == len(window.document) > 0
     assert window.isWindowModified() and not dialogs.errors
