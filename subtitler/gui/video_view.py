@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QRectF, QSizeF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QResizeEvent
 from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
@@ -181,10 +181,7 @@ class VideoView(QWidget):
         if not visible:
             return
         frame = self._frame_rect()
-        font = QFont()
-        font.setPixelSize(max(8, int(frame.height() * 0.06)))
-        font.setBold(True)
-        self._overlay.setFont(font)
+        self._overlay.setFont(overlay_font(frame))
         self._overlay.setTextWidth(frame.width() * 0.9)
         self._overlay.setHtml(overlay_html(cue.text, (span.start, span.end) if span is not None else None))
         box = self._overlay.boundingRect()
@@ -209,3 +206,19 @@ class VideoView(QWidget):
         frame = self._frame_rect()
         self._scene.setSceneRect(frame)
         self._view.fitInView(frame, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+# A full line of the default reading profile (42 characters) must fit the picture, as in a player.
+REFERENCE_LINE = "A subtitle line may hold forty-two letters"
+
+
+def overlay_font(frame: QRectF) -> QFont:
+    """Bold, 6 % of the picture's height, smaller where a 42-character line would not fit 90 % of its width (4:3 video)."""
+    font = QFont()
+    font.setBold(True)
+    size = max(8, int(frame.height() * 0.06))
+    font.setPixelSize(size)
+    line = QFontMetricsF(font).horizontalAdvance(REFERENCE_LINE)
+    if line > frame.width() * 0.9:
+        font.setPixelSize(max(8, int(size * frame.width() * 0.9 / line)))
+    return font

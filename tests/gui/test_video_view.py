@@ -133,3 +133,17 @@ def test_markup_helpers():
     text = "<i>Hi</i> {\\an8}there"
     assert strip_tags(text) == "Hi there"
     assert len(masked(text)) == len(text) and masked(text).replace("\0", "") == "Hi there"
+
+
+def test_a_full_reading_line_fits_the_picture_width(qtbot):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    from subtitler.gui.video_view import REFERENCE_LINE, overlay_font
+
+    for width, height in ((320, 240), (1920, 1080), (1080, 1920)):
+        frame = QRectF(0, 0, width, height)
+        font = overlay_font(frame)
+        assert QFontMetricsF(font).horizontalAdvance(REFERENCE_LINE) <= width * 0.9 + 1
+        assert font.pixelSize() <= int(height * 0.06)
+    assert overlay_font(QRectF(0, 0, 1920, 1080)).pixelSize() == int(1080 * 0.06)  # wide pictures keep the full size
