@@ -12,6 +12,7 @@ import numpy as np
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ENGLISH_SET = ("jfk.flac", "LDC93S1.wav", "leopard_test.wav", "pyannote_sample.wav", "stereo_diarization.wav")
+HUMAN_ENGLISH = ENGLISH_SET + ("librispeech_61-70968-0000.flac", "mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav")
 FIVE_LANGUAGES = ("leopard_test_es.wav", "leopard_test_de.wav", "leopard_test_fr.wav", "leopard_test_it.wav", "leopard_test_pt.wav")
 
 

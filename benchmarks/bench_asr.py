@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asr_clips import ENGLISH_SET, FIVE_LANGUAGES, joined, load_clip, wer  # noqa: E402
+from asr_clips import ENGLISH_SET, FIVE_LANGUAGES, HUMAN_ENGLISH, joined, load_clip, wer  # noqa: E402
 
 ENGINES = ("subtitler", "openai-whisper", "faster-whisper", "faster-whisper-int8")
 
@@ -132,6 +132,8 @@ def worker(engine: str, model: str, runs: int) -> dict:
             entry["wer_without_pyannote"] = wer([refs[i] for i in keep], [texts[i] for i in keep])
         out["sets"][set_name] = entry
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    human = [load_clip(n) for n in HUMAN_ENGLISH]  # every English clip with a human reference, one untimed run
+    out["wer_human_english"] = wer([c.reference for c in human], [run(c.audio, "en") for c in human])
     return out
 
 
@@ -168,14 +170,15 @@ HEADER_PRINTED = False
 def print_row(row: dict) -> None:
     global HEADER_PRINTED
     if not HEADER_PRINTED:
-        print("| engine | model | RTF English set | RTF long_en | load s | peak RSS MB | WER English (5) | without pyannote | WER long_en | WER 5 languages |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| engine | model | RTF English set | RTF long_en | load s | peak RSS MB | WER English (5) | without pyannote | "
+              "WER long_en | WER 5 languages | WER 8 human-reference English clips |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         HEADER_PRINTED = True
     s = row["sets"]
     langs = f"{s['languages']['wer']:.3f}" if "languages" in s else "–"
     print(f"| {row['engine']} | {row['model']} | {s['english']['rtf']:.1f} | {s['long_en']['rtf']:.1f} | {row['load_s']:.2f} | "
           f"{row['peak_rss_mb']:.0f} | {s['english']['wer']:.3f} | {s['english']['wer_without_pyannote']:.3f} | "
-          f"{s['long_en']['wer']:.3f} | {langs} |", flush=True)
+          f"{s['long_en']['wer']:.3f} | {langs} | {row['wer_human_english']:.3f} |", flush=True)
 
 
 if __name__ == "__main__":
