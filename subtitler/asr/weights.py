@@ -10,6 +10,7 @@ built, so a bad file raises ModelError and never yields a half-loaded model.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,17 @@ class Checkpoint:
     suppress_ids: tuple[int, ...] | None = None
     suppress_ids_begin: tuple[int, ...] | None = None
     lang_ids: tuple[int, ...] | None = None
+
+
+def read_json_object(path: Path) -> dict:
+    """A model's JSON side file (config, index) as a dict; anything else is a ModelError naming the file."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path}: not readable JSON ({error}); download the model again") from error
+    if not isinstance(value, dict):
+        raise ModelError(f"{path}: expected a JSON object; download the model again")
+    return value
 
 
 def expected_shapes(dims: ModelDimensions) -> dict[str, tuple[int, ...]]:

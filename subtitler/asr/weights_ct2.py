@@ -10,7 +10,6 @@ the model converts them to its dtype (except tensors at unaligned offsets, copie
 
 from __future__ import annotations
 
-import json
 import mmap
 import re
 import struct
@@ -22,7 +21,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.model import ModelDimensions
-from subtitler.asr.weights import Checkpoint
+from subtitler.asr.weights import Checkpoint, read_json_object
 from subtitler.errors import ModelError
 
 SUPPORTED_VERSIONS = (6,)  # the version current CTranslate2 writes; older layouts are untested
@@ -287,15 +286,7 @@ def _find_part(folder: Path, number: int) -> Path | None:
 
 def _config(folder: Path) -> dict:
     path = folder / "config.json"
-    if not path.is_file():
-        return {}
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ModelError(f"{path}: not valid JSON ({error}); download the model again") from error
-    if not isinstance(config, dict):
-        raise ModelError(f"{path}: expected a JSON object")
-    return config
+    return read_json_object(path) if path.is_file() else {}
 
 
 def _ids(config: dict, key: str) -> tuple[int, ...] | None:

@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.model import ModelDimensions
-from subtitler.asr.weights import Checkpoint, expected_shapes
+from subtitler.asr.weights import Checkpoint, expected_shapes, read_json_object
 from subtitler.errors import ModelError
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.int16, "F64": np.float64,
@@ -73,7 +73,7 @@ def _read_all(file: Path) -> dict[str, Tensor]:
     """One file, or every shard listed in a `*.safetensors.index.json` weight map."""
     if not file.name.endswith(".index.json"):
         return read_safetensors(file)
-    weight_map = _json(file).get("weight_map")
+    weight_map = read_json_object(file).get("weight_map")
     if not isinstance(weight_map, dict):
         raise ModelError(f"{file}: no 'weight_map' object; not a safetensors index")
     shards = sorted(set(weight_map.values()))
@@ -82,15 +82,6 @@ def _read_all(file: Path) -> dict[str, Tensor]:
         tensors.update(read_safetensors(file.parent / shard))
     return tensors
 
-
-def _json(path: Path) -> dict:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ModelError(f"{path}: not readable JSON ({error})") from error
-    if not isinstance(value, dict):
-        raise ModelError(f"{path}: expected a JSON object")
-    return value
 
 
 def _dims(config: dict, path: Path) -> ModelDimensions:
@@ -133,7 +124,7 @@ def name_map(dims: ModelDimensions, prefix: str = "model.") -> dict[str, str]:
 
 def _generation(folder: Path) -> dict:
     path = folder / "generation_config.json"
-    return _json(path) if path.is_file() else {}
+    return read_json_object(path) if path.is_file() else {}
 
 
 def _ids(value: object) -> tuple[int, ...] | None:
@@ -146,7 +137,7 @@ def read_hf(file: Path) -> Checkpoint:
     config_path = file.parent / "config.json"
     if not config_path.is_file():
         raise ModelError(f"{config_path}: missing; a Hugging Face model needs its config.json beside {file.name}")
-    dims = _dims(_json(config_path), config_path)
+    dims = _dims(read_json_object(config_path), config_path)
     tensors = _read_all(file)
     prefix = "model." if "model.encoder.conv1.weight" in tensors else ""
     state: dict[str, Tensor] = {}
