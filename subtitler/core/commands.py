@@ -7,7 +7,7 @@ until `redo()`. `History` (subtitler.core.history) and the GUI's QUndoStack
 adapter drive the same objects.
 """
 
-from subtitler.core.commands_base import NO_MERGE, Command, Composite, ReplaceRows
+from subtitler.core.commands_base import NO_MERGE, Command, Composite, ReplaceAllCues, ReplaceRows
 from subtitler.core.commands_text import DeleteCues, InsertCue, MergeCues, SetText, SplitCue
 from subtitler.core.commands_time import (
     ApplyFixes,
@@ -20,7 +20,7 @@ from subtitler.core.commands_time import (
 )
 
 __all__ = [
-    "NO_MERGE", "Command", "Composite", "ReplaceRows",
+    "NO_MERGE", "Command", "Composite", "ReplaceAllCues", "ReplaceRows",
     "SetText", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
     "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes",
 ]

@@ -91,6 +91,25 @@ class ReplaceRows(Command):
 CommandOrFactory = Union[Command, Callable[[], Command]]
 
 
+class ReplaceAllCues(Command):
+    """All cues at once through the document's reset primitive: one change signal instead of one per cue
+    (importing 3,000 cues as single inserts took ~6 s, each insert re-indexing every view)."""
+
+    def __init__(self, document: Document, cues: Sequence[Cue], text: str) -> None:
+        for row, cue in enumerate(cues):
+            check_times(cue.start_ms, cue.end_ms, f"cue {row + 1}")
+        self.doc = document
+        self.text = text
+        self.new = tuple(cues)
+        self.old = document.cues
+
+    def redo(self) -> None:
+        self.doc.reset(self.new)
+
+    def undo(self) -> None:
+        self.doc.reset(self.old)
+
+
 class Composite(Command):
     """Several commands as one undo step (undone in reverse order).
 

@@ -8,13 +8,11 @@ word timings. Every failure becomes one error dialog and the current work stays 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import QObject
 
-from subtitler.core.commands import Command
-from subtitler.core.commands_base import check_times
-from subtitler.core.cue import Cue
+from subtitler.core.commands_base import ReplaceAllCues
 from subtitler.core.document import Document
 from subtitler.errors import UserError
 from subtitler.formats.registry import format_for_path, formats, read_document, write_document
@@ -30,25 +28,6 @@ if TYPE_CHECKING:
 
 EXPORT_EXTENSIONS = {"srt": ".srt", "vtt": ".vtt", "ass": ".ass", "txt": ".txt", "project": PROJECT_SUFFIX}
 MEDIA_ONLY_HINT = "Transcribe it with Ctrl+T, import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
-
-
-class ReplaceAllCues(Command):
-    """All cues at once through the document's reset primitive: one change signal instead of one per cue
-    (importing 3,000 cues as single inserts took ~6 s, each insert re-indexing every view)."""
-
-    def __init__(self, document: Document, cues: Sequence[Cue], text: str) -> None:
-        for row, cue in enumerate(cues):
-            check_times(cue.start_ms, cue.end_ms, f"cue {row + 1}")
-        self.doc = document
-        self.text = text
-        self.new = tuple(cues)
-        self.old = document.cues
-
-    def redo(self) -> None:
-        self.doc.reset(self.new)
-
-    def undo(self) -> None:
-        self.doc.reset(self.old)
 
 
 class FileController(QObject):

@@ -181,3 +181,20 @@ def test_snap_keeps_the_gap_to_where_the_next_cue_will_start():
     only_first = Document([Cue(0, 5000, "a b", (Word("a", 500, 900), Word("b", 1000, 1400))), Cue(1500, 4000, "c")])
     SnapToWords(only_first, rows=[0], tail_ms=400).redo()
     assert only_first[0].end_ms == 1500 - 83
+
+
+def test_replace_all_cues_is_one_reset_and_undoes_exactly():
+    from subtitler.core.commands import ReplaceAllCues
+
+    doc = sample_document()
+    before = doc.snapshot()
+    changes = []
+    doc.changed.connect(changes.append)
+    imported = [Cue(0, 1000, "one"), Cue(1200, 2400, "two")]
+    command = ReplaceAllCues(doc, imported, "Import subs.srt")
+    command.redo()
+    assert list(doc.cues) == imported and [c.kind for c in changes] == ["reset"]
+    command.undo()
+    assert doc.snapshot() == before
+    with pytest.raises(ValueError):
+        ReplaceAllCues(doc, [Cue(500, 100, "backwards")], "Import")
