@@ -31,6 +31,15 @@ def test_loads_duration_and_video(player):
     assert player.has_video
 
 
+def test_loaded_media_waits_paused_so_the_picture_shows(qtbot, player):
+    """A stopped QMediaPlayer renders no frame; paused, it shows the frame at the position (and after each seek)."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    backend = player._player
+    qtbot.waitUntil(lambda: backend.playbackState() == QMediaPlayer.PlaybackState.PausedState, timeout=5000)
+    assert not player.is_playing
+
+
 def test_play_emits_increasing_positions_at_frame_rate(qtbot, player):
     seen: list[int] = []
     player.position_ms_changed.connect(seen.append)

@@ -219,6 +219,8 @@ class MediaPlayer(QObject):
 
     def _on_player_media_status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.LoadedMedia and self._path:
+            if not self._want_playing:
+                self._commands.pause.emit()  # stopped shows no picture; paused shows the frame at the position
             self.media_loaded.emit(self._path)
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._report_failure(f"{self._path}: not a playable media file; check the file or convert it with ffmpeg")
