@@ -36,13 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_gui(paths: Sequence[str], debug: bool) -> int:
+def _open_gui(paths: Sequence[str], commands: set[str]) -> int:
     """The editor; a word that is neither a command nor a file is a typo, not a file to open."""
-    paths = [p for p in paths if p != "--debug"]
     for path in paths:
         if not Path(path).exists():
             print(f"subtitler: error: {path}: no such command or file; commands are "
-                  f"{', '.join(sorted(_command_names()))} (see 'subtitler --help')", file=sys.stderr)
+                  f"{', '.join(sorted(commands))} (see 'subtitler --help')", file=sys.stderr)
             return 2
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
@@ -58,10 +57,11 @@ def _open_gui(paths: Sequence[str], debug: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    known_commands = _command_names()
-    if not argv or (argv[0] not in known_commands and not argv[0].startswith("-")):
-        return _open_gui(argv, debug)
     parser = build_parser()
+    commands = _command_names(parser)
+    words = [a for a in argv if a != "--debug"]
+    if not words or (words[0] not in commands and not words[0].startswith("-")):
+        return _open_gui(words, commands)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors: argparse already printed its line
@@ -85,8 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _command_names() -> set[str]:
-    parser = build_parser()
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)

@@ -97,7 +97,7 @@ class InsertTranscribedCues(Command):
 
 
 def load_engine_by_name(model_name: str, device: str) -> Any:
-    """The default factory: an installed model only (downloads are the Models dialog's business)."""
+    """The default factory: an installed model only (downloading is `subtitler models download NAME`)."""
     from subtitler.asr.engine import load_engine  # torch loads here, in the worker thread
 
     return load_engine(model_name, device=device)
