@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from subtitler.core.cue import Cue
+from subtitler.core.cue_index import CueIndex
 from subtitler.core.signal import Signal
 
 
@@ -37,6 +38,7 @@ class Document:
 
     def __post_init__(self) -> None:
         self.changed = Signal()  # emits DocumentChange
+        self._time_index: CueIndex | None = None
 
     # --- reading -----------------------------------------------------------
     @property
@@ -56,15 +58,15 @@ class Document:
         """A value that compares equal exactly when two documents hold the same content."""
         return (tuple(self.cues_list), self.media_path, self.frame_rate, self.language, repr(sorted(self.metadata.items())))
 
+    def time_index(self) -> CueIndex:
+        """Bisect lookups by time over the current cues; rebuilt lazily after a change."""
+        if self._time_index is None:
+            self._time_index = CueIndex(self.cues_list)
+        return self._time_index
+
     def index_at(self, ms: int) -> int | None:
         """Index of the cue shown at `ms` (the latest-starting one if cues overlap)."""
-        found = None
-        for i, cue in enumerate(self.cues_list):
-            if cue.start_ms <= ms < cue.end_ms:
-                found = i
-            elif cue.start_ms > ms:
-                break
-        return found
+        return self.time_index().row_at(ms)
 
     # --- primitives (commands only) ---------------------------------------
     def replace_cues(self, first: int, cues: Sequence[Cue]) -> list[Cue]:
@@ -73,6 +75,7 @@ class Document:
         if len(old) != len(cues):
             raise IndexError(f"replace_cues: rows {first}..{first + len(cues) - 1} out of range (document has {len(self)})")
         self.cues_list[first : first + len(cues)] = list(cues)
+        self._time_index = None
         self.changed.emit(DocumentChange("changed", first, len(cues)))
         return old
 
@@ -80,6 +83,7 @@ class Document:
         if not 0 <= first <= len(self.cues_list):
             raise IndexError(f"insert_cues: row {first} out of range (document has {len(self)})")
         self.cues_list[first:first] = list(cues)
+        self._time_index = None
         self.changed.emit(DocumentChange("inserted", first, len(cues)))
 
     def remove_cues(self, first: int, count: int) -> list[Cue]:
@@ -87,11 +91,13 @@ class Document:
         if len(old) != count:
             raise IndexError(f"remove_cues: rows {first}..{first + count - 1} out of range (document has {len(self)})")
         del self.cues_list[first : first + count]
+        self._time_index = None
         self.changed.emit(DocumentChange("removed", first, count))
         return old
 
     def reset(self, cues: Sequence[Cue]) -> list[Cue]:
         old = self.cues_list
         self.cues_list = list(cues)
+        self._time_index = None
         self.changed.emit(DocumentChange("reset", 0, len(self.cues_list)))
         return old

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.gui.player.media_player import MediaPlayer
-from subtitler.gui.timeline.cue_index import CueIndex
+from subtitler.core.cue_index import CueIndex
 from subtitler.gui.timeline.markup import TAG, masked
 from subtitler.gui.word_spans import WordSpan, span_at_time, word_spans
 
@@ -157,7 +157,7 @@ class VideoView(QWidget):
             self._draw_overlay(self._shown[1], self._shown[2])
 
     def _rebuild_index(self) -> None:
-        self._index = CueIndex(self._document.cues if self._document is not None else ())
+        self._index = self._document.time_index() if self._document is not None else CueIndex()
         self._shown = (None, None, None)
         self._refresh(self._player.position_ms if self._player is not None else 0)
 

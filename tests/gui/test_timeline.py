@@ -244,31 +244,6 @@ def test_load_media_draws_waveform_progressively_and_spectrogram(qtbot, timeline
     assert int(loud.astype(int).sum()) > int(quiet.astype(int).sum())
 
 
-def test_cue_index_matches_a_linear_scan():
-    import random
-
-    from subtitler.gui.timeline.cue_index import CueIndex
-
-    rng = random.Random(3)
-    for sort in (True, False):
-        starts = [rng.randrange(0, 60_000) for _ in range(300)]
-        if sort:
-            starts.sort()
-        cues = [Cue(s, s + rng.randrange(0, 8000), "x") for s in starts]
-        index = CueIndex(cues)
-        doc = Document(cues)
-        for _ in range(200):
-            a = rng.uniform(-1000, 70_000)
-            b = a + rng.uniform(0, 10_000)
-            assert index.rows_in(a, b) == [i for i, c in enumerate(cues) if c.end_ms > a and c.start_ms < b]
-            ms = int(a)
-            if sort:
-                assert index.row_at(ms) == doc.index_at(ms)
-            else:
-                hits = [i for i, c in enumerate(cues) if c.start_ms <= ms < c.end_ms]
-                assert index.row_at(ms) == (hits[-1] if hits else None)
-
-
 def test_overview_merges_cues_closer_than_a_pixel():
     import numpy as np
 

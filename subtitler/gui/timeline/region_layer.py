@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 
 from subtitler.core.document import Document, DocumentChange
-from subtitler.gui.timeline.cue_index import CueIndex
+from subtitler.core.cue_index import CueIndex
 from subtitler.gui.timeline.cue_overview import CueOverviewItem
 from subtitler.gui.timeline.cue_regions import CueRegionItem, RegionEdit
 
@@ -96,7 +96,7 @@ class RegionLayer:
         self.update_view(*self._range_s)
 
     def _reindex(self) -> None:
-        self.index = CueIndex(self.document.cues if self.document is not None else ())
+        self.index = self.document.time_index() if self.document is not None else CueIndex()
         self.overview.set_cues(self.index.cues)
 
     # --- pool -------------------------------------------------------------

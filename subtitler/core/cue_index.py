@@ -1,7 +1,7 @@
-"""O(log n) lookups of cues by time for views that follow the 60 Hz clock.
+"""O(log n) lookups of cues by time, for everything that follows the 60 Hz clock.
 
-Document.index_at scans the list; at 60 Hz over thousands of cues the views
-need a bisect instead. Rebuilt on every Document.changed (one pass).
+The document keeps one, built on first use after each change (one pass), so the
+table, the overlay and the timeline share it instead of scanning the cue list.
 """
 
 from __future__ import annotations
