@@ -237,22 +237,26 @@ class _History:
             self.reset_at = len(self.tokens)
 
 
-def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions) -> TranscriptionInfo:
-    """The given language, "en" for English-only models, or the one detected on the first window."""
+def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor,
+                     options: TranscribeOptions) -> tuple[TranscriptionInfo, torch.Tensor | None]:
+    """The given language, "en" for English-only models, or the one detected on the first 30 s.
+
+    Also returns the encoded first 30 s when detection needed them, so a full first window is not encoded twice.
+    """
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
-        return TranscriptionInfo(options.language or "en", 1.0, duration)
-    probs = detect_language(model, tokenizer, pad_or_trim(mel, N_FRAMES))
+        return TranscriptionInfo(options.language or "en", 1.0, duration), None
+    features = model.embed_audio(pad_or_trim(mel, N_FRAMES).to(model.device).unsqueeze(0))
+    probs = detect_language(model, tokenizer, features)
     language = next(iter(probs))
-    return TranscriptionInfo(language, probs[language], duration, probs)
+    return TranscriptionInfo(language, probs[language], duration, probs), features
 
 
-def _segments_of_window(pieces: list[_Piece], keep: list[bool], result: DecodingResult, tokenizer: Tokenizer,
+def _segments_of_window(pieces: list[_Piece], texts: list[str], keep: list[bool], result: DecodingResult,
                         seek: int, duration: float, first_id: int) -> list[Segment]:
     """Number the kept pieces, clip them to the audio, and leave out empty or instantaneous ones."""
     segments: list[Segment] = []
-    for piece, kept in zip(pieces, keep):
-        text = tokenizer.decode_text_only(list(piece.tokens))
+    for piece, text, kept in zip(pieces, texts, keep):
         start, end = min(piece.start, duration), min(piece.end, duration)
         if not kept or start >= end or not text.strip():
             continue
@@ -281,7 +285,7 @@ def transcribe(
     # One window of silence is appended so that the last window is sliced like every other.
     mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
-    info = _choose_language(model, tokenizer, mel, options)
+    info, first_features = _choose_language(model, tokenizer, mel, options)
     if on_info is not None:
         on_info(info)
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
@@ -292,8 +296,11 @@ def transcribe(
         if should_stop is not None and should_stop():
             raise Cancelled("transcription stopped")
         size = min(N_FRAMES, content_frames - seek)
-        window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
-        features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
+        if seek == 0 and size == N_FRAMES and first_features is not None:
+            features = first_features  # language detection encoded exactly this window
+        else:
+            window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
+            features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
         detected = _window_language(model, tokenizer, features, options, language) if seek > 0 else language
         if detected != language:
             language = detected
@@ -302,8 +309,9 @@ def transcribe(
         segments, advance = [], size
         if not is_silence(result, options):
             pieces, advance = _pieces(result, tokenizer, seek, size)
-            keep = guard.filter([tokenizer.decode_text_only(list(p.tokens)) for p in pieces], repetitive)
-            segments = _segments_of_window(pieces, keep, result, tokenizer, seek, info.duration, next_id)
+            texts = [tokenizer.decode_text_only(list(p.tokens)) for p in pieces]
+            keep = guard.filter(texts, repetitive)
+            segments = _segments_of_window(pieces, texts, keep, result, seek, info.duration, next_id)
             history.add([t for s in segments for t in s.tokens], all(keep) and _keeps_prompt(result, repetitive, options))
         next_id += len(segments)
         seek += advance
