@@ -75,7 +75,7 @@ def load_engine(engine: str, model: str):
 
         ckpt = read_checkpoint(model_dir(model))
         m = Whisper(ModelDimensions(**ckpt.dims.__dict__))
-        m.load_state_dict({openai_name(k): v.float() for k, v in ckpt.state_dict.items()}, strict=False)
+        m.load_state_dict({openai_name(k): v.float() for k, v in ckpt.state_dict.items()}, strict=True)
         m.set_alignment_heads(_alignment_mask_b85(ckpt))
         m.eval()
 

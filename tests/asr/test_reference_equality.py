@@ -11,7 +11,6 @@ segments that start after the end are left out of the comparison.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import torch
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.asr.transcribe import TranscribeOptions, transcribe
 from subtitler.asr.weights import read_checkpoint
+from subtitler.asr.weights_openai import openai_name
 from tests.asr.clips import load_clip
 
 whisper = pytest.importorskip("whisper")
@@ -28,24 +28,6 @@ whisper_model = pytest.importorskip("whisper.model")
 AS_OPENAI = TranscribeOptions(temperature=(0.0,), language_per_window=False, max_repeats=None, repeat_lookback=0,
                               drop_repetitive=False)
 
-# Our parameter names -> openai-whisper's, applied in order.
-RENAMES = [
-    (r"^encoder\.positions$", "encoder.positional_embedding"),
-    (r"^decoder\.positions$", "decoder.positional_embedding"),
-    (r"^encoder\.norm\.", "encoder.ln_post."),
-    (r"^decoder\.norm\.", "decoder.ln."),
-    (r"\.layers\.", ".blocks."),
-    (r"\.attn_norm\.", ".attn_ln."),
-    (r"\.cross_norm\.", ".cross_attn_ln."),
-    (r"\.mlp_norm\.", ".mlp_ln."),
-    (r"\.cross\.", ".cross_attn."),
-    (r"\.mlp\.fc1\.", ".mlp.0."),
-    (r"\.mlp\.fc2\.", ".mlp.2."),
-    (r"attn\.q\.", "attn.query."),
-    (r"attn\.k\.", "attn.key."),
-    (r"attn\.v\.", "attn.value."),
-]
-
 TINY_EN_CLIPS = ["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "pyannote_sample.wav", "stereo_diarization.wav",
                  "librispeech_61-70968-0000.flac", "mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav", "jfk.mp4"]
 # pyannote_sample.wav with base is left out for time (the reference loops for 379 tokens, ~30 s):
@@ -53,13 +35,8 @@ TINY_EN_CLIPS = ["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "pyannote_sample
 BASE_CLIPS = ["jfk.flac", "leopard_test_es.wav", "leopard_test_de.wav", "leopard_test_ja.wav"]
 
 
-def openai_name(name: str) -> str:
-    for pattern, replacement in RENAMES:
-        name = re.sub(pattern, replacement, name)
-    return name
-
-
 def reference_model(model_dir: Path):
+    """openai-whisper's model with our checkpoint's tensors (strict: every mapped name must exist there)."""
     checkpoint = read_checkpoint(model_dir)
     model = whisper_model.Whisper(whisper_model.ModelDimensions(**dataclasses.asdict(checkpoint.dims)))
     model.load_state_dict({openai_name(k): v.float() for k, v in checkpoint.state_dict.items()}, strict=True)
