@@ -30,8 +30,8 @@ from subtitler.gui.restore import offer_restore
 from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
-from subtitler.gui.transcribe_dialog import transcribe_media
-from subtitler.gui.transcription_controller import TranscriptionController
+from subtitler.gui.transcription.dialog import transcribe_media
+from subtitler.gui.transcription.controller import TranscriptionController
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_layout import restore_layout, save_layout, splitter

@@ -1,8 +1,8 @@
 """Transcription inside the editor: the job description, the engine cache and the undo command.
 
 These pieces hold no Qt, so they are tested on their own; the worker
-(transcription_worker) runs a job on a QThread and the controller
-(transcription_controller) feeds its cues into the document.
+(worker) runs a job on a QThread and the controller
+(controller) feeds its cues into the document.
 
 One undo step for a whole transcription: cues arrive in batches while the job
 runs, each batch is pushed as an :class:`InsertTranscribedCues` command, and a

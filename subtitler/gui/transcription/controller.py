@@ -1,6 +1,6 @@
 """TranscriptionController: starts one transcription at a time and feeds its cues into the document.
 
-Cues go through the undo stack as they arrive (see subtitler.gui.transcription
+Cues go through the undo stack as they arrive (see subtitler.gui.transcription.job
 for why the whole job is one undo step). The controller re-publishes the
 worker's state as status text and progress for the main window's status bar.
 """
@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from subtitler.core.commands_base import Command
 from subtitler.core.document import Document
 from subtitler.errors import UserError
-from subtitler.gui.transcription import EngineCache, EngineFactory, InsertTranscribedCues, TranscriptionJob
-from subtitler.gui.transcription_worker import TranscriptionWorker
+from subtitler.gui.transcription.job import EngineCache, EngineFactory, InsertTranscribedCues, TranscriptionJob
+from subtitler.gui.transcription.worker import TranscriptionWorker
 
 if TYPE_CHECKING:
     from subtitler.asr.transcribe import TranscribeOptions

@@ -16,7 +16,7 @@ from subtitler.asr.tokenizer import LANGUAGES
 
 if TYPE_CHECKING:
     from subtitler.asr.transcribe import TranscribeOptions
-    from subtitler.gui.transcription_controller import TranscriptionController
+    from subtitler.gui.transcription.controller import TranscriptionController
 
 # QSettings paths (beside subtitler.gui.settings.SettingsKey, which is the lead's file).
 KEY_MODEL = "transcribe/model"

@@ -17,9 +17,9 @@ from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.core.history import History
 from subtitler.errors import Cancelled
-from subtitler.gui.transcribe_dialog import KEY_LANGUAGE, KEY_MODEL, TranscribeChoice, TranscribeDialog
-from subtitler.gui.transcription import EngineCache, InsertTranscribedCues, load_engine_by_name, plan_inserts
-from subtitler.gui.transcription_controller import TranscriptionBusy, TranscriptionController
+from subtitler.gui.transcription.dialog import KEY_LANGUAGE, KEY_MODEL, TranscribeChoice, TranscribeDialog
+from subtitler.gui.transcription.job import EngineCache, InsertTranscribedCues, load_engine_by_name, plan_inserts
+from subtitler.gui.transcription.controller import TranscriptionBusy, TranscriptionController
 from subtitler.gui.undo import push_command
 
 JOB_TIMEOUT_MS = 30_000
@@ -174,8 +174,8 @@ def test_progress_and_batches_are_throttled_to_ten_a_second(qtbot, harnesses, da
 
 
 def test_a_cancel_after_completion_does_not_add_a_second_ending(qtbot, data_dir):
-    from subtitler.gui.transcription import TranscriptionJob
-    from subtitler.gui.transcription_worker import TranscriptionWorker
+    from subtitler.gui.transcription.job import TranscriptionJob
+    from subtitler.gui.transcription.worker import TranscriptionWorker
 
     worker = TranscriptionWorker(TranscriptionJob(data_dir / "jfk.mp4", "scripted"), lambda n, d: ScriptedEngine(["a"]))
     endings: list[str] = []
@@ -306,7 +306,7 @@ def test_dialog_without_installed_models_says_what_to_do(qtbot, tmp_path):
 
 
 def test_transcribe_media_asks_then_starts_and_a_cancelled_question_starts_nothing(qtbot, harnesses, data_dir, monkeypatch):
-    from subtitler.gui import transcribe_dialog
+    from subtitler.gui.transcription import dialog as transcribe_dialog
 
     h = make(harnesses, lambda name, device: ScriptedEngine(["asked"]))
     answers = [None, TranscribeChoice("tiny.en", "en")]

@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal
 
 from subtitler.core.cue import Cue
 from subtitler.errors import Cancelled, UserError
-from subtitler.gui.transcription import TranscriptionJob
+from subtitler.gui.transcription.job import TranscriptionJob
 from subtitler.gui.workers.job import JobWorker, Throttle
 
 log = logging.getLogger(__name__)
