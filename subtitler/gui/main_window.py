@@ -6,6 +6,7 @@ playback handlers in PlaybackController; this class only composes and routes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
 APP_NAME = "Subtitler"
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -147,9 +149,15 @@ class MainWindow(QMainWindow):
         self.transcription.failed.connect(lambda message: messages.show_error(self, "Transcription failed", message))
 
     # --- document -----------------------------------------------------------------
-    def push(self, command: Any) -> None:
-        """Every edit goes through here onto the one undo stack."""
-        push_command(self.undo_stack, command)
+    def push(self, command: Any) -> bool:
+        """Every edit goes through here onto the one undo stack; an edit that fails is reported and not kept."""
+        try:
+            push_command(self.undo_stack, command)
+        except Exception as exc:  # a refused or broken edit must not take the window down or sit on the stack
+            log.exception("edit %r failed", getattr(command, "text", command))
+            messages.show_error(self, "Edit failed", f"{getattr(command, 'text', 'Edit')}: {exc}; nothing was kept on the undo stack")
+            return False
+        return True
 
     def set_document(self, document: Document, dirty: bool = False) -> None:
         """Show `document` everywhere; the undo history starts afresh (marked unsaved when `dirty`)."""

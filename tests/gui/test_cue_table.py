@@ -64,7 +64,7 @@ def test_cell_edits_push_commands_and_undo(setup):
     assert model.data(model.index(0, Column.DURATION)) == "1.250"
     assert not model.setData(model.index(0, Column.END), "not a time", EDIT)
     assert not model.setData(model.index(0, Column.END), "00:00:00,100", EDIT)  # before the start
-    assert stack.count() == 2  # the two SetTimes on one cue merged; the text edit is its own step
+    assert stack.count() == 3  # every cell edit is its own step (only typing in the editor merges)
     while stack.canUndo():
         stack.undo()
     assert document.cues == (Cue(0, 2000, "one"), Cue(2500, 4000, "two\nlines"), Cue(5000, 6000, "three"))

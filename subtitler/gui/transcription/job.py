@@ -30,7 +30,7 @@ from subtitler.core.document import Document
 if TYPE_CHECKING:  # the ASR imports torch: the window must open without it
     from subtitler.asr.transcribe import TranscribeOptions
 
-MERGE_TRANSCRIBE = 1010  # beside commands_base's MERGE_TEXT/TIMES/MOVE (1001-1003)
+MERGE_TRANSCRIBE = 1010  # beside commands_base.MERGE_TEXT
 
 EngineFactory = Callable[[str, str], Any]  # (model name or path, device) -> Engine-like object
 Run = tuple[int, tuple[Cue, ...]]  # (first row, cues inserted there)
