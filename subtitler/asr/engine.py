@@ -30,6 +30,14 @@ def pick_device(device: str = "auto") -> str:
     return device
 
 
+def hardware_summary() -> tuple[bool, str]:
+    """Whether torch sees a CUDA GPU, and what was found, in words (for the Transcribe dialog)."""
+    if torch.cuda.is_available():
+        names = ", ".join(torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count()))
+        return True, f"Found: {names} (CUDA {torch.version.cuda}); float16 there, float32 on the CPU"
+    return False, f"Found: no CUDA GPU; runs on the CPU ({torch.get_num_threads()} threads, float32)"
+
+
 @dataclass
 class Engine:
     """A model ready to run; create with :func:`load_engine`."""

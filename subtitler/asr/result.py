@@ -11,7 +11,7 @@ from pathlib import Path
 from subtitler.asr.transcribe import Segment, TranscriptionInfo
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
-from subtitler.core.reading_rules import profile_for_language
+from subtitler.core.reading_rules import ReadingProfile, profile_for_language
 from subtitler.core.segmentation import cues_from_segments
 from subtitler.core.timecode import seconds_to_ms
 
@@ -42,14 +42,16 @@ def result_dict(info: TranscriptionInfo, segments: Sequence[Segment]) -> dict:
     }
 
 
-def segments_to_cues(segments: Sequence[Segment]) -> list[Cue]:
-    """Readable cues from segments: a long segment is split and its lines broken by the language's reading rules."""
+def segments_to_cues(segments: Sequence[Segment], profile: ReadingProfile | None = None) -> list[Cue]:
+    """Readable cues from segments: a long segment is split and its lines broken by the reading rules
+    (`profile`, or the segment's language's)."""
     cues: list[Cue] = []
     for s in segments:
         text = s.text.strip()
         if text:
             start = seconds_to_ms(s.start)
-            cues.extend(cues_from_segments([(start, max(seconds_to_ms(s.end), start + 1), text)], profile_for_language(s.language)))
+            rules = profile if profile is not None else profile_for_language(s.language)
+            cues.extend(cues_from_segments([(start, max(seconds_to_ms(s.end), start + 1), text)], rules))
     return cues
 
 

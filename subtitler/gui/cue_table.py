@@ -94,6 +94,8 @@ class CueTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._cues = self._document.cues
             self.endResetModel()
+        elif change.kind == "properties" and self._cues:  # the language sets the reading rules behind CPS
+            self.dataChanged.emit(self.index(0, Column.CPS), self.index(len(self._cues) - 1, Column.CPS))
 
     def _renumber(self, first: int) -> None:
         if first < len(self._cues):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from PySide6.QtCore import QObject
 
 from subtitler.core.commands_base import ReplaceAllCues
+from subtitler.core.commands_document import attach_media
 from subtitler.core.document import Document
 from subtitler.errors import UserError
 from subtitler.formats.registry import format_for_path, formats, read_document, write_document
@@ -103,9 +104,10 @@ class FileController(QObject):
         if len(current) > 0 and not current.media_path:
             if not self.window.load_media(path):
                 return False
-            current.media_path = str(path)
-            if self.format in (None, "project"):
-                self.window.undo_stack.resetClean()  # a project (or untitled work) now names its media: worth saving
+            was_clean = self.window.undo_stack.isClean()
+            self.window.push(attach_media(current, str(path)))  # undoable, and it reaches the autosave
+            if was_clean and self.format not in (None, "project"):
+                self.window.undo_stack.setClean()  # an SRT/VTT file cannot store its media: nothing new to save there
             self.window.refresh_title()
             return True
         if not self.window.check_media(path) or not self.confirm_discard():

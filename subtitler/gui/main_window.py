@@ -31,8 +31,8 @@ from subtitler.gui.restore import offer_restore
 from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
-from subtitler.gui.transcription.dialog import transcribe_media
 from subtitler.gui.transcription.controller import TranscriptionController
+from subtitler.gui.transcription.flow import TranscriptionFlow
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_layout import restore_layout, save_layout, splitter
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.transcription_flow = TranscriptionFlow(self)
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
-        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect(self.transcription_flow.handlers())
         self.actions["cancel_transcription"].setEnabled(False)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
@@ -143,10 +144,6 @@ class MainWindow(QMainWindow):
         self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
         self.qc.findings_changed.connect(self._on_qc_findings_changed)
-        self.transcription.status_changed.connect(lambda text: self.status.show_hint(text, 0))
-        self.transcription.progress_changed.connect(self.status.show_progress)
-        self.transcription.running_changed.connect(self._on_transcription_running_changed)
-        self.transcription.failed.connect(lambda message: messages.show_error(self, "Transcription failed", message))
 
     # --- document -----------------------------------------------------------------
     def push(self, command: Any) -> bool:
@@ -232,6 +229,8 @@ class MainWindow(QMainWindow):
         self.refresh_title()
 
     def _on_document_changed(self, change: DocumentChange) -> None:
+        if change.kind == "properties":
+            self.refresh_title()  # the media (and so the title and the empty list's hint) may have changed
         if change.kind == "reset" and self.table.current_row() < 0 and len(self.document):
             self.table.select_row(min(max(self.editor.row, 0), len(self.document) - 1))  # a reset drops Qt's selection
         self._show_selection()
@@ -251,24 +250,6 @@ class MainWindow(QMainWindow):
         self.status.show_position_ms(ms, self.player.duration_ms)
         self.table_model.set_playing_row(self.document.index_at(ms))
         self.editor.show_position_ms(ms)
-
-    def transcribe(self) -> None:
-        """Ask for model and language, then recognise the document's media on a worker thread."""
-        media = self.document.media_path
-        if not media:
-            messages.show_error(self, "Nothing to transcribe",
-                                "Open a video or audio file first (Ctrl+O, or drop it on the window).")
-            return
-        try:
-            transcribe_media(self, self.settings, self.transcription, media)
-        except UserError as exc:
-            messages.show_error(self, "Could not transcribe", str(exc))
-
-    def _on_transcription_running_changed(self, running: bool) -> None:
-        self.actions["transcribe"].setEnabled(not running)
-        self.actions["cancel_transcription"].setEnabled(running)
-        if not running:
-            self.status.hide_progress()
 
     def _on_qc_findings_changed(self, findings: list) -> None:
         self.table_model.set_findings(findings)
