@@ -246,10 +246,20 @@ def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor,
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
         return TranscriptionInfo(options.language or "en", 1.0, duration), None
-    features = model.embed_audio(pad_or_trim(mel, N_FRAMES).to(model.device).unsqueeze(0))
-    probs = detect_language(model, tokenizer, features)
+    probs, features = detect_on_first_window(model, tokenizer, mel)
     language = next(iter(probs))
     return TranscriptionInfo(language, probs[language], duration, probs), features
+
+
+def detect_on_first_window(model, tokenizer: Tokenizer, mel: torch.Tensor) -> tuple[dict[str, float], torch.Tensor]:
+    """Language probabilities (highest first) on the first 30 s of a whole recording's log-mel, and that window encoded.
+
+    The one detection path: `subtitler detect` (Engine.detect_language) and transcription
+    both call it on the mel of the whole recording (its level normalisation depends on
+    the loudest part anywhere), so they agree to the last digit.
+    """
+    features = model.embed_audio(pad_or_trim(mel, N_FRAMES).to(model.device).unsqueeze(0))
+    return detect_language(model, tokenizer, features), features
 
 
 def _segments_of_window(pieces: list[_Piece], texts: list[str], keep: list[bool], result: DecodingResult,
