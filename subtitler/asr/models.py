@@ -81,10 +81,23 @@ class ModelInfo:
     note: str = ""  # what the model is good for
 
 
+def is_multilingual_folder(folder: Path) -> bool:
+    """From the tokenizer when there is one (English-only vocabularies put <|endoftext|> at 50256, multilingual
+    ones at 50257, as openai-whisper's tokenizers do), else by the '.en' naming convention."""
+    import json
+
+    try:
+        tokens = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")).get("added_tokens", [])
+        eot = next(t["id"] for t in tokens if t.get("content") == "<|endoftext|>")
+        return int(eot) != 50256
+    except (OSError, ValueError, StopIteration, KeyError, TypeError, AttributeError):
+        return not folder.name.endswith(".en")
+
+
 def model_info(path: Path) -> ModelInfo:
-    """A model folder the user picked: named after the folder, English-only by the '.en' convention."""
+    """A model folder the user picked, named after the folder."""
     size = _folder_size(path) if path.is_dir() else path.stat().st_size
-    return ModelInfo(path.name, path, "path", not path.name.endswith(".en"), size, note="a model folder on this computer")
+    return ModelInfo(path.name, path, "path", is_multilingual_folder(path), size, note="a model folder on this computer")
 
 
 def hub_url() -> str:

@@ -45,10 +45,6 @@ def ordered_models(models: Sequence[ModelInfo]) -> list[ModelInfo]:
     return [m for m in models if m.path is not None] + [m for m in models if m.path is None]
 
 
-def is_english_only(model_name: str) -> bool:
-    return Path(model_name).name.endswith(".en")
-
-
 def _megabytes(size: int | None) -> str:
     if not size:
         return "?"
@@ -96,6 +92,7 @@ class TranscribeDialog(QDialog):
         self.setWindowTitle(title or f"Transcribe {media_name}".strip())
         self._models: list[ModelInfo] = []
         self._download: ModelDownloadWorker | None = None
+        self._expected_bytes = 0
         self._free_choice: tuple[object, object] = (None, "transcribe")  # language, task before an .en model forced them
         self._init_widgets(detected)
         self._init_layout()
@@ -258,6 +255,7 @@ class TranscribeDialog(QDialog):
         worker.cancelled.connect(self._on_download_cancelled)
         worker.done.connect(self._on_download_done)
         self._download = worker
+        self._expected_bytes = info.download_bytes or 0
         self.download_bar.setValue(0)
         self.download_status.setText(f"Downloading {info.name}…")
         self._show_download(True)
@@ -272,9 +270,11 @@ class TranscribeDialog(QDialog):
         return self._download is not None
 
     def _on_download_progress_changed(self, done: int, total: int) -> None:
+        """`total` covers the files so far (model.bin, the bulk, comes last): the known model size keeps the bar steady."""
+        total = max(total, self._expected_bytes)
         if total > 0:
-            self.download_bar.setValue(int(1000 * done / total))
-            self.download_status.setText(f"Downloading: {_megabytes(done)} of {_megabytes(total)}")
+            self.download_bar.setValue(min(1000, int(1000 * done / total)))
+            self.download_status.setText(f"Downloading: {_megabytes(done)} of about {_megabytes(total)}")
 
     def _on_download_downloaded(self, folder: str) -> None:
         name = self._download.name if self._download is not None else ""
