@@ -14,17 +14,20 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QAbstractTextDocumentLayout, QBrush, QColor, QFont, QPainter, QPaintEvent, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
+)
 
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.reading_rules import cps, profile_for_language
 from subtitler.core.timecode import format_timecode, parse_timecode
+from subtitler.gui.cue_text import display_html, display_text
 from subtitler.gui.edits import set_text_command, set_times_command
 
 Index = QModelIndex | QPersistentModelIndex
-LINE_BREAK = " | "  # how a line break reads (and is typed) inside a single-line cell
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1  # the text cell as rich text (RichTextDelegate draws it)
 
 
 class Column(IntEnum):
@@ -152,6 +155,8 @@ class CueTableModel(QAbstractTableModel):
         cue = self._cues[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(cue, row, Column(index.column()), role)
+        if role == HTML_ROLE and index.column() == Column.TEXT:
+            return display_html(cue)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -174,7 +179,9 @@ class CueTableModel(QAbstractTableModel):
             return f"{cue.duration_ms / 1000:.3f}"
         if column == Column.CPS:
             return f"{cps(cue.text, cue.duration_ms, profile_for_language(self._document.language)):.1f}"
-        return cue.text.replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(cue)  # tags rendered, voices named; the cell editor gets the source below
+        return cue.text.replace("\n", "|")
 
     def _background(self, row: int) -> QBrush | None:
         severities = {str(getattr(f, "severity", "info")).lower().split(".")[-1] for f in self._findings.get(row, ())}
@@ -210,6 +217,35 @@ class CueTableModel(QAbstractTableModel):
         if end <= start or (start, end) == (cue.start_ms, cue.end_ms):
             return None
         return set_times_command(self._document, row, start, end)
+
+
+class RichTextDelegate(QStyledItemDelegate):
+    """Draws HTML_ROLE as rich text on one line (selection colours kept), so <i> shows as italic, not as "<i>"."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        markup = index.data(HTML_ROLE)
+        if markup is None:
+            super().paint(painter, option, index)
+            return
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        options.text = ""
+        style = options.widget.style() if options.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget)
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(options.font)
+        document.setHtml(f'<span style="white-space:pre">{markup}</span>')
+        selected = bool(options.state & QStyle.StateFlag.State_Selected)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, options.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, options, options.widget)
+        painter.save()
+        painter.translate(rect.left(), rect.top() + (rect.height() - document.size().height()) / 2)
+        painter.setClipRect(0, 0, rect.width(), rect.height())
+        document.documentLayout().draw(painter, context)
+        painter.restore()
 
 
 class CueTableView(QTableView):
@@ -256,6 +292,7 @@ class CueTableView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegateForColumn(Column.TEXT, RichTextDelegate(self))
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
