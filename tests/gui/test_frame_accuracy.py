@@ -50,3 +50,24 @@ def test_the_preview_shows_the_frame_that_contains_the_playhead(window, numbered
     frame = sink.videoFrame().toImage()
     luma = 3 * (ms * FPS // 1000) % 256  # drawn in limited-range YUV (wrapping at 256), shown in full-range RGB
     assert abs(frame.pixelColor(32, 32).red() - max(0, round((luma - 16) * 255 / 219))) <= 2
+
+
+def test_opening_a_video_project_shows_the_current_cues_frame_not_frame_0(window, data_dir, tmp_path, qtbot):
+    """Issue 11, fault 8: after an audio-only file, a project's video stayed on frame 0 though the playhead was on its cue."""
+    from subtitler.core.cue import Cue
+    from subtitler.core.document import Document
+    from subtitler.formats.registry import write_document
+
+    audio_project, video_project = tmp_path / "audio.subtitler.json", tmp_path / "video.subtitler.json"
+    write_document(Document([Cue(5200, 6000, "heard")], media_path=str(data_dir / "jfk.flac")), audio_project)
+    write_document(Document([Cue(3200, 5000, "seen"), Cue(6000, 7000, "later")], media_path=str(data_dir / "jfk.mp4")),
+                   video_project)
+    sink = window.video_view._video_item.videoSink()
+    with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
+        assert window.files.open_path(audio_project)
+    with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
+        assert window.files.open_path(video_project)
+    qtbot.waitUntil(lambda: window.player.position_ms == 3200 and window.player.has_video, timeout=5000)
+    qtbot.waitUntil(lambda: sink.videoFrame().startTime() == 3_200_000, timeout=5000)
+    qtbot.wait(300)
+    assert sink.videoFrame().startTime() == 3_200_000

@@ -65,7 +65,7 @@ class MediaPlayer(QObject):
         self._player.playbackStateChanged.connect(self._on_player_playback_state_changed)
         self._player.errorOccurred.connect(self._on_player_error_occurred)
         self._player.mediaStatusChanged.connect(self._on_player_media_status_changed)
-        self._player.hasVideoChanged.connect(self.has_video_changed)
+        self._player.hasVideoChanged.connect(self._on_player_has_video_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._player.stop)  # C++ to C++: no Python, no GIL (see backend_commands)
@@ -220,6 +220,13 @@ class MediaPlayer(QObject):
         self._estimate.report(self._reported(int(raw_ms)), now)
         if not self._is_playing:
             self._publish(self._estimate.estimate(now, 1.0, False), force=True)
+
+    def _on_player_has_video_changed(self, has_video: bool) -> None:
+        """Video that appears after a seek (audio-only media was loaded before) starts its renderer at frame 0:
+        show the frame at the playhead instead."""
+        if has_video and not self._want_playing:
+            self.seek(self._position_ms)
+        self.has_video_changed.emit(has_video)
 
     def _on_player_duration_changed(self, duration_ms: int) -> None:
         self.duration_ms_changed.emit(int(duration_ms))
