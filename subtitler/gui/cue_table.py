@@ -23,7 +23,7 @@ from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.reading_rules import cps, profile_for_language
 from subtitler.core.timecode import format_timecode, parse_timecode
-from subtitler.gui.cue_text import display_html, display_text
+from subtitler.gui.cue_text import display_html, display_text, has_markup
 from subtitler.gui.edits import set_text_command, set_times_command
 
 Index = QModelIndex | QPersistentModelIndex
@@ -156,7 +156,7 @@ class CueTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(cue, row, Column(index.column()), role)
         if role == HTML_ROLE and index.column() == Column.TEXT:
-            return display_html(cue)
+            return display_html(cue) if has_markup(cue) else None  # plain text: Qt's own (fast) painting
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row)
         if role == Qt.ItemDataRole.ToolTipRole:

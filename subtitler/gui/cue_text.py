@@ -26,6 +26,11 @@ def _lines(cue: Cue) -> list[str]:
     return lines
 
 
+def has_markup(cue: Cue) -> bool:
+    """Whether the list must render anything (a speaker, or a tag); plain cues are drawn as plain text."""
+    return bool(cue.speaker) or _ANY.search(cue.text) is not None
+
+
 def display_text(cue: Cue) -> str:
     """Plain text for the list (and for accessibility): tags gone, voices as "Name: "."""
     return LINE_BREAK.join(_OTHER.sub("", _STYLE.sub("", _VOICE.sub(r"\1: ", line))) for line in _lines(cue))
