@@ -77,9 +77,8 @@ class TranscriptionWorker(JobWorker):
         self.finished.emit()
 
     def _transcribe(self) -> None:
-        from subtitler.asr.transcribe import TranscribeOptions  # torch loads in this thread, not the GUI's
-
         from subtitler.asr.span import transcribe_span
+        from subtitler.asr.transcribe import TranscribeOptions  # torch loads in this thread, not the GUI's
 
         name = self.job.media_path.name
         self.status_changed.emit(f"Decoding the audio of {name}…")
@@ -121,12 +120,18 @@ class TranscriptionWorker(JobWorker):
         return audio
 
     def _collect(self, segments) -> None:
-        from subtitler.asr.result import segments_to_cues
+        """Cues by the reading rules across segments; the last cue waits for the next words (see CueStream)."""
+        from subtitler.asr.result import CueStream
         from subtitler.core.reading_rules import get_profile
 
-        profile = get_profile(self.job.profile) if self.job.profile else None
-        for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
-            self._pending.extend(segments_to_cues([segment], profile))
+        offset_s = self.job.span_ms[0] / 1000 if self.job.span_ms else 0.0
+        stream = CueStream(offset_s + self._total_s, get_profile(self.job.profile) if self.job.profile else None)
+        try:
+            for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
+                self._pending.extend(stream.add([segment]))
+        finally:  # on cancel too: every cue found so far reaches the document
+            self._pending.extend(stream.finish())
+            self._flush()
 
     def _on_engine_progress(self, done_s: float, total_s: float) -> None:
         """Called after each window, once its segments were yielded: the moment to send them."""
