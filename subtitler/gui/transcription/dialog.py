@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
@@ -392,7 +392,14 @@ def _combo(items: Sequence[tuple[str, str]]) -> QComboBox:
 def ask_transcription(parent: QWidget | None, settings: QSettings, media_name: str = "",
                       detected: tuple[str, float] | None = None, task: str | None = None,
                       title: str | None = None) -> TranscribeChoice | None:
-    """The modal question (module-level so tests can replace it); None when the user cancels."""
-    dialog = TranscribeDialog(settings, media_name=media_name, parent=parent, detected=detected, task=task, title=title)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    """The modal question (module-level so tests can replace it); None when the user cancels.
+
+    The first time, building it imports torch (the engine's defaults and the hardware found):
+    a second or two, under a wait cursor.
+    """
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        dialog = TranscribeDialog(settings, media_name=media_name, parent=parent, detected=detected, task=task, title=title)
+    finally:
+        QApplication.restoreOverrideCursor()
     return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

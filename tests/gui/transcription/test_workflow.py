@@ -40,6 +40,7 @@ def answer_message_box(button_text: str) -> list[str]:
             QTimer.singleShot(20, click)
             return
         asked.append(box.text())
+        asked.append(" / ".join(b.text().replace("&", "") for b in box.buttons()))
         for button in box.buttons():
             if button.text().replace("&", "") == button_text:
                 button.click()
@@ -79,6 +80,7 @@ def test_ctrl_t_on_a_document_with_cues_asks_and_never_doubles_them(window, dial
     asked = answer_message_box("Cancel")
     press_ctrl_t(window, qtbot)
     assert asked and "already has 3 cues" in asked[0]
+    assert set(asked[1].split(" / ")) == {"Replace all cues", "Fill stretches without cues", "Only the selection", "Cancel"}
     assert not window.transcription.is_running and window.document.cues == original
 
     first_progress: list[tuple[float, int]] = []
