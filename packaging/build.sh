@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the one-folder app from subtitler.spec and packs it as the release .tar.gz.
+#
+#   bash packaging/build.sh            # from a clean checkout: creates build/venv (CPU torch + runtime deps only)
+#   SUBTITLER_BUILD_VENV=.venv bash packaging/build.sh   # reuse an existing venv (faster; must hold the CPU torch)
+#
+# Output: dist/subtitler/ (subtitler-gui, subtitler, _internal/), dist/subtitler-VERSION-linux-ARCH.tar.gz and
+# dist/subtitler-VERSION-linux-ARCH.sizes.txt (what takes the space). The bundle is checked before it is packed
+# (packaging/check_bundle.sh): it starts without a display, its libraries resolve, no CUDA library is inside.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+venv=${SUBTITLER_BUILD_VENV:-build/venv}
+torch_spec=${SUBTITLER_TORCH:-torch==2.13.0}  # the CPU wheel: a CUDA torch adds gigabytes
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "== creating the build venv $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q "$torch_spec"   # first, so nothing pulls a CUDA build
+  "$venv/bin/pip" install -q -e .            # runtime dependencies only: no test extra, no test weights
+fi
+"$venv/bin/pip" install -q -r packaging/requirements-build.txt
+
+version=$("$venv/bin/python" -c "import subtitler; print(subtitler.__version__)")
+arch=$(uname -m)
+name="subtitler-$version-linux-$arch"
+
+echo "== pyinstaller subtitler.spec"
+rm -rf dist/subtitler
+"$venv/bin/python" -m PyInstaller subtitler.spec --noconfirm --clean --log-level WARN \
+  --workpath build/pyinstaller --distpath dist
+
+echo "== checking the bundle"
+bash packaging/check_bundle.sh dist/subtitler
+
+echo "== size"
+{
+  echo "$name: $(du -sh dist/subtitler | cut -f1) in $(find dist/subtitler -type f | wc -l) files"
+  echo "largest parts:"
+  (cd dist/subtitler/_internal && du -s --block-size=1M ./* ./torch/lib/* ./PySide6/Qt/lib/* ./imageio_ffmpeg/binaries/* 2>/dev/null) \
+    | sort -rn | head -20 | awk '{printf "  %6d MiB  %s\n", $1, substr($2, 3)}'
+} | tee "dist/$name.sizes.txt"
+
+echo "== packing dist/$name.tar.gz"
+tar -C dist -czf "dist/$name.tar.gz" subtitler
+echo "release artifact: dist/$name.tar.gz ($(du -h "dist/$name.tar.gz" | cut -f1))"
+echo "build time: $(( $(date +%s) - started )) s"
