@@ -66,6 +66,8 @@ DROPPED_FILES = (
     "PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboard*",
     "*libQt6Pdf*", "*libQt6VirtualKeyboard*",
     "libatk-*", "libcairo*", "libgdk_pixbuf*", "libpango*", "libpixman*", "libthai*", "libdatrie*",
+    # silero_vad: asr/vad.py loads the TorchScript model; the ONNX variants need onnxruntime, which is not bundled.
+    "silero_vad/data/*.onnx",
 )
 
 

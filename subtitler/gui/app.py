@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from subtitler import __version__
+from subtitler.desktop.resources import APP_ID, icon_path
 from subtitler.gui.settings import APPLICATION, ORGANIZATION
-
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "subtitler.svg"
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -20,9 +18,10 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("subtitler")
-    if ICON.is_file():
-        app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(APP_ID)  # Wayland's app id: the desktop entry's icon and name for the window
+    icon = icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
