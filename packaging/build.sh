@@ -35,12 +35,7 @@ echo "== checking the bundle"
 bash packaging/check_bundle.sh dist/subtitler
 
 echo "== size"
-{
-  echo "$name: $(du -sh dist/subtitler | cut -f1) in $(find dist/subtitler -type f | wc -l) files"
-  echo "largest parts:"
-  (cd dist/subtitler/_internal && du -s --block-size=1M ./* ./torch/lib/* ./PySide6/Qt/lib/* ./imageio_ffmpeg/binaries/* 2>/dev/null) \
-    | sort -rn | head -20 | awk '{printf "  %6d MiB  %s\n", $1, substr($2, 3)}'
-} | tee "dist/$name.sizes.txt"
+"$venv/bin/python" packaging/bundle_sizes.py dist/subtitler | tee "dist/$name.sizes.txt"
 
 echo "== packing dist/$name.tar.gz"
 tar -C dist -czf "dist/$name.tar.gz" subtitler

@@ -54,9 +54,11 @@ EXCLUDED_MODULES = (
 # Qt: the GTK3 platform theme (it would load the system's GTK against the bundled GLib/cairo, a known
 # crash; Qt's own widgets style the app instead) and the libraries only it needs, the virtual
 # keyboard and PDF plugins. QtQuick/QtQml stay: Qt's FFmpeg media plugin links them.
-# torch: headers, CMake files, static libraries, test programs and test libraries.
+# torch: headers, CMake files, static libraries, test programs and test libraries (torch/bin keeps
+# torch_shm_manager: `import torch` fails without it).
 DROPPED_FILES = (
-    "torch/include/*", "torch/share/*", "torch/test/*", "torch/bin/*", "torch/lib/*.a",
+    "torch/include/*", "torch/share/*", "torch/test/*", "torch/lib/*.a",
+    "torch/bin/test_*", "torch/bin/*Test", "torch/bin/protoc*", "torch/bin/*.pt", "torch/bin/*.ptl",
     "torch/lib/*test*.so", "torch/lib/libbackend_with_compiler.so", "torch/lib/libaoti_custom_ops.so",
     "torch/utils/model_dump/*", "*/tests/*",
     "PySide6/Qt/translations/qtwebengine*", "PySide6/Qt/translations/assistant*", "PySide6/Qt/translations/designer*",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks a built bundle folder: both executables answer --version without a display, every bundled
-# library finds its dependencies, no CUDA library is inside. With a media file and a model folder it
+# library finds its dependencies, no CUDA library is inside, the bundled ffmpeg runs, torch imports,
+# the editor starts (offscreen) with a media file. With a media file and a model folder it
 # also transcribes offline, with the model placed in a temporary user models folder, as a user would.
 #
 #   bash packaging/check_bundle.sh dist/subtitler [MEDIA MODEL_FOLDER]
@@ -32,9 +33,38 @@ if find "$bundle" -iname '*libcudart*' -o -iname '*libcublas*' -o -iname '*libcu
   exit 1
 fi
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ffmpeg=$(find "$bundle/_internal/imageio_ffmpeg/binaries" -name 'ffmpeg-*' -type f | head -1)
+"$ffmpeg" -hide_banner -loglevel error -f lavfi -i "sine=frequency=440:duration=2" "$work/tone.wav"
+echo "bundled ffmpeg: $(basename "$ffmpeg") runs"
+
+# torch imports (transcribe loads it before it looks for the model) and a missing model is one clear line.
+set +e
+err=$(env -u DISPLAY SUBTITLER_MODELS_DIR="$work/none" "$bundle/subtitler" transcribe "$work/tone.wav" -m no-such-model --offline 2>&1)
+status=$?
+set -e
+if [ "$status" != 2 ] || [ "$(echo "$err" | wc -l)" != 1 ]; then
+  echo "transcribe without a model: expected one error line and status 2, got $status:" >&2
+  echo "$err" >&2
+  exit 1
+fi
+echo "transcribe without a model: $err"
+
+# The editor starts (Qt platform, multimedia and image plugins load) and stays up until stopped.
+set +e
+QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache" \
+  timeout 20 "$bundle/subtitler-gui" "$work/tone.wav" > "$work/gui.log" 2>&1
+status=$?
+set -e
+if [ "$status" != 124 ]; then
+  echo "subtitler-gui exited with status $status before it was stopped:" >&2
+  cat "$work/gui.log" >&2
+  exit 1
+fi
+echo "subtitler-gui: started offscreen with a media file and ran until stopped"
+
 if [ -n "$media" ] && [ -n "$model" ]; then
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
   mkdir -p "$work/models"
   cp -r "$model" "$work/models/$(basename "$model")"
   name=$(basename "$model")

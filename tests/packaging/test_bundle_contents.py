@@ -88,6 +88,8 @@ def test_model_data_packages_are_collected_when_installed(tmp_path, monkeypatch)
 @pytest.mark.parametrize(("dest", "dropped"), [
     ("torch/include/ATen/core/Tensor.h", True),
     ("torch/bin/protoc", True),
+    ("torch/bin/test_api", True),
+    ("torch/bin/torch_shm_manager", False),  # `import torch` needs it (the first bundle failed without it)
     ("torch/lib/libtorchbind_test.so", True),
     ("torch/lib/libtorch_cpu.so", False),
     ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", False),
