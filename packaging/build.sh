@@ -18,9 +18,10 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
   "$venv/bin/pip" install -q "$torch_spec"   # first, so nothing pulls a CUDA build
-  "$venv/bin/pip" install -q -e .            # runtime dependencies only: no test extra, no test weights
 fi
-"$venv/bin/pip" install -q -r packaging/requirements-build.txt
+# Every run: dependencies added to pyproject.toml since the venv was made get in (runtime only: no test
+# extra, no test weight packages), and the pinned PyInstaller.
+"$venv/bin/pip" install -q -e . -r packaging/requirements-build.txt
 
 version=$("$venv/bin/python" -c "import subtitler; print(subtitler.__version__)")
 arch=$(uname -m)

@@ -14,7 +14,8 @@ def _is_gui_executable() -> bool:
 
 
 if __name__ == "__main__":
-    if _is_gui_executable() and not any(arg in ("--version", "--help", "-h") for arg in sys.argv[1:]):
+    # Options (--version, --install-desktop-entry, --help …) go to the CLI from either executable.
+    if _is_gui_executable() and not (sys.argv[1:] and sys.argv[1].startswith("--")):
         from subtitler.gui.app import main as gui_main
 
         sys.exit(gui_main(sys.argv[1:]))

@@ -14,6 +14,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 _LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|notice)[^/]*$", re.IGNORECASE)
 
@@ -57,7 +58,7 @@ class InstalledComponent:
     role: str
     version: str
     licence: str
-    licence_files: tuple[str, ...]  # paths inside the distribution (read with licence_text)
+    licence_files: tuple[str, ...]  # as the distribution's file list names them (read with licence_text)
     distribution: str
 
 
@@ -85,7 +86,7 @@ def installed_components() -> list[InstalledComponent]:
                                             component.distribution))
             continue
         licence = _licence_from_metadata(dist.metadata) or component.fallback_licence
-        files = tuple(str(f) for f in dist.files or () if _LICENCE_FILE.search(str(f)) and ".dist-info" in str(f))
+        files = tuple(str(f) for f in dist.files or () if _LICENCE_FILE.search(str(f)))
         found.append(InstalledComponent(component.name, component.role, dist.version, licence, files,
                                         component.distribution))
     return found
@@ -98,9 +99,12 @@ def licence_text(component: InstalledComponent, limit: int = 200_000) -> str | N
     dist = metadata.distribution(component.distribution)
     parts = []
     for name in component.licence_files:
-        text = dist.read_text(name.split(".dist-info/", 1)[-1]) if ".dist-info/" in name else None
-        if text:
-            parts.append(f"==> {name.rsplit('/', 1)[-1]} <==\n{text.strip()}")
+        path = Path(str(dist.locate_file(name)))
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:  # listed in the metadata but not shipped (a bundle keeps only the .dist-info copies)
+            continue
+        parts.append(f"==> {name} <==\n{text.strip()}")
     return "\n\n".join(parts)[:limit] or None
 
 

@@ -19,6 +19,7 @@ def test_components_come_from_installed_metadata() -> None:
     assert "Copyright" in (licences.licence_text(torch) or "")
     assert found["Qt for Python (PySide6)"].licence.startswith("LGPL-3.0")
     assert found["Subtitler"].version == metadata.version("subtitler")
+    assert "MIT License" in (licences.licence_text(found["Subtitler"]) or "")  # LICENSE travels in the dist-info
     # Optional parts appear only when installed; the required ones always do.
     for component in licences.COMPONENTS:
         try:
