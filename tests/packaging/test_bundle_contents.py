@@ -47,6 +47,19 @@ def test_spec_builds_a_windowed_and_a_console_executable_in_one_folder(spec) -> 
     assert all(any(exe is arg for arg in collect.args) for exe in spec["EXE"]) and collect.kwargs["name"] == "subtitler"
 
 
+def test_runtime_hook_points_ssl_at_the_systems_ca_bundle(spec, tmp_path) -> None:
+    (hook,) = spec["Analysis"][0].kwargs["runtime_hooks"]
+    namespace: dict = {}
+    exec(compile(Path(hook).read_text(), hook, "exec"), namespace)  # not frozen: defines, changes nothing
+    choose = namespace["choose_ca_bundle"]
+    present = tmp_path / "ca-bundle.crt"
+    present.write_text("certificates")
+    candidates = (str(tmp_path / "missing.crt"), str(present))
+    assert choose({}, candidates) == str(present)
+    assert choose({"SSL_CERT_FILE": "/mine.pem"}, candidates) is None  # the user's setting wins
+    assert choose({}, (str(tmp_path / "missing.crt"),)) is None
+
+
 def test_hidden_imports_resolve(spec) -> None:
     hidden = spec["Analysis"][0].kwargs["hiddenimports"]
     from subtitler.cli import COMMAND_MODULES
