@@ -64,6 +64,18 @@ if [ "$status" != 124 ]; then
 fi
 echo "subtitler-gui: started offscreen with a media file and ran until stopped"
 
+# The desktop entry installs from the bundle and starts the bundle's windowed executable.
+XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" "$bundle/subtitler" --install-desktop-entry > /dev/null
+entry="$work/xdg-data/applications/org.subtitler.Subtitler.desktop"
+gui=$(cd "$bundle" && pwd)/subtitler-gui
+if ! grep -qxF "Exec=$gui %F" "$entry" && ! grep -qxF "Exec=\"$gui\" %F" "$entry"; then
+  echo "desktop entry does not start $gui:" >&2
+  grep '^Exec=' "$entry" >&2
+  exit 1
+fi
+XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" "$bundle/subtitler" --uninstall-desktop-entry > /dev/null
+echo "desktop entry: installs with Exec=$gui %F, uninstalls"
+
 if [ -n "$media" ] && [ -n "$model" ]; then
   mkdir -p "$work/models"
   cp -r "$model" "$work/models/$(basename "$model")"
