@@ -34,6 +34,22 @@ rm -rf dist/subtitler
 
 echo "== checking the bundle"
 bash packaging/check_bundle.sh dist/subtitler
+# Model-side package data (silero_vad's model, resemblyzer's weights, pyspellchecker's dictionaries) is in
+# for every such package installed in the build venv.
+"$venv/bin/python" - <<'PY'
+import sys
+from pathlib import Path
+
+sys.path.insert(0, "packaging")
+import bundle_contents
+
+for package in bundle_contents.installed_model_data_packages():
+    folder = Path("dist/subtitler/_internal") / package
+    data = [p for p in folder.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")] if folder.is_dir() else []
+    if not data:
+        sys.exit(f"{package}: installed in the build venv but its data files are not in the bundle")
+    print(f"{package}: {len(data)} data file(s), {sum(p.stat().st_size for p in data) / 2**20:.1f} MiB")
+PY
 
 echo "== size"
 "$venv/bin/python" packaging/bundle_sizes.py dist/subtitler | tee "dist/$name.sizes.txt"
