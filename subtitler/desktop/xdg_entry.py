@@ -96,7 +96,7 @@ def desktop_entry_text(template: str, command: list[str]) -> str:
         if line.startswith("Exec="):
             line = f"Exec={exec_value}"
         elif line.startswith("TryExec="):
-            line = f"TryExec={command[0].replace(chr(92), chr(92) * 2)}"
+            line = "TryExec=" + command[0].replace("\\", "\\\\")  # a plain string value: only keyfile escaping
         lines.append(line)
     return "\n".join(lines) + "\n"
 
