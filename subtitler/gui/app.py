@@ -26,9 +26,10 @@ def create_application(argv: list[str]) -> QApplication:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Open the window, then the files named (a subtitle and/or a media file), then offer a crash restore."""
+    """Open the window, offer a crash restore or open the files named, then (no model yet) offer a model download."""
     paths = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
     app = create_application([a for a in (argv or []) if a.startswith("-")])
+    from subtitler.gui.dialogs import first_start
     from subtitler.gui.main_window import MainWindow
 
     window = MainWindow()
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     def start() -> None:
         if not window.offer_restore() and paths:
             window.files.open_paths(paths)
+        first_start.offer_model_download(window, window.settings, lambda: first_start.open_model_dialog(window))
 
     QTimer.singleShot(0, start)
     return int(app.exec())

@@ -58,3 +58,43 @@ def test_the_real_question_maps_its_buttons(qtbot, button: str, answer) -> None:
 
     QTimer.singleShot(50, click)
     assert first_start.ask(None, "/somewhere/models") is answer
+
+
+def test_app_start_without_a_model_asks_and_opens_the_model_dialog(qtbot, tmp_path, monkeypatch, no_models) -> None:
+    """The bundle's situation: the editor opens, then the question; "Download a model…" opens the model dialog."""
+    from subtitler.gui import app, autosave, main_window
+    from subtitler.gui.settings import open_settings
+
+    monkeypatch.setattr(main_window, "open_settings", lambda: open_settings(tmp_path / "settings.ini"))
+    monkeypatch.setattr(autosave, "default_directory", lambda: tmp_path / "autosave")
+    monkeypatch.setattr(first_start, "ask", lambda parent, folder: first_start.Answer.DOWNLOAD)
+    opened = []
+    monkeypatch.setattr(first_start, "open_model_dialog", lambda window: opened.append(window))
+
+    class EventLoop:
+        def exec(self) -> int:
+            qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+            opened[0].close()
+            return 0
+
+    monkeypatch.setattr(app, "create_application", lambda _argv: EventLoop())
+    assert app.main([]) == 0
+    assert isinstance(opened[0], main_window.MainWindow)
+
+
+def test_model_dialog_opens_in_its_no_model_state(qtbot, settings, no_models) -> None:
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.settings = settings
+    seen = []
+
+    def close() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible())
+        seen.append(" ".join(label.text() for label in dialog.findChildren(type(dialog.hint)) if label.isVisible()))
+        dialog.reject()
+
+    QTimer.singleShot(50, close)
+    first_start.open_model_dialog(parent)
+    assert "No speech model is installed" in seen[0]
