@@ -164,7 +164,10 @@ class _Receiver:
             self.upload.fields.setdefault(self._name, []).append(self._data.decode("utf-8", "replace"))
 
     def finish(self) -> Upload:
-        if self.upload.path is None or not self.upload.sha256:
+        if self._in_file:
+            self.abort()
+            raise BadForm("the upload ended before the whole file arrived; send it again")
+        if self.upload.path is None:
             self.abort()
             raise BadForm("the form has no 'file' field; send the audio or video file as 'file'")
         return self.upload
