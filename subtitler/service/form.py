@@ -8,7 +8,6 @@ Wrong values give the same one-line messages as the command line (subtitler.asr.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from subtitler.asr.transcribe import TranscribeOptions
@@ -18,7 +17,6 @@ from subtitler.errors import UserError
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 GRANULARITIES = ("segment", "word")
 OPENAI_MODEL_ALIAS = "whisper-1"  # what OpenAI clients send by default; served by the loaded model
-WORDS_SUPPORTED = "word_timestamps" in {f.name for f in dataclasses.fields(TranscribeOptions)}
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,15 @@ def parse_request(fields: dict[str, list[str]], task: str, served: tuple[str, ..
     if granularities and response_format != "verbose_json":
         raise UserError("timestamp_granularities[] needs response_format=verbose_json")
     words = "word" in granularities
-    if words and not WORDS_SUPPORTED:
-        raise UserError("timestamp_granularities[]=word: word timestamps are not available in this version of subtitler")
     options = TranscribeOptions(
         task=task,
         language=parse_language(value("language"), "language"),
         temperature=fallback_temperatures(_float(value("temperature"), "temperature", 0.0), "temperature"),
         initial_prompt=value("prompt") or None,
-        **({"word_timestamps": True} if words else {}),
+        # Words are timed whenever the command line would time them (its default), so every format is
+        # rendered from one cached result and srt/vtt equal `subtitler transcribe -o`; the "word"
+        # granularity only decides whether verbose_json lists them.
+        word_timestamps=words or TranscribeOptions().word_timestamps,
     )
     return AudioRequest(options, response_format, segments=not granularities or "segment" in granularities,
                         words=words, stream=_bool(value("stream"), "stream"))

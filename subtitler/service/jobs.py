@@ -222,12 +222,19 @@ class JobQueue:
                 continue
             self._count("running")
             try:
-                self._run(engine, job)
+                outcome, method, value = self._run(engine, job)
             finally:
-                self._count("running", -1)
                 job.audio = None
+            with self._lock:  # one step, so /health never shows a job both running and finished
+                self.counts["running"] -= 1
+                self.counts[outcome] += 1
+            if value is None:
+                job.post(method)
+            else:
+                job.post(method, value)
 
-    def _run(self, engine, job: Job) -> None:
+    def _run(self, engine, job: Job) -> tuple[str, Callable, object]:
+        """Run one job; returns the outcome's counter name and what to tell the job."""
         job.post(job._running)
         infos: list[TranscriptionInfo] = []
         segments: list[Segment] = []
@@ -241,17 +248,12 @@ class JobQueue:
                 segments.append(segment)
                 job.post(job._got_segment, segment)
             result = TranscriptResult(job.task, infos[0], tuple(segments))
-            self._on_result(job.key, result)
+            self._on_result(job.key, result)  # cached before done: an identical request from now on is a hit
         except Cancelled:
-            self._count("cancelled")
-            job.post(job._cancelled)
+            return "cancelled", job._cancelled, None
         except UserError as exc:
-            self._count("failed")
-            job.post(job.fail, exc)
+            return "failed", job.fail, exc
         except Exception as exc:  # a bug: logged with its traceback, the client gets a 500
             log.exception("transcription failed")
-            self._count("failed")
-            job.post(job.fail, exc)
-        else:
-            self._count("done")
-            job.post(job._done, result)
+            return "failed", job.fail, exc
+        return "done", job._done, result

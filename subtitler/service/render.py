@@ -16,7 +16,7 @@ from subtitler.asr.tokenizer import LANGUAGES
 from subtitler.asr.transcribe import Segment
 from subtitler.formats.registry import write_text
 from subtitler.service.form import AudioRequest
-from subtitler.service.results import TranscriptResult, segment_words
+from subtitler.service.results import TranscriptResult
 
 MEDIA_TYPES = {
     "json": "application/json", "verbose_json": "application/json",
@@ -68,7 +68,7 @@ def segment_dict(s: Segment) -> dict:
 def word_dicts(s: Segment) -> list[dict]:
     """OpenAI's word objects (word without Whisper's leading space, start, end) plus the probability."""
     return [{"word": w.word.strip(), "start": round(w.start, 3), "end": round(w.end, 3),
-             "probability": round(float(w.probability), 4)} for w in segment_words(s) if w.word.strip()]
+             "probability": round(float(w.probability), 4)} for w in s.words if w.word.strip()]
 
 
 def _usage(result: TranscriptResult) -> dict:

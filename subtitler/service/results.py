@@ -10,6 +10,7 @@ import dataclasses
 import json
 from dataclasses import dataclass
 
+from subtitler.asr.alignment import WordTiming
 from subtitler.asr.transcribe import Segment, TranscriptionInfo
 
 _SEGMENT_FIELDS = frozenset(f.name for f in dataclasses.fields(Segment))
@@ -38,29 +39,15 @@ class TranscriptResult:
         return cls(data["task"], TranscriptionInfo(**data["info"]), segments)
 
 
-def _word_dict(word) -> dict:
-    return dataclasses.asdict(word) if dataclasses.is_dataclass(word) else dict(word._asdict())
-
-
 def _segment_dict(segment: Segment) -> dict:
     data = {name: getattr(segment, name) for name in _SEGMENT_FIELDS}
     data["tokens"] = list(segment.tokens)
-    if "words" in data:
-        data["words"] = [_word_dict(w) for w in (data["words"] or ())]
+    data["words"] = [dataclasses.asdict(w) for w in segment.words]
     return data
 
 
 def _segment_from_dict(data: dict) -> Segment:
     if set(data) != _SEGMENT_FIELDS:
         raise ValueError(f"segment fields {sorted(set(data) ^ _SEGMENT_FIELDS)} differ from this version's")
-    data = dict(data, tokens=tuple(data["tokens"]))
-    if "words" in data:
-        from subtitler.asr.alignment import WordTiming
-
-        data["words"] = tuple(WordTiming(**w) for w in data["words"])
-    return Segment(**data)
-
-
-def segment_words(segment: Segment) -> tuple:
-    """The segment's word timings; () where this build's segments carry none."""
-    return tuple(getattr(segment, "words", None) or ())
+    words = tuple(WordTiming(**{k: tuple(v) if isinstance(v, list) else v for k, v in w.items()}) for w in data["words"])
+    return Segment(**dict(data, tokens=tuple(data["tokens"]), words=words))

@@ -7,7 +7,7 @@ import pytest
 from subtitler.asr.transcribe import TranscribeOptions
 from subtitler.asr.user_options import parse_language
 from subtitler.errors import UserError
-from subtitler.service.form import WORDS_SUPPORTED, parse_request
+from subtitler.service.form import parse_request
 
 SERVED = ("tiny.en", "whisper-1")
 
@@ -49,13 +49,13 @@ def test_segment_granularity():
     assert request.segments and not request.words
 
 
-@pytest.mark.skipif(not WORDS_SUPPORTED, reason="PENDING: TranscribeOptions.word_timestamps has not landed on main yet")
-def test_word_granularity_turns_on_word_timestamps():
+def test_word_granularity_shows_words_timed_as_the_command_line_times_them():
     request = _parse(response_format="verbose_json", **{"timestamp_granularities[]": ["word"]})
     assert request.words and not request.segments and request.options.word_timestamps
     both = _parse(response_format="verbose_json", **{"timestamp_granularities[]": ["word", "segment"]})
     assert both.words and both.segments
-    assert not _parse().options.word_timestamps
+    # without the granularity the options (and so the cache entry) are the command line's defaults
+    assert _parse().options == TranscribeOptions() and not _parse().words
 
 
 @pytest.mark.parametrize("fields, needle", [
