@@ -163,6 +163,7 @@ class _Runner:
             self.progress.update(index + (done / total if total > 0 else 1.0), self.total)
 
         info, segments = transcribe_file(self.engine, audio, self.options, on_progress=overall)
+        self.progress.clear()  # the writer's "wrote ..." lines start on a clean line
         for output in outputs:
             _write_output(output, media, info, segments)
 

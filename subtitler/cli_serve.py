@@ -16,7 +16,12 @@ from subtitler.errors import UserError
 def register(sub: "argparse._SubParsersAction") -> None:
     from subtitler.service.config import API_KEY_ENV, DEFAULT_CACHE_MB, DEFAULT_MAX_UPLOAD_MB, DEFAULT_PORT, DEFAULT_QUEUE_SIZE
 
-    p = sub.add_parser("serve", help="OpenAI-compatible transcription server (POST /v1/audio/transcriptions)")
+    p = sub.add_parser(
+        "serve", help="OpenAI-compatible transcription server (POST /v1/audio/transcriptions)",
+        description="Serves POST /v1/audio/transcriptions and /v1/audio/translations as the OpenAI API defines them "
+                    "(response_format json, text, srt, vtt, verbose_json; timestamp_granularities[]; stream=true as "
+                    "server-sent events), GET /v1/models and GET /health. Results are cached on disk by audio content "
+                    "and options; a client that disconnects cancels its job.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument("-m", "--model", default="base", help="model name or path (default base)")
