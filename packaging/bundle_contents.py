@@ -35,6 +35,7 @@ LICENSED_DISTRIBUTIONS = (
     "subtitler", "PySide6_Essentials", "PySide6_Addons", "shiboken6", "torch", "numpy", "tokenizers",
     "pyqtgraph", "pysrt", "pysubs2", "soundfile", "ffmpeg-python", "imageio-ffmpeg", "platformdirs",
     "charset-normalizer", "silero-vad", "resemblyzer", "pyspellchecker", "webrtcvad",
+    "fastapi", "starlette", "pydantic", "pydantic_core", "uvicorn", "python-multipart",
 )
 
 # Never in the bundle: test tools, reference implementations and test-only weight packages
