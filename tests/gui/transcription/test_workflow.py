@@ -9,6 +9,7 @@ dialog from a local stand-in for the hub, stopped, resumed, then used.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -195,7 +196,9 @@ def test_a_shift_dragged_timeline_range_translated_to_english(window, dialogs, d
         assert dialog.task_combo.currentData() == "translate" and "to English" in dialog.windowTitle()
         dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("base"))
         dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
-        return dialog.choice()
+        choice = dialog.choice()
+        # Temperature 0 only: the fallback samples at random when base is unsure of its translation.
+        return dataclasses.replace(choice, options=dataclasses.replace(choice.options, temperature=(0.0,)))
 
     monkeypatch.setattr(transcribe_dialog, "ask_transcription", ask)
     before = window.document.cues
