@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 CLI_DEFAULT_MODEL = "base"  # subtitler.cli_asr.DEFAULT_MODEL (not imported: that module is the CLI's)
 DEVICES = (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)"))
-PRECISIONS = (("auto", "Automatic (float16 on a GPU, float32 on the CPU)"), ("float32", "float32"), ("float16", "float16 (GPU only)"))
+PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("float16", "float16 (GPU only)"))
 TASKS = (("transcribe", "Transcribe (same language)"), ("translate", "Translate to English"))
 OFFLINE_HELP = ("Offline? Copy a model folder (model.bin, config.json and tokenizer.json, e.g. made by "
                 "`subtitler models download NAME` on a computer with internet) to this one and pick it with "
@@ -107,7 +107,8 @@ class TranscribeDialog(QDialog):
     # --- construction ------------------------------------------------------------------------
     def _init_widgets(self, detected: tuple[str, float] | None) -> None:
         self.first_run = QLabel("<b>No speech model is installed yet.</b> Pick one below and download it (it stays "
-                                "installed for next time), or choose a model folder you already have.")
+                                "installed for next time), or choose a model folder you already have (without "
+                                "internet: copy one from another computer).")
         self.first_run.setWordWrap(True)
         self.model_combo = QComboBox()
         self.model_note = QLabel()
@@ -167,17 +168,17 @@ class TranscribeDialog(QDialog):
         download_row.addWidget(self.cancel_download_button)
         device_row = QHBoxLayout()
         device_row.addWidget(self.device_combo, 1)
-        device_row.addWidget(QLabel("Precision:"))
+        device_row.addWidget(_label("Pre&cision:", self.precision_combo))
         device_row.addWidget(self.precision_combo, 1)
         form = QFormLayout()
-        form.addRow("&Model:", model_row)
+        form.addRow(_label("&Model:", self.model_combo), model_row)
         form.addRow("", self.model_note)
         form.addRow("", download_row)
         form.addRow("", self.download_status)
         form.addRow("&Language:", self.language_combo)
         form.addRow("", self.detected_label)
         form.addRow("&Task:", self.task_combo)
-        form.addRow("&Device:", device_row)
+        form.addRow(_label("&Device:", self.device_combo), device_row)
         form.addRow("", self.hardware_label)
         form.addRow("&Beam size:", self.beam_spin)
         form.addRow("Initial &prompt:", self.prompt_edit)
@@ -213,6 +214,7 @@ class TranscribeDialog(QDialog):
         self.model_combo.clear()
         for info in self._models:
             self.model_combo.addItem(model_label(info), str(info.path) if info.source == "path" else info.name)
+            self.model_combo.setItemData(self.model_combo.count() - 1, info.note, Qt.ItemDataRole.ToolTipRole)
         self.model_combo.blockSignals(False)
         if current is not None:
             _set_data(self.model_combo, current)
@@ -340,7 +342,7 @@ class TranscribeDialog(QDialog):
         self.download_button.setVisible(needs_download)
         if needs_download:
             self.download_button.setText(f"&Download {info.name} (about {_megabytes(info.download_bytes)})")
-        self.model_note.setText(info.note.capitalize() + "." if info is not None and info.note else "")
+        self.model_note.setText(info.note[0].upper() + info.note[1:] + "." if info is not None and info.note else "")
         self._refresh_ok()
 
     def _refresh_ok(self) -> None:
@@ -380,6 +382,13 @@ class TranscribeDialog(QDialog):
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
         self.cancel_download()  # closing the dialog stops a download; the next one resumes it
         super().done(result)
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose &-key focuses `buddy` (QFormLayout does that only for a single-widget field)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 def _combo(items: Sequence[tuple[str, str]]) -> QComboBox:
