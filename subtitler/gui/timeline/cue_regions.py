@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from subtitler.core.cue import Cue
+from subtitler.core.snapping import Edge as DragMode  # what a drag grabs: the body or an edge
 from subtitler.gui.timeline.markup import strip_tags
 
 EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead of the body
@@ -34,12 +34,6 @@ EDGE_SELECTED = QColor(255, 255, 255, 240)
 WORD_LINE = QColor(220, 220, 220, 110)
 LOW_CONFIDENCE_TINT = QColor(255, 120, 40, 70)
 TEXT = QColor(235, 235, 235)
-
-
-class DragMode(Enum):
-    MOVE = "move"
-    START = "start"
-    END = "end"
 
 
 @dataclass(frozen=True)
