@@ -39,9 +39,14 @@ class Column(IntEnum):
 
 
 HEADERS = ("Start", "End", "Duration", "CPS", "Text", "Style", "Original")
-MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(start, end)] of find results in the cue text
+MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(start, end)] of find results, as positions in the cell's text
 SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
 SEVERITY_ORDER = ("info", "warning", "error")
+
+
+def display_offset(text: str, index: int) -> int:
+    """Where character `index` of a cue text sits in its one-line cell (line breaks read as LINE_BREAK)."""
+    return index + (len(LINE_BREAK) - 1) * text.count("\n", 0, index)
 
 
 def parse_duration(text: str) -> int:
@@ -190,8 +195,8 @@ class CueTableModel(QAbstractTableModel):
             return "\n".join(messages) or None
         if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.TEXT and row in self._marks:
             return _mark_icon()
-        if role == MATCHES_ROLE and index.column() == Column.TEXT:
-            return self._matches.get(row)
+        if role == MATCHES_ROLE and index.column() == Column.TEXT and row in self._matches:
+            return [(display_offset(cue.text, a), display_offset(cue.text, b)) for a, b in self._matches[row]]
         if role == Qt.ItemDataRole.FontRole and row == self._playing_row:
             font = QFont()
             font.setBold(True)

@@ -20,6 +20,22 @@ def speed_label(rate: float) -> str:
     return f"{rate:g}×"
 
 
+def _button(action: QAction, text: str) -> QToolButton:
+    """A short-labelled button for a window action (setDefaultAction would show the action's long menu text)."""
+    button = QToolButton()
+    button.setText(text)
+    tip = lambda: button.setToolTip(f"{action.text().replace('&', '')} ({action.shortcut().toString()})")  # noqa: E731
+    tip()
+    action.changed.connect(tip)  # the keys are applied (and rebound) after the bar is built
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys are the actions; focus stays on the list
+    button.setAutoRaise(True)
+    button.setCheckable(action.isCheckable())
+    button.setChecked(action.isChecked())
+    button.clicked.connect(lambda _checked=False: action.trigger())
+    action.toggled.connect(button.setChecked)
+    return button
+
+
 class TransportBar(QWidget):
     """Controls for one MediaPlayer; `actions` maps action ids to the window's QActions."""
 
@@ -41,13 +57,7 @@ class TransportBar(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         for action_id, text in (("play_pause", "▶"), ("frame_back", "◀|"), ("frame_forward", "|▶"),
                                 ("mute", "Mute"), ("loop", "Loop"), ("follow_playback", "Follow")):
-            button = QToolButton()
-            button.setDefaultAction(actions[action_id])
-            button.setText(text)
-            button.setToolTip(f"{actions[action_id].text().replace('&', '')} ({actions[action_id].shortcut().toString()})")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys are the actions; focus stays on the list
-            button.setAutoRaise(True)
-            self.buttons[action_id] = button
+            self.buttons[action_id] = _button(actions[action_id], text)
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setObjectName("transport_position")
         self.position.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -57,6 +67,7 @@ class TransportBar(QWidget):
         self.volume.setRange(0, 100)
         self.volume.setValue(round(self._player.volume * 100))
         self.volume.setMaximumWidth(90)
+        self.volume.setMinimumWidth(40)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.setToolTip("Volume")
         self.speed = QComboBox()
@@ -68,22 +79,25 @@ class TransportBar(QWidget):
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
 
     def _init_layout(self) -> None:
-        row = QHBoxLayout()
-        row.setContentsMargins(4, 0, 4, 2)
+        """Position on top, then two rows, so the bar (and the video column) can be narrow."""
+        transport = QHBoxLayout()
         for action_id in ("frame_back", "play_pause", "frame_forward"):
-            row.addWidget(self.buttons[action_id])
-        row.addWidget(self.time_label)
-        row.addStretch(1)
-        row.addWidget(self.buttons["loop"])
-        row.addWidget(self.buttons["follow_playback"])
-        row.addWidget(self.speed)
-        row.addWidget(self.buttons["mute"])
-        row.addWidget(self.volume)
+            transport.addWidget(self.buttons[action_id])
+        transport.addWidget(self.time_label)
+        transport.addStretch(1)
+        transport.addWidget(self.speed)
+        modes = QHBoxLayout()
+        modes.addWidget(self.buttons["loop"])
+        modes.addWidget(self.buttons["follow_playback"])
+        modes.addStretch(1)
+        modes.addWidget(self.buttons["mute"])
+        modes.addWidget(self.volume)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(0)
         layout.addWidget(self.position)
-        layout.addLayout(row)
+        layout.addLayout(transport)
+        layout.addLayout(modes)
 
     def _init_connections(self) -> None:
         p = self._player
@@ -126,7 +140,9 @@ class TransportBar(QWidget):
         self.volume.blockSignals(False)
 
     def _show_time(self, ms: int) -> None:
-        self.time_label.setText(f"{format_timecode(ms)} / {format_timecode(self._player.duration_ms)}")
+        duration = self._player.duration_ms
+        hours = duration >= 3_600_000  # hours only when the media has them: the bar stays narrow
+        self.time_label.setText(f"{format_timecode(ms, hours_always=hours)} / {format_timecode(duration, hours_always=hours)}")
 
     # --- from the user ----------------------------------------------------------
     def _on_position_slider_released(self) -> None:
