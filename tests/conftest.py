@@ -23,3 +23,11 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def manifest(data_dir: Path) -> list[dict]:
     return json.loads((data_dir / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def cut_clip(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 11-s video with two cuts (tests/cut_clip.py), made once per session with ffmpeg."""
+    from tests.cut_clip import make_cut_clip
+
+    return make_cut_clip(data_dir, tmp_path_factory.mktemp("cut_clip"))

@@ -35,7 +35,7 @@ def style_names(document: Any) -> list[str]:
 
 
 class CueFields(QWidget):
-    """Start / End / Duration / Style of the current cue."""
+    """Start / End / Duration / Style of the current cue; mnemonics avoid the menu bar's letters (F E N I T P S A V)."""
 
     def __init__(self, window: "MainWindow") -> None:
         super().__init__()
@@ -51,12 +51,15 @@ class CueFields(QWidget):
         self.style_label.setBuddy(self.style)
         layout = QFormLayout(self)
         layout.setContentsMargins(2, 0, 2, 0)
-        for text, field in (("&Start", self.start), ("E&nd", self.end), ("&Duration", self.duration)):
+        for text, field in (("Sta&rt", self.start), ("En&d", self.end), ("D&uration", self.duration)):
             label = QLabel(text)
             label.setBuddy(field)
             layout.addRow(label, field)
         layout.addRow(self.style_label, self.style)
         self.setMaximumWidth(220)
+        QWidget.setTabOrder(window.editor, self.start)  # Tab from the text goes on to the times
+        for first, second in ((self.start, self.end), (self.end, self.duration), (self.duration, self.style)):
+            QWidget.setTabOrder(first, second)
         self.style.activated.connect(self._on_style_activated)
         window.table.current_row_changed.connect(lambda _row: self.refresh())
         window.undo_stack.indexChanged.connect(lambda _i: self.refresh())
@@ -136,8 +139,7 @@ class CueFields(QWidget):
         if not self.style.isVisible():
             self.w.status.show_hint("This document has no ASS/SSA styles to choose from")
             return
-        self.style.setFocus()
-        self.style.showPopup()
+        self.style.setFocus()  # Up/Down choose at once; Alt+Down opens the list
 
     def _on_style_activated(self, index: int) -> None:
         name = self.style.itemText(index)

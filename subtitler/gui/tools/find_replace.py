@@ -64,7 +64,7 @@ class FindReplaceDialog(QDialog):
         find_label.setBuddy(self.find_edit)
         self.regex = QCheckBox("Regular e&xpression")
         self.match_case = QCheckBox("Match &case")
-        self.whole_word = QCheckBox("Whole &word")
+        self.whole_word = QCheckBox("W&hole word")
         self.in_selection = QCheckBox("In &selected cues only")
         self.find_next_button = QPushButton("Find &next")
         self.find_previous_button = QPushButton("Find &previous")

@@ -97,13 +97,13 @@ class QcPanel(QDockWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.list.setWordWrap(False)
         self.summary = QLabel()
-        self.fix_button = QPushButton("&Fix")
+        self.fix_button = QPushButton("Fi&x")  # Alt+F is the File menu
         self.fix_kind_button = QPushButton("Fix all of this &kind")
         self._init_layout()
 
     def _init_layout(self) -> None:
         profile_row = QHBoxLayout()
-        label = QLabel("&Profile:")
+        label = QLabel("Pr&ofile:")  # Alt+P is the Playback menu
         label.setBuddy(self.profile)
         profile_row.addWidget(label)
         profile_row.addWidget(self.profile, 1)

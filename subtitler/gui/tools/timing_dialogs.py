@@ -132,6 +132,8 @@ class ShiftTimesDialog(PreviewDialog):
         self.offset.textChanged.connect(self.refresh)
         self.scope.group.buttonToggled.connect(lambda *_: self.refresh())
         self.refresh()
+        self.offset.setFocus()
+        self.offset.selectAll()  # typing replaces the 0
 
     def build(self, document: Document) -> Command:
         offset = parse_offset(self.offset.text())
