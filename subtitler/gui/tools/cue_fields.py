@@ -57,14 +57,17 @@ class CueFields(QWidget):
             layout.addRow(label, field)
         layout.addRow(self.style_label, self.style)
         self.setMaximumWidth(220)
-        QWidget.setTabOrder(window.editor, self.start)  # Tab from the text goes on to the times
-        for first, second in ((self.start, self.end), (self.end, self.duration), (self.duration, self.style)):
-            QWidget.setTabOrder(first, second)
         self.style.activated.connect(self._on_style_activated)
         window.table.current_row_changed.connect(lambda _row: self.refresh())
         window.undo_stack.indexChanged.connect(lambda _i: self.refresh())
         window.document_replaced.connect(lambda _doc: self.refresh_styles())
         self.refresh_styles()
+
+    def link_tab_order(self) -> None:
+        """Tab from the text goes on to the times (call once the fields are in the window)."""
+        QWidget.setTabOrder(self.w.editor, self.start)
+        for first, second in ((self.start, self.end), (self.end, self.duration), (self.duration, self.style)):
+            QWidget.setTabOrder(first, second)
 
     def _field(self, name: str, tip: str) -> QLineEdit:
         field = QLineEdit()

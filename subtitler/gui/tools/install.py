@@ -48,6 +48,7 @@ def install_tools(window: "MainWindow") -> Tools:
     window.video_panel.layout().addWidget(transport.bar, 0)
     fields = CueFields(window)
     window.editor_panel.layout().addWidget(fields, 0)
+    fields.link_tab_order()
     tools = Tools(transport, GoToController(window), FindReplaceController(window), SpellController(window),
                   QcController(window), TimingTools(window), fields, ContextMenus(window), TranslationController(window),
                   QLabel())

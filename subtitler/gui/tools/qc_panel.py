@@ -237,6 +237,7 @@ class QcController:
             self.w.status.show_hint("No fix is proposed for this finding; edit the cue by hand" if fresh else "Already fixed")
             return False
         self.w.push(ApplyFixes(self.w.document, fixes_for(self.w.document, [fresh]), f"Fix {fresh.rule.replace('_', ' ')}"))
+        self.w.qc.run_now()  # the list shows the fix at once
         return True
 
     def fix_all_of_kind(self) -> int:
@@ -250,5 +251,6 @@ class QcController:
             return 0
         fixes = fixes_for(self.w.document, same)
         self.w.push(ApplyFixes(self.w.document, fixes, f"Fix all: {finding.rule.replace('_', ' ')}"))
+        self.w.qc.run_now()
         self.w.status.show_hint(f"Fixed {len(fixes)} cue(s): {finding.rule.replace('_', ' ')}")
         return len(fixes)
