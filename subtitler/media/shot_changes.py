@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from subtitler.errors import Cancelled, MediaError
-from subtitler.media.ffmpeg_binary import find_ffmpeg, no_console_flags
+from subtitler.media.ffmpeg_binary import background_priority, find_ffmpeg
 from subtitler.media.file_cache import atomic_savez, cache_root, entry_path
 from subtitler.media.probe import probe
 from subtitler.media.stderr import StderrTail, last_meaningful_line
@@ -29,8 +29,8 @@ DEFAULT_THRESHOLD = 0.4  # ffmpeg's documented example and Subtitle Edit's defau
 MIN_INTERVAL_MS = 160  # four frames at 25 fps
 ANALYSIS_WIDTH = 480  # frames are scaled down before scoring: cuts survive it, the filter runs far faster
 _FORMAT_VERSION = 1
-_TIME = re.compile(rb"pts_time:(-?[\d.]+)")
-_SCORE = re.compile(rb"scene_score=([\d.]+)")
+_FRAME = re.compile(rb"pts_time:(-?[\d.]+)\s+lavfi\.scene_score=([\d.]+)\n")  # the two lines printed per frame
+_CHUNK = 1 << 16
 _log = logging.getLogger(__name__)
 
 
@@ -89,17 +89,12 @@ def _compute(path: Path, duration_s: float, should_stop: Callable[[], bool],
     scores: list[float] = []
     try:
         proc = subprocess.Popen(scene_command(path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, creationflags=no_console_flags())
+                                stderr=subprocess.PIPE, **background_priority())
     except OSError as exc:
         raise MediaError(f"{path}: could not run ffmpeg ({exc}); reinstall ffmpeg or imageio-ffmpeg") from exc
     stderr = StderrTail(proc.stderr)
     try:
-        for line in proc.stdout:
-            if should_stop():
-                raise Cancelled()
-            _read_line(line, times, scores)
-            if on_progress is not None and len(times) == len(scores) and times:
-                on_progress(times[-1] / 1000.0, duration_s)
+        _read_scores(proc, times, scores, should_stop, duration_s, on_progress)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -108,19 +103,25 @@ def _compute(path: Path, duration_s: float, should_stop: Callable[[], bool],
     if code != 0 and not scores:
         cause = last_meaningful_line(stderr.text()) or f"exit status {code}"
         raise MediaError(f"{path}: ffmpeg could not read the video to find shot changes ({cause})")
-    count = min(len(times), len(scores))
-    return SceneScores(_frozen(np.array(times[:count], np.int64)), _frozen(np.array(scores[:count], np.float32)))
+    return SceneScores(_frozen(np.array(times, np.int64)), _frozen(np.array(scores, np.float32)))
 
 
-def _read_line(line: bytes, times: list[int], scores: list[float]) -> None:
-    """Lines alternate: 'frame:N pts:P pts_time:T' then 'lavfi.scene_score=S'."""
-    time = _TIME.search(line)
-    if time:
-        times.append(round(float(time.group(1)) * 1000))
-        return
-    score = _SCORE.search(line)
-    if score and len(scores) < len(times):
-        scores.append(float(score.group(1)))
+def _read_scores(proc: subprocess.Popen, times: list[int], scores: list[float], should_stop: Callable[[], bool],
+                 duration_s: float, on_progress: Callable[[float, float], None] | None) -> None:
+    """Parse whole chunks as ffmpeg flushes them: one regex pass per chunk keeps this thread's share of the GIL small."""
+    pending = b""
+    while chunk := proc.stdout.read1(_CHUNK):
+        if should_stop():
+            raise Cancelled()
+        pending += chunk
+        end = 0
+        for match in _FRAME.finditer(pending):
+            times.append(round(float(match.group(1)) * 1000))
+            scores.append(float(match.group(2)))
+            end = match.end()
+        pending = pending[end:]
+        if on_progress is not None and times:
+            on_progress(times[-1] / 1000.0, duration_s)
 
 
 def _load(path: Path, folder: Path) -> SceneScores | None:

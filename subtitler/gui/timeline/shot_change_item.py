@@ -7,14 +7,14 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 
-SHOT_CHANGE_COLOR = (255, 170, 60, 200)
+SHOT_CHANGE_COLOR = (255, 160, 40, 240)
 
 
 class ShotChangeItem(pg.PlotDataItem):
     """Lines at the cut times (ms); clip-to-view keeps a film's thousand cuts cheap."""
 
     def __init__(self) -> None:
-        super().__init__(pen=pg.mkPen(SHOT_CHANGE_COLOR, width=1, style=pg.QtCore.Qt.PenStyle.DashLine), connect="pairs")
+        super().__init__(pen=pg.mkPen(SHOT_CHANGE_COLOR, width=2, style=pg.QtCore.Qt.PenStyle.DashLine), connect="pairs")
         self.setZValue(5)  # over the waveform, under the cues
         self.times_ms: tuple[int, ...] = ()
 
