@@ -58,6 +58,15 @@ def _highlighted(window) -> dict[int, list]:
             if model.data(model.index(r, Column.TEXT), MATCHES_ROLE)}
 
 
+def _shaded_pixels(window, row: int) -> int:
+    """Pixels of the find highlight's yellow in the text cell of `row`."""
+    table = window.table
+    rect = table.visualRect(window.table_model.index(row, Column.TEXT))
+    image = table.viewport().grab(rect).toImage()
+    return sum(1 for x in range(image.width()) for y in range(image.height())
+               if (c := image.pixelColor(x, y)).red() > 200 and c.green() > 180 and c.blue() < 150)
+
+
 def test_find_by_keyboard_highlights_matches_and_f3_goes_on(window, jfk_srt, data_dir, qtbot):
     _open(window, qtbot, jfk_srt, data_dir)
     qtbot.keyClick(window.table, Qt.Key.Key_F, CTRL)
@@ -69,6 +78,7 @@ def test_find_by_keyboard_highlights_matches_and_f3_goes_on(window, jfk_srt, dat
     qtbot.waitUntil(lambda: set(_highlighted(window)) == {1, 2}, timeout=2000)
     assert _highlighted(window)[1] == [(0, 3)]
     assert dialog.result.text() == "2 match(es) in 2 cue(s)"
+    assert _shaded_pixels(window, 1) > 20 and _shaded_pixels(window, 0) == 0, "the match is painted in its cell"
     qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)
     assert window.table.current_row() == 1 and window.editor.textCursor().selectedText() == "ask"
     qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QLabel
+
 from subtitler.core.timecode import format_timecode
 from subtitler.gui.player.transport import TransportController
 from subtitler.gui.tools.context_menus import ContextMenus
@@ -17,8 +19,6 @@ from subtitler.gui.tools.timing_dialogs import TimingTools
 from subtitler.gui.translation.controller import TranslationController
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLabel
-
     from subtitler.gui.main_window import MainWindow
 
 
@@ -33,7 +33,7 @@ class Tools:
     fields: CueFields
     menus: ContextMenus
     translation: TranslationController
-    shot_label: "QLabel"
+    shot_label: QLabel
 
     def shutdown(self) -> None:
         """Before the window closes: no tool's thread may outlive it."""
@@ -42,8 +42,6 @@ class Tools:
 
 def install_tools(window: "MainWindow") -> Tools:
     """Create every tool, put its widgets in place and connect its actions."""
-    from PySide6.QtWidgets import QLabel
-
     transport = TransportController(window)
     window.video_panel.layout().addWidget(transport.bar, 0)
     fields = CueFields(window)
@@ -58,7 +56,7 @@ def install_tools(window: "MainWindow") -> Tools:
     return tools
 
 
-def _wire_shot_changes(window: "MainWindow", label: "QLabel") -> None:
+def _wire_shot_changes(window: "MainWindow", label: QLabel) -> None:
     """Detection progress in the status bar; the cuts feed the QC rule (the timeline draws and snaps to them)."""
     label.setObjectName("shot_change_status")
     window.status.addPermanentWidget(label)
