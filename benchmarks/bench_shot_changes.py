@@ -9,7 +9,8 @@ Prints: detection time (cold cache) and speed against real time, the cuts found
 against the cuts made, the cached second run; then the longest event-loop stall
 (a 10 ms timer's worst lateness) while the detection runs on its worker, beside
 the same idle machine's stall, and while the real window opens the video
-(waveform, player and shot changes at once).
+(waveform, player and shot changes at once) beside the same window without
+shot detection, run alternately.
 """
 
 from __future__ import annotations
@@ -116,29 +117,37 @@ def worker_stall(video: Path, cache: Path) -> tuple[float, float, int]:
     return elapsed, stall, len(progress)
 
 
-def window_stall(video: Path, folder: Path) -> tuple[float, float, float]:
-    """(seconds the open call took, seconds to the shot changes, worst stall ms after the open call returned)
-    for the real window opening the video on cold caches: waveform, player and shot changes run together."""
+def window_stall(video: Path, folder: Path, shots: bool, at_least_s: float = 0.0) -> tuple[float, float, float]:
+    """(seconds the open call took, seconds until done, worst stall ms after the open call returned) for the real
+    window opening the video on cold caches; done = its background jobs ended (waveform, and shot changes with `shots`).
+    Without `shots` the detection job is not started: the same window's baseline, measured for at least
+    `at_least_s` (as long as the run with detection took), so both runs face the machine equally long."""
     from subtitler.gui.main_window import MainWindow
     from subtitler.gui.settings import open_settings
+    from subtitler.gui.timeline.timeline_widget import TimelineWidget
 
-    os.environ["XDG_CACHE_HOME"] = str(folder / "window_cache")
-    window = MainWindow(open_settings(folder / "settings.ini"), folder / "autosave")
-    window.show()
-    run_until(lambda: False, 0.5)
-    found: list[object] = []
-    window.timeline.shot_changes_found.connect(lambda cuts: found.append(cuts) if cuts else None)
-    start = time.perf_counter()
-    window.files.open_media(video)  # probes the file on the GUI thread (a deliberate check before anything changes)
-    opened = time.perf_counter() - start
-    meter = StallMeter()
-    meter.start()
-    run_until(lambda: bool(found), 1200)
-    elapsed = time.perf_counter() - start
-    stall = meter.stop()
-    window.undo_stack.setClean()
-    window.close()
-    run_until(lambda: False, 0.5)
+    os.environ["XDG_CACHE_HOME"] = str(folder / f"window_cache_{shots}")
+    original = TimelineWidget._start_shot_change_job
+    if not shots:
+        TimelineWidget._start_shot_change_job = lambda self: None
+    try:
+        window = MainWindow(open_settings(folder / "settings.ini"), folder / "autosave")
+        window.show()
+        run_until(lambda: False, 0.5)
+        start = time.perf_counter()
+        window.files.open_media(video)  # probes the file on the GUI thread (a deliberate check before anything changes)
+        opened = time.perf_counter() - start
+        meter = StallMeter()
+        meter.start()
+        run_until(lambda: window.timeline.waveform.envelope is not None and not window.timeline._jobs, 1200)  # all jobs done
+        elapsed = time.perf_counter() - start
+        run_until(lambda: time.perf_counter() - start >= at_least_s, at_least_s + 1)
+        stall = meter.stop()
+        window.undo_stack.setClean()
+        window.close()
+        run_until(lambda: False, 0.5)
+    finally:
+        TimelineWidget._start_shot_change_job = original
     return opened, elapsed, stall
 
 
@@ -146,6 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--hd", action="store_true", help="1280x720 instead of the shared clip's 320x240")
+    parser.add_argument("--rounds", type=int, default=2, help="window runs with and without detection, alternately")
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "subtitler_bench_shots")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
@@ -175,10 +185,15 @@ def main() -> None:
     idle = idle_stall(min(seconds, 10.0))
     print(f"UI while the worker detects: longest event-loop stall {stall:.1f} ms over {seconds:.1f} s "
           f"({reports} progress reports); idle machine, same probe: {idle:.1f} ms")
-    with tempfile.TemporaryDirectory() as cold:
-        opened, seconds, stall = window_stall(video, Path(cold))
-    print(f"the window opening the video (cold caches): open call {opened * 1000:.0f} ms, then waveform + player + "
-          f"shot changes: longest stall {stall:.1f} ms, shot changes after {seconds:.1f} s")
+    for round_ in range(args.rounds):  # alternately, so both see the same (shared) machine
+        with_shots = 0.0
+        for shots in (True, False):
+            with tempfile.TemporaryDirectory() as cold:
+                opened, seconds, stall = window_stall(video, Path(cold), shots, with_shots)
+            with_shots = max(with_shots, seconds)
+            what = "waveform + player + shot changes" if shots else "waveform + player, no shot detection"
+            print(f"the window opening the video (cold caches, round {round_ + 1}): open call {opened * 1000:.0f} ms; "
+                  f"{what}: done after {seconds:.1f} s; longest stall over {with_shots:.0f} s: {stall:.1f} ms")
     del app
 
 

@@ -49,7 +49,7 @@ def main() -> None:
     time.sleep(1.5)
     app = subprocess.Popen([str(ROOT / ".venv/bin/subtitler"), str(project)], env=env)
     try:
-        time.sleep(8)
+        time.sleep(float(os.environ.get("SHOT_WAIT", "8")))  # a busy machine needs longer for the spectrogram
         # No window manager on Xvfb: a click gives the window the keyboard focus (it selects the second cue).
         subprocess.run(["xdotool", "mousemove", "900", "70", "click", "1"], env=env, check=False)
         time.sleep(0.5)
