@@ -121,6 +121,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("save_original", "&Save original", "translation", ("Ctrl+Alt+S",)),
     A("overlay_original", "Overlay shows the o&riginal", "translation", ("Ctrl+Alt+T",), checkable=True),
     A("close_original", "&Close original", "translation", ("Ctrl+Alt+W",)),
+    A("about", "&About Subtitler", "help"),
 )
 del A
 
