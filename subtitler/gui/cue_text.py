@@ -54,3 +54,32 @@ def display_html(cue: Cue) -> str:
         out.append(html.escape(line[at:]))
         parts.append("".join(out))
     return html.escape(LINE_BREAK).join(parts)
+
+
+def display_positions(cue: Cue) -> list[int]:
+    """For each character index of the cue's text (and its end), where it sits in display_text(cue).
+
+    Find results are ranges of the source text; the list shows the display text, so the
+    shading of a match needs this map (a tag's characters map to where the tag was).
+    """
+    positions: list[int] = []
+    at_display = len(f"{cue.speaker}: ") if cue.speaker else 0
+    for number, line in enumerate(cue.text.split("\n")):
+        if number:
+            positions.append(at_display)  # the line break
+            at_display += len(LINE_BREAK)
+        at = 0
+        for match in _ANY.finditer(line):
+            for _ in range(at, match.start()):
+                positions.append(at_display)
+                at_display += 1
+            positions.extend([at_display] * (match.end() - match.start()))
+            voice = _VOICE.fullmatch(match.group(0))
+            at_display += len(voice.group(1)) + 2 if voice else 0  # "Name: "
+            at = match.end()
+        for _ in range(at, len(line)):
+            positions.append(at_display)
+            at_display += 1
+    positions.append(at_display)
+    return positions
+

@@ -1,8 +1,9 @@
 """A time range dragged on the timeline with Shift held: what "transcribe the selection again" takes when no cue fits.
 
 It attaches to the timeline's ViewBox from outside (an invisible item on top that
-takes only Shift+left drags and lets every other press through to the cues and
-the view), so the timeline keeps its own mouse handling. The range shows as a
+takes only Shift+left drags that start off the cues, and lets every other press
+through to the cues and the view: Shift+drag on a cue stays the timeline's exact,
+unsnapped retime), so the timeline keeps its own mouse handling. The range shows as a
 shaded band and stays until Esc, a plain click elsewhere, or a new drag.
 """
 
@@ -36,6 +37,9 @@ class _ShiftDragCatcher(pg.GraphicsObject):
         if ev.button() != Qt.MouseButton.LeftButton or not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             ev.ignore()
             return
+        if ev.isStart() and self._on_a_cue(ev.buttonDownScenePos()):
+            ev.ignore()  # Shift+drag on a cue is the timeline's (an edge or a move placed exactly, no snapping)
+            return
         ev.accept()
         self._owner.preview_s(ev.buttonDownPos().x(), ev.pos().x())
         if ev.isFinish():
@@ -43,6 +47,12 @@ class _ShiftDragCatcher(pg.GraphicsObject):
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
         ev.ignore()
+
+    def _on_a_cue(self, scene_pos) -> bool:
+        from subtitler.gui.timeline.cue_regions import CueRegionItem
+
+        scene = self.scene()
+        return scene is not None and any(isinstance(item, CueRegionItem) and item.isVisible() for item in scene.items(scene_pos))
 
 
 class TimelineRange(QObject):
