@@ -132,12 +132,17 @@ def test_the_detected_language_is_kept_for_qc_cps_and_the_project(window, dialog
     assert doc.language is None and len(doc) == 0
 
 
-@pytest.mark.slow
-def test_transcribe_selected_cues_again_replaces_only_them_in_one_step(window, dialogs, tmp_path, data_dir, qtbot, monkeypatch):
+def open_garbled_jfk(window, qtbot, tmp_path: Path, data_dir: Path) -> tuple:
+    """jfk.mp4 with its subtitles, the middle cue's text garbled; returns the three cues."""
     garbled = tmp_path / "jfk.srt"
     garbled.write_text(JFK_SRT.replace("ask not what your country\ncan do for you,", "XXXX YYYY"), encoding="utf-8")
     open_with_media(window, qtbot, garbled, data_dir / "jfk.mp4")
-    first, middle, last = window.document.cues
+    return window.document.cues
+
+
+@pytest.mark.slow
+def test_transcribe_selected_cues_again_replaces_only_them_in_one_step(window, dialogs, tmp_path, data_dir, qtbot, monkeypatch):
+    first, middle, last = open_garbled_jfk(window, qtbot, tmp_path, data_dir)
     window.table.select_row(1)
     window.table.setFocus()
     seen: list[dict] = []
@@ -151,6 +156,38 @@ def test_transcribe_selected_cues_again_replaces_only_them_in_one_step(window, d
     new = cues[1:-1]
     assert new and "ask not what your country" in " ".join(c.plain_text for c in new).lower()
     assert all(first.end_ms < c.start_ms and c.end_ms < last.start_ms for c in new), "the new cues stay in the span"
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Transcribe selection"
+    window.undo_stack.undo()
+    assert window.document.cues == (first, middle, last)
+
+
+@pytest.mark.slow
+def test_the_timeline_context_menu_transcribes_the_cue_under_the_pointer_again(window, dialogs, tmp_path, data_dir, qtbot, monkeypatch):
+    """The tools' right-click menu carries the Speech menu's selection actions: the cue clicked is the one redone."""
+    from PySide6.QtTest import QTest
+
+    from tests.gui.test_timeline import _viewport_point
+
+    first, middle, last = open_garbled_jfk(window, qtbot, tmp_path, data_dir)
+    window.table.select_row(0)
+    window.timeline.set_visible_range_s(0.0, 14.0)
+    seen: list[dict] = []
+    choose(monkeypatch, TINY_EN, seen)
+    at_s = (middle.start_ms + middle.end_ms) / 2000
+    QTest.mouseClick(window.timeline.plot.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier,
+                     _viewport_point(window.timeline, at_s))
+    menu = window.tools.menus.menu
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    entry = next(a for a in menu.actions() if a.text().replace("&", "") == "Transcribe selection again…")
+    assert entry is window.actions["transcribe_selection"]
+    with qtbot.waitSignal(window.transcription.finished, timeout=JOB_TIMEOUT_MS):
+        entry.trigger()
+        menu.close()
+    qtbot.waitUntil(lambda: not window.transcription.is_running, timeout=10_000)
+    assert "cue 2" in seen[0]["title"], "the cue under the pointer, not the one selected before"
+    cues = window.document.cues
+    assert cues[0] is first and cues[-1] is last
+    assert "ask not what your country" in " ".join(c.plain_text for c in cues[1:-1]).lower()
     assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Transcribe selection"
     window.undo_stack.undo()
     assert window.document.cues == (first, middle, last)
