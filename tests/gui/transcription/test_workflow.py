@@ -109,6 +109,22 @@ def test_ctrl_t_on_a_document_with_cues_asks_and_never_doubles_them(window, dial
     assert not dialogs.errors
 
 
+TIMING_RULES = ("overlap", "gap_too_small", "too_short", "too_long")
+
+
+@pytest.mark.slow
+def test_a_fresh_transcription_in_the_window_passes_qcs_timing_rules(window, dialogs, data_dir, qtbot, monkeypatch):
+    """Fault 1: cues made one segment at a time overlapped or touched (the gap held only within a segment)."""
+    assert window.files.open_media(data_dir / "mfa_acoustic_corpus.wav")  # 27 s, many segments
+    choose(monkeypatch, TINY_EN)
+    with qtbot.waitSignal(window.transcription.finished, timeout=JOB_TIMEOUT_MS):
+        window.actions["transcribe"].trigger()
+    qtbot.waitUntil(lambda: not window.transcription.is_running, timeout=10_000)
+    assert len(window.document) >= 5
+    window.qc.run_now()
+    assert not [(f.rule, f.message) for f in window.qc.findings if f.rule in TIMING_RULES]
+
+
 @pytest.mark.slow
 def test_the_detected_language_is_kept_for_qc_cps_and_the_project(window, dialogs, data_dir, qtbot, monkeypatch, tmp_path):
     assert window.files.open_media(data_dir / "leopard_test_ja.wav")
