@@ -1,0 +1,20 @@
+"""Formatting tags inside cue text: SRT's <i>/<b>/<u> and ASS override blocks such as {\\an8}.
+
+In the core because more than the display needs them: alignment speaks only the words, never the tags.
+"""
+
+from __future__ import annotations
+
+import re
+
+TAG = re.compile(r"</?[ibu]>|\{\\[^}]*\}", re.IGNORECASE)
+
+
+def strip_tags(text: str) -> str:
+    """The text a viewer reads (labels, search, alignment)."""
+    return TAG.sub("", text)
+
+
+def masked(text: str) -> str:
+    """The text with tags blanked out (same length), so positions still match the original."""
+    return TAG.sub(lambda m: "\0" * len(m.group()), text)
