@@ -91,21 +91,21 @@ def run_align(args: argparse.Namespace) -> int:
         progress.finish()
     for warning in alignment.warnings:
         print(f"subtitler: warning: {args.media}: {warning}", file=sys.stderr)
-    document = _aligned_document(source, per_text, alignment.language, media)
+    document = _aligned_document(source, per_text, alignment.language, media, len(audio) / 16_000)
     _write(document, output)
     words = sum(len(w) for w in per_text)
     print(f"{output}: {len(document)} cues, {words} words aligned ({alignment.language})", file=sys.stderr)
     return 0
 
 
-def _aligned_document(source: TextSource, per_text, language: str, media: Path):
+def _aligned_document(source: TextSource, per_text, language: str, media: Path, duration_s: float):
     from subtitler.asr.aligned_document import cues_from_lines, retimed_cues
     from subtitler.core.document import Document
 
     if source.document is None:
-        return Document(cues_list=cues_from_lines(per_text, language), language=language, media_path=str(media.resolve()))
+        return Document(cues_list=cues_from_lines(per_text, language, duration_s), language=language, media_path=str(media.resolve()))
     read = source.document
-    return Document(cues_list=retimed_cues(read.cues, per_text, language), media_path=str(media.resolve()),
+    return Document(cues_list=retimed_cues(read.cues, per_text, language, duration_s), media_path=str(media.resolve()),
                     frame_rate=read.frame_rate, language=language, metadata=dict(read.metadata))
 
 

@@ -26,7 +26,7 @@ def to_words(timings: Sequence[WordTiming]) -> list[Word]:
             for t in timings]
 
 
-def cues_from_lines(lines_words: Sequence[Sequence[WordTiming]], language: str) -> list[Cue]:
+def cues_from_lines(lines_words: Sequence[Sequence[WordTiming]], language: str, duration_s: float) -> list[Cue]:
     """Readable cues from the timed words of a transcript's lines (a line end is a preferred break)."""
     words: list[Word] = []
     ends: list[int] = []
@@ -34,10 +34,17 @@ def cues_from_lines(lines_words: Sequence[Sequence[WordTiming]], language: str) 
         if line:
             words += to_words(line)
             ends.append(len(words) - 1)
-    return segment(words, profile_for_language(language), ends)
+    return [_within(cue, duration_s) for cue in segment(words, profile_for_language(language), ends)]
 
 
-def retimed_cues(cues: Sequence[Cue], cue_words: Sequence[Sequence[WordTiming]], language: str) -> list[Cue]:
+def _within(cue: Cue, duration_s: float) -> Cue:
+    """No cue lingers past the end of the audio (its reading tail is cut there)."""
+    limit = seconds_to_ms(duration_s)
+    return cue if cue.end_ms <= limit else replace(cue, end_ms=max(cue.start_ms + 1, limit))
+
+
+def retimed_cues(cues: Sequence[Cue], cue_words: Sequence[Sequence[WordTiming]], language: str,
+                 duration_s: float) -> list[Cue]:
     """The same cues, each timed from its words; a cue without words (no text) keeps its times."""
     spoken = [(cue, to_words(words)) for cue, words in zip(cues, cue_words) if words]
     flat = [w for _, words in spoken for w in words]
@@ -50,7 +57,7 @@ def retimed_cues(cues: Sequence[Cue], cue_words: Sequence[Sequence[WordTiming]],
     for cue, words in zip(cues, cue_words):
         if words:
             start, end = next(times)
-            out.append(replace(cue, start_ms=start, end_ms=end, words=tuple(to_words(words))))
+            out.append(_within(replace(cue, start_ms=start, end_ms=end, words=tuple(to_words(words))), duration_s))
         else:
             out.append(cue)
     return out
