@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 from subtitler.core.document import Document, DocumentChange
 from subtitler.errors import UserError
 from subtitler.gui.actions import ActionRegistry, Scheme, load_shortcuts, save_shortcuts
+from subtitler.gui.alignment.controller import AlignmentController
 from subtitler.gui.autosave import AutosaveStore, Autosaver
 from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.alignment = AlignmentController(self)
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
         self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
         self.actions["cancel_transcription"].setEnabled(False)
+        self.alignment.bind(self.actions)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
         self.apply_shortcuts(shortcuts)
@@ -302,6 +305,7 @@ class MainWindow(QMainWindow):
         self.player.pause()
         self.timeline.shutdown()
         self.transcription.shutdown()
+        self.alignment.shutdown()
         self.autosaver.finish()
         event.accept()
 
