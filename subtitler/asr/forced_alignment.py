@@ -5,10 +5,11 @@ and the cross-attention of its alignment heads is turned into a token-to-frame p
 DTW as word timestamps (:func:`subtitler.asr.alignment.attention_path`). Every word of the text
 gets a place, in order, with times that never go back.
 
-Audio longer than one window is first transcribed by a fast recognition pass (greedy, with word
-times); its words anchor the text to the audio (:mod:`subtitler.asr.alignment_plan`) and each
-chunk of text is then aligned inside its own window, so an hour of audio never holds more than
-one window's features and one window's DTW matrix.
+Audio longer than one window is first transcribed by a fast recognition pass
+(:mod:`subtitler.asr.quick_recognition`: fixed windows, greedy, batched, with word times); its
+words anchor the text to the audio (:mod:`subtitler.asr.alignment_plan`) and each chunk of text
+is then aligned inside its own window, so an hour of audio never holds more than a few windows'
+features and one window's DTW matrix.
 
 The forced pass also says how likely the model finds each token given the audio. A text that
 is not what is spoken (another language, another recording) scores far lower than a real
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -30,16 +31,11 @@ from subtitler.asr.alignment_plan import (
 )
 from subtitler.asr.audio import HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
 from subtitler.asr.tokenizer import LANGUAGES, NO_SPACE_LANGUAGES, Tokenizer
-from subtitler.asr.transcribe import TranscribeOptions, transcribe
 from subtitler.core.segmentation import SENTENCE_END
 from subtitler.errors import Cancelled, UserError
 
 ProgressCallback = Callable[[float, float], None]
 SQUEEZED_S = 0.02  # one audio-encoder frame: a word shorter than this got no audio of its own
-
-RECOGNITION = TranscribeOptions(
-    temperature=(0.0,), condition_on_previous_text=False, word_timestamps=True, language_per_window=False,
-)
 
 
 class AlignmentError(UserError):
@@ -62,7 +58,6 @@ class ForcedAlignmentOptions:
     max_chars_per_second: float = 40.0  # about twice the fastest speech: more text than that cannot be in the audio
     max_squeezed_share: float = 0.2  # more words than this share without a frame of their own: the text outruns the speech
     min_squeezed_words: int = 5
-    recognition: TranscribeOptions = field(default=RECOGNITION)
 
 
 @dataclass(frozen=True)
@@ -270,8 +265,7 @@ def _align_long(model, tokenizer: Tokenizer, audio: np.ndarray, units: Sequence[
                 options: ForcedAlignmentOptions, should_stop, on_progress: ProgressCallback | None) -> ForcedAlignment:
     duration = len(audio) / SAMPLE_RATE
     progress = on_progress or (lambda done, total: None)
-    heard = recognise(model, tokenizer, audio, language, options, should_stop,
-                      lambda done, total: progress(done, 2 * total))
+    heard = recognise(model, tokenizer, audio, language, should_stop, lambda done, total: progress(done, 2 * total))
     anchoring = anchor_words([u.text for u in units], heard, duration)
     if not heard or anchoring.match_ratio < options.min_match_ratio:
         detail = (f"the recognition pass heard only {anchoring.matched} of the text's {anchoring.comparable} words"
@@ -294,14 +288,12 @@ def _align_long(model, tokenizer: Tokenizer, audio: np.ndarray, units: Sequence[
     return ForcedAlignment(tuple(_ordered(words)), language, tuple(warnings), anchoring.match_ratio)
 
 
-def recognise(model, tokenizer: Tokenizer, audio: np.ndarray, language: str, options: ForcedAlignmentOptions,
-              should_stop=None, on_progress: ProgressCallback | None = None) -> list[HeardWord]:
-    """The fast recognition pass: every word heard, with its time."""
-    recognition = replace(options.recognition, language=language if tokenizer.multilingual else None)
-    heard = []
-    for segment in transcribe(model, tokenizer, audio, recognition, on_progress=on_progress, should_stop=should_stop):
-        heard += [HeardWord(w.word, w.start, w.end) for w in segment.words]
-    return heard
+def recognise(model, tokenizer: Tokenizer, audio: np.ndarray, language: str, should_stop=None,
+              on_progress: ProgressCallback | None = None) -> list[HeardWord]:
+    """The fast recognition pass (:mod:`subtitler.asr.quick_recognition`): every word heard, with its time."""
+    from subtitler.asr.quick_recognition import heard_words
+
+    return heard_words(model, tokenizer, audio, language, should_stop, on_progress)
 
 
 def _ordered(words: Sequence[WordTiming]) -> list[WordTiming]:
