@@ -87,6 +87,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("cancel_alignment", "Cancel word a&lignment", "speech"),
     A("toggle_spectrogram", "&Spectrogram", "view", checkable=True),
     A("shortcuts", "&Keyboard shortcuts…", "view"),
+    A("about", "&About Subtitler", "help"),
 )
 del A
 

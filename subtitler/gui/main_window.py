@@ -20,7 +20,7 @@ from subtitler.gui.alignment.controller import AlignmentController
 from subtitler.gui.autosave import AutosaveStore, Autosaver
 from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
-from subtitler.gui.dialogs import messages
+from subtitler.gui.dialogs import about, messages
 from subtitler.gui.edit_controller import EditController
 from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
         self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect({"about": lambda: about.show_about(self)})
         self.actions["cancel_transcription"].setEnabled(False)
         self.alignment.bind(self.actions)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
