@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from subtitler.cli_asr import ProgressBar, _add_model_args, _check_input, _check_output, _decode, _language, _load_engine
+from subtitler.cli_asr import ProgressBar, _add_model_args, _check_input, _check_output, _decode, _load_engine
 from subtitler.errors import UserError
 
 ALIGN_SUFFIXES = (".srt", ".vtt", ".ass", ".json", ".subtitler.json")
@@ -75,8 +75,10 @@ def run_align(args: argparse.Namespace) -> int:
     source = read_text_source(args.text)
     if not any(t.strip() for t in source.texts):
         raise UserError(f"{args.text}: the text is empty; give the transcript of the speech in {media.name}")
-    language = _language(args.language)
     from subtitler.asr.forced_alignment import AlignmentError, ForcedAlignmentOptions, align_texts
+    from subtitler.asr.user_options import parse_language
+
+    language = parse_language(args.language)
 
     engine = _load_engine(args)
     audio = _decode(media, args.audio_track)
