@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from asr_clips import DATA, load_clip, manifest  # noqa: E402
+from asr_clips import load_clip, manifest  # noqa: E402
 
 SR = 16_000
 HOUR_CLIPS = ("jfk.flac", "LDC93S1.wav", "leopard_test.wav", "librispeech_61-70968-0000.flac",

@@ -27,9 +27,10 @@ import torch
 
 from subtitler.asr.alignment import WordTiming, attention_path, token_start_times
 from subtitler.asr.alignment_plan import (
-    MAX_TEXT_TOKENS, WINDOW_S, Anchoring, Chunk, HeardWord, anchor_words, normalise, plan_chunks,
+    MAX_TEXT_TOKENS, WINDOW_S, Anchoring, Chunk, anchor_words, normalise, plan_chunks,
 )
 from subtitler.asr.audio import HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
+from subtitler.asr.quick_recognition import heard_words
 from subtitler.asr.tokenizer import LANGUAGES, NO_SPACE_LANGUAGES, Tokenizer
 from subtitler.core.segmentation import SENTENCE_END
 from subtitler.errors import Cancelled, UserError
@@ -265,7 +266,7 @@ def _align_long(model, tokenizer: Tokenizer, audio: np.ndarray, units: Sequence[
                 options: ForcedAlignmentOptions, should_stop, on_progress: ProgressCallback | None) -> ForcedAlignment:
     duration = len(audio) / SAMPLE_RATE
     progress = on_progress or (lambda done, total: None)
-    heard = recognise(model, tokenizer, audio, language, should_stop, lambda done, total: progress(done, 2 * total))
+    heard = heard_words(model, tokenizer, audio, language, should_stop, lambda done, total: progress(done, 2 * total))
     anchoring = anchor_words([u.text for u in units], heard, duration)
     if not heard or anchoring.match_ratio < options.min_match_ratio:
         detail = (f"the recognition pass heard only {anchoring.matched} of the text's {anchoring.comparable} words"
@@ -286,14 +287,6 @@ def _align_long(model, tokenizer: Tokenizer, audio: np.ndarray, units: Sequence[
         progress(duration + chunk.end, 2 * duration)
     progress(2 * duration, 2 * duration)
     return ForcedAlignment(tuple(_ordered(words)), language, tuple(warnings), anchoring.match_ratio)
-
-
-def recognise(model, tokenizer: Tokenizer, audio: np.ndarray, language: str, should_stop=None,
-              on_progress: ProgressCallback | None = None) -> list[HeardWord]:
-    """The fast recognition pass (:mod:`subtitler.asr.quick_recognition`): every word heard, with its time."""
-    from subtitler.asr.quick_recognition import heard_words
-
-    return heard_words(model, tokenizer, audio, language, should_stop, on_progress)
 
 
 def _ordered(words: Sequence[WordTiming]) -> list[WordTiming]:
@@ -334,5 +327,5 @@ def _clock(seconds: float) -> str:
 
 __all__ = [
     "AlignmentError", "Anchoring", "ForcedAlignment", "ForcedAlignmentOptions", "TextUnit", "align_groups",
-    "align_in_window", "align_texts", "choose_language", "force_align", "normalise", "recognise", "split_words", "text_units",
+    "align_in_window", "align_texts", "choose_language", "force_align", "normalise", "split_words", "text_units",
 ]
