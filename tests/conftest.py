@@ -26,6 +26,14 @@ def manifest(data_dir: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
+def cut_clip(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 11-s video with two cuts (tests/cut_clip.py), made once per session with ffmpeg."""
+    from tests.cut_clip import make_cut_clip
+
+    return make_cut_clip(data_dir, tmp_path_factory.mktemp("cut_clip"))
+
+
+@pytest.fixture(scope="session")
 def bad_media(tmp_path_factory) -> dict[str, Path]:
     """Files that are not usable media: text named .mp4, a video without sound, an empty .wav."""
     import subprocess

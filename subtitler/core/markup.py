@@ -1,7 +1,4 @@
-"""Formatting tags inside cue text: SRT's <i>/<b>/<u> and ASS override blocks such as {\\an8}.
-
-In the core because more than the display needs them: alignment speaks only the words, never the tags.
-"""
+"""Formatting tags inside cue text: SRT's <i>/<b>/<u> and ASS override blocks such as {\\an8} (Qt-free: search and spelling use them too)."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ TAG = re.compile(r"</?[ibu]>|\{\\[^}]*\}", re.IGNORECASE)
 
 
 def strip_tags(text: str) -> str:
-    """The text a viewer reads (labels, search, alignment)."""
+    """The text a viewer reads (labels, search)."""
     return TAG.sub("", text)
 
 

@@ -1,6 +1,7 @@
-"""Words in the real editor with real tiny.en: after Ctrl+T cues carry words; F3 walks them; the timeline marks them;
-playback lights the spoken word; Ctrl+Alt+V splits at a word; F6 plays a word; a retyped word is re-aligned on a
-worker thread (one undo step, cancel changes nothing); a cue typed by hand is aligned the same way."""
+"""Words in the real editor with real tiny.en: after Ctrl+T cues carry words; next/previous low-confidence word
+(Ctrl+F3 / Ctrl+Shift+F3 since F3 is Find next) walks them; the timeline marks them; playback lights the spoken word;
+Ctrl+Alt+V splits at a word; F6 plays a word; a retyped word is re-aligned on a worker thread (one undo step, cancel
+changes nothing); a cue typed by hand is aligned the same way. Keys are typed as bound, so a rebinding is followed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from tests.gui.window_helpers import dialogs, jfk_srt, open_with_media, window  
 JOB_TIMEOUT_MS = 180_000
 
 
+def press(qtbot, window, action_id: str) -> None:
+    """The key the action is bound to (in the default scheme), typed at the window as a user does."""
+    combo = window.actions[action_id].shortcuts()[0][0]
+    qtbot.keyClick(window, combo.key(), combo.keyboardModifiers())
+
+
 def transcribe_jfk(window, qtbot, data_dir, monkeypatch) -> None:
     from subtitler.gui import transcribe_dialog
     from subtitler.gui.transcribe_dialog import TranscribeChoice
@@ -23,12 +30,8 @@ def transcribe_jfk(window, qtbot, data_dir, monkeypatch) -> None:
     with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
         assert window.files.open_paths([data_dir / "jfk.mp4"])
     with qtbot.waitSignal(window.transcription.finished, timeout=JOB_TIMEOUT_MS):
-        qtbot.keyClick(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        press(qtbot, window, "transcribe")
     qtbot.waitUntil(lambda: window.actions["transcribe"].isEnabled(), timeout=10_000)
-
-
-def key(qtbot, window, k, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(window, k, modifiers)
 
 
 def find_word(window, needle: str) -> tuple[int, int]:
@@ -55,13 +58,13 @@ def test_words_through_the_editor(window, dialogs, data_dir, qtbot, monkeypatch)
     window.table.setFocus()
     seen = []
     for _ in range(3):
-        key(qtbot, window, Qt.Key.Key_F3)
+        press(qtbot, window, "next_low_confidence")
         row, cursor = window.table.current_row(), window.editor.textCursor()
         seen.append((row, cursor.selectedText().lower()))
     expected = [(r, w.text.strip().lower()) for r, _, w in sorted(ranked[:2], key=lambda item: item[:2])]
     assert seen[:2] == expected
     assert seen[2] == seen[0]  # wrapped around
-    key(qtbot, window, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, window, "previous_low_confidence")
     assert (window.table.current_row(), window.editor.textCursor().selectedText().lower()) == seen[1]
 
     # the timeline shows the words; the word under the playhead is lit there and in the editor
@@ -83,14 +86,14 @@ def test_words_through_the_editor(window, dialogs, data_dir, qtbot, monkeypatch)
     cursor = window.editor.textCursor()
     cursor.setPosition(start + 2)
     window.editor.setTextCursor(cursor)
-    key(qtbot, window, Qt.Key.Key_F6)
+    press(qtbot, window, "play_around_cursor")
     assert played == [(max(0, word.start_ms - 500), word.end_ms + 500)]
 
     # Ctrl+Alt+V splits words and time at the word under the cursor
     cues_before, previous = len(doc), doc[row].words[index - 1]
     cursor.setPosition(start)
     window.editor.setTextCursor(cursor)
-    key(qtbot, window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    press(qtbot, window, "split_cue")
     assert len(doc) == cues_before + 1
     first, second = doc[row], doc[row + 1]
     assert second.words[0] == word and first.words[-1] == previous
@@ -123,7 +126,7 @@ def test_retyped_word_is_realigned_and_one_undo_restores(window, dialogs, data_d
 
     # cancel first: nothing changes
     with qtbot.waitSignal(window.alignment.cancelled, timeout=JOB_TIMEOUT_MS):
-        key(qtbot, window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        press(qtbot, window, "align_words")
         assert window.alignment.is_running and window.actions["cancel_alignment"].isEnabled()
         window.actions["cancel_alignment"].trigger()
     qtbot.waitUntil(lambda: not window.alignment.is_running, timeout=10_000)
@@ -132,7 +135,7 @@ def test_retyped_word_is_realigned_and_one_undo_restores(window, dialogs, data_d
     # then align: the GUI stays live (the job runs on its thread) and one undo step comes back
     depth = window.undo_stack.count()
     with qtbot.waitSignal(window.alignment.finished, timeout=JOB_TIMEOUT_MS):
-        key(qtbot, window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        press(qtbot, window, "align_words")
         assert window.alignment.is_running and window.table.isEnabled()
     assert not dialogs.errors, dialogs.errors
     aligned = doc[row].words

@@ -1,6 +1,4 @@
-"""Formatting tags inside cue text: the core's helpers (subtitler.core.markup), where the timeline and overlay import them."""
-
-from __future__ import annotations
+"""Formatting tags inside cue text: the core's markup helpers, re-exported where the timeline and overlay import them."""
 
 from subtitler.core.markup import TAG, masked, strip_tags
 
