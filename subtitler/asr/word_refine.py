@@ -118,16 +118,16 @@ class SpeechMap:
         return out
 
     def onset_before(self, t: float, within: float) -> float | None:
-        """The latest onset in [t - within, t], if any."""
+        """The latest onset in [t - within, t], if any (speech at the very start of the audio has no onset)."""
         i = bisect_right(self._starts, t) - 1
-        if i >= 0 and self.regions[i][0] >= t - within:
+        if i >= 0 and self.regions[i][0] >= t - within and self.regions[i][0] > 0.0:
             return self.regions[i][0]
         return None
 
     def offset_after(self, t: float, within: float) -> float | None:
-        """The earliest offset in [t, t + within], if any."""
+        """The earliest offset in [t, t + within], if any (speech running to the end of the audio has none)."""
         i = bisect_right(self._starts, t) - 1
-        if i >= 0 and t <= self.regions[i][1] <= t + within:
+        if i >= 0 and t <= self.regions[i][1] <= t + within and self.regions[i][1] < self.duration:
             return self.regions[i][1]
         return None
 
@@ -281,11 +281,18 @@ def refine_words(words: Sequence[WordTiming], speech: SpeechMap, options: Refine
 
 
 def refine_window(segments: Sequence[SegmentWords], speech: SpeechMap, options: RefineOptions = RefineOptions()) -> list[SegmentWords]:
-    """Refine the words of one window's segments together (a pause between segments is a boundary like any other)."""
-    flat = [w for s in segments for w in s.words]
-    refined = iter(refine_words(flat, speech, options))
+    """Refine the words of one window's segments together (a pause between segments is a boundary like any other).
+
+    A segment the recipe left without duration is left as it is: the transcription drops it, and
+    refinement must not bring it back (the text stays the reference's).
+    """
+    live = [s for s in segments if s.end > s.start]
+    refined = iter(refine_words([w for s in live for w in s.words], speech, options))
     out = []
     for s in segments:
+        if s.end <= s.start:
+            out.append(s)
+            continue
         words = tuple(next(refined) for _ in s.words)
         start, end = s.start, s.end
         if words and options.follow_words and words[-1].end > words[0].start:  # never an empty segment

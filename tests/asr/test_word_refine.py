@@ -188,3 +188,15 @@ def test_refined_words_start_and_end_on_the_speech_where_the_recipe_does_not(tin
     assert refined[0].start == words[0].start and refined[-1].end == words[-1].end
     cues = segments_to_cues(refined, len(audio) / SR)
     assert cues[0].start_ms == round(words[0].start * 1000), "no cue starts over the silence"
+
+
+def test_an_instantaneous_segment_stays_instantaneous_and_the_audio_end_is_no_offset():
+    """The recipe leaves a segment without duration at a window's end; the transcription drops it. Refinement must
+    not give it a duration (that would add text), nor pull a word to the end of the audio as if speech ended there."""
+    speech = SpeechMap(((21.8, 30.0),), 30.0)
+    segments = [SegmentWords((w(" now.", 29.62, 29.8),), 29.62, 29.8),
+                SegmentWords((w(" I'm", 29.98, 29.98), w(" Sheila.", 29.98, 29.98)), 29.98, 29.98)]
+    out = refine_window(segments, speech)
+    assert out[1] == segments[1]
+    assert (out[0].start, out[0].end) == (29.62, 29.8)
+    assert refine_words([w(" so", 0.05, 0.2)], SpeechMap(((0.0, 5.0),), 5.0))[0].start == 0.05
