@@ -159,13 +159,13 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None) -> Path | None:
+def _check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
     """Reject a bad output path before spending minutes on recognition."""
     if output is None:
         return None
     path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in OUTPUT_SUFFIXES):
-        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
+    if not any(path.name.lower().endswith(s) for s in suffixes):
+        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")

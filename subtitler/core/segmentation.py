@@ -221,6 +221,14 @@ def _cue_times(prep: _Prepared, i: int, j: int, profile: ReadingProfile, options
     return start, max(end, start + 1)
 
 
+def cue_times(words: Sequence[Word], breaks: Sequence[int], profile: ReadingProfile = DEFAULT_PROFILE,
+              options: SegmentOptions = SegmentOptions()) -> list[tuple[int, int]]:
+    """(start, end) of cues made of words[i:j] between consecutive ``breaks`` (exclusive word indices, the last
+    one ``len(words)``), by the same rules as :func:`segment`: for cues whose text is given, such as subtitles being retimed."""
+    prep = _Prepared(list(words), profile)
+    return [_cue_times(prep, i, j, profile, options) for i, j in zip([0, *breaks[:-1]], breaks)]
+
+
 def _make_cues(words: list[Word], breaks: list[int], profile: ReadingProfile, options: SegmentOptions) -> list[Cue]:
     prep = _Prepared(words, profile)
     cues = []
