@@ -69,8 +69,11 @@ class EngineCache:
         self._lock = threading.Lock()
 
     def get(self, model_name: str, device: str, precision: str = "auto") -> Any:
+        """The engine for this model and device; with precision "auto" a loaded one of any precision will do."""
         key = (model_name, device, precision)
         with self._lock:
+            if precision == "auto":  # word alignment asks this way: it reuses the engine that transcribed
+                key = next((k for k in reversed(self._engines) if k[:2] == key[:2]), key)
             if key in self._engines:
                 self._engines.move_to_end(key)
                 return self._engines[key]
@@ -79,6 +82,12 @@ class EngineCache:
             while len(self._engines) > self.capacity:
                 self._engines.popitem(last=False)
             return engine
+
+    def recent(self) -> tuple[str, str] | None:
+        """(model name, device) of the engine used last, if one is loaded: re-alignment reuses it."""
+        with self._lock:
+            key = next(reversed(self._engines), None)
+            return None if key is None else (key[0], key[1])
 
     def __contains__(self, key: tuple[str, str, str]) -> bool:
         with self._lock:

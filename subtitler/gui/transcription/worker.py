@@ -125,7 +125,7 @@ class TranscriptionWorker(JobWorker):
         from subtitler.core.reading_rules import get_profile
 
         offset_s = self.job.span_ms[0] / 1000 if self.job.span_ms else 0.0
-        stream = CueStream(offset_s + self._total_s, get_profile(self.job.profile) if self.job.profile else None)
+        stream = CueStream(offset_s + self._total_s, profile=get_profile(self.job.profile) if self.job.profile else None)
         try:
             for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
                 self._pending.extend(stream.add([segment]))
