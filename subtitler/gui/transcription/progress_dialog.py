@@ -52,6 +52,13 @@ class TranscriptionProgressDialog(QDialog):
     def reject(self) -> None:  # Esc or the close box: hide, the job goes on (Cancel is its own button)
         self.hide()
 
+    def hide(self) -> None:
+        """Hide, and give the keyboard back to the editor if this window had it (the window's keys work at once)."""
+        had_focus = self.isActiveWindow()
+        super().hide()
+        if had_focus and self.parentWidget() is not None:
+            self.parentWidget().activateWindow()
+
     def _on_controller_progress_changed(self, done_s: float, total_s: float) -> None:
         busy = done_s < 0 or total_s <= 0
         self.bar.setRange(0, 0 if busy else 1000)
@@ -66,7 +73,7 @@ class TranscriptionProgressDialog(QDialog):
     def _on_controller_running_changed(self, running: bool) -> None:
         if not running:
             self._clock.stop()
-            self.close()
+            self.hide()
             self.deleteLater()
 
     def _show_times(self) -> None:

@@ -72,10 +72,22 @@ def test_engine_cache_loads_once_per_model_and_device():
         return object()
 
     cache = EngineCache(factory)
+    assert cache.recent() is None
     first = cache.get("tiny.en", "cpu")
     assert cache.get("tiny.en", "cpu") is first and loads == [("tiny.en", "cpu")]
+    assert ("tiny.en", "cpu", "auto") in cache and cache.recent() == ("tiny.en", "cpu")
     cache.get("base", "cpu")  # capacity 1: the tiny.en engine is let go
-    assert ("tiny.en", "cpu") not in cache and len(loads) == 2
+    assert ("tiny.en", "cpu", "auto") not in cache and len(loads) == 2
+
+
+def test_word_alignment_reuses_the_engine_that_transcribed_whatever_its_precision():
+    loads: list[tuple[str, str, str]] = []
+    cache = EngineCache(lambda name, device, precision: loads.append((name, device, precision)) or object())
+    transcribed = cache.get("base", "cpu", "float32")  # the dialog's explicit precision
+    assert cache.recent() == ("base", "cpu")
+    assert cache.get(*cache.recent()) is transcribed, "alignment asks without a precision"
+    assert cache.get("base", "cpu", "float16") is not transcribed, "an explicit other precision loads its own"
+    assert loads == [("base", "cpu", "float32"), ("base", "cpu", "float16")]
 
 
 # --- controller and worker with a scripted engine (fast, deterministic) ------------------------------
