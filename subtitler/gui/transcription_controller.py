@@ -7,6 +7,7 @@ worker's state as status text and progress for the main window's status bar.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,8 @@ class TranscriptionController(QObject):
         self._job_document: Document | None = None
         self._added = 0
         self.language: str | None = None  # of the last job, once known
+        self._started = 0.0  # time.monotonic() at the job's start: the finished message gives the realtime factor
+        self._duration: float | None = None
 
     @property
     def is_running(self) -> bool:
@@ -73,6 +76,7 @@ class TranscriptionController(QObject):
         self._job_document = self._document()
         self._added = 0
         self.language = None
+        self._started, self._duration = time.monotonic(), None
         self._start_thread(TranscriptionWorker(self._job, self.engines.get))
         self.running_changed.emit(True)
 
@@ -147,12 +151,20 @@ class TranscriptionController(QObject):
 
     def _on_worker_info_ready(self, info: Any) -> None:
         self.language = str(info.language)
+        self._duration = float(info.duration)
 
     def _on_worker_finished(self) -> None:
         name = self._job.media_path.name if self._job is not None else ""
         self.status_changed.emit(f"Transcribed {name}: {self._added} cue{'s' if self._added != 1 else ''}"
-                                 + (f" ({self.language})" if self.language else ""))
+                                 + (f" ({self.language})" if self.language else "") + self._speed())
         self.finished.emit(self._added)
+
+    def _speed(self) -> str:
+        """', 4.2x realtime' for the whole job (model load included), as the CLI reports it."""
+        wall = time.monotonic() - self._started
+        if self._duration is None or wall <= 0:
+            return ""
+        return f", {self._duration / wall:.1f}x realtime"
 
     def _on_worker_failed(self, message: str) -> None:
         self.status_changed.emit(f"Transcription failed: {message}")
