@@ -5,21 +5,22 @@ decoding step touches) can run as an int8 matrix product: the weights are quanti
 once, symmetrically per output channel (as CTranslate2 stores its int8 models), and
 each input is quantised on the fly with one affine scale from its own range. The
 product is FBGEMM's dynamic quantised linear (``torch.ops.quantized.linear_dynamic``),
-which uses the CPU's int8 dot-product instructions and is 3-40x faster than float32
-at Whisper's shapes. We call the operator directly rather than ``torch.ao.quantization``'s
-module swap so that only the layers we choose are touched and no observer machinery
-is imported.
+which uses the CPU's int8 dot-product instructions. We call the operator directly rather
+than ``torch.ao.quantization``'s module swap so that only the layers we choose are touched
+and no observer machinery is imported.
 
-Two measured accuracy rules (benchmarks/README.md, "int8 accuracy"):
+Two accuracy rules:
 
 - the second MLP layer (``fc2``) reads GELU outputs, whose long tail leaves most values
-  in the bottom one or two of 256 levels; int8 there costs ten times the logit error of
-  every other layer together. It runs in bfloat16 where the CPU computes it natively
+  in the bottom one or two of 256 input levels, so int8 inputs lose most of their
+  information there. It runs in bfloat16 where the CPU computes it natively
   (AVX-512 BF16, AMX), else in float32 (:func:`sensitive_layer`);
 - 8-bit inputs halve the error of 7-bit ones, but without VNNI FBGEMM adds products in
   saturating 16-bit pairs, which 8-bit inputs can overflow. :func:`reduce_range_needed`
   probes the kernels once with inputs that would overflow and keeps 7 bits only where
   they do.
+
+The word error rates of int8 beside float32 are in benchmarks/README.md.
 """
 
 from __future__ import annotations
