@@ -47,6 +47,11 @@ class Engine:
     source: Path
 
     @property
+    def compute_type(self) -> str:
+        """How the model computes (subtitler.asr.precision): float32, int8, float16 or bfloat16."""
+        return str(self.model.compute_type)
+
+    @property
     def multilingual(self) -> bool:
         return bool(self.model.is_multilingual)
 
@@ -87,21 +92,30 @@ class Engine:
             raise ModelError(f"{self.source}: this English-only model cannot translate; use a multilingual model such as 'base'")
 
 
-def load_engine(name_or_path: str, device: str = "auto", dtype: torch.dtype | None = None,
+def load_engine(name_or_path: str, device: str = "auto", compute_type: str = "auto", threads: int | None = None,
                 allow_download: bool = False, on_download_progress: Callable[[int, int], None] | None = None) -> Engine:
-    """Find the model (path, user folder, installed packages, optional download), load it and its tokenizer."""
+    """Find the model (path, user folder, installed packages, optional download), load it and its tokenizer.
+
+    ``compute_type`` is one of subtitler.asr.precision.COMPUTE_TYPES ("auto": float32 on the CPU,
+    token for token openai-whisper; float16 on a GPU); ``threads`` sets torch's intra-op threads
+    (None leaves torch's choice, one per core).
+    """
     from subtitler.asr.models import resolve_model
+    from subtitler.asr.precision import resolve_compute_type
     from subtitler.asr.tokenizer import Tokenizer
     from subtitler.asr.weights import model_from_checkpoint, read_checkpoint
 
-    path = resolve_model(name_or_path, allow_download=allow_download, on_progress=on_download_progress)
     device = pick_device(device)
-    if dtype is None:
-        dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    compute_type = resolve_compute_type(compute_type, device)  # before the model is read: wrong pairs fail fast
+    if threads is not None:
+        if threads < 1:
+            raise ModelError(f"--threads {threads}: use 1 or more")
+        torch.set_num_threads(threads)
+    path = resolve_model(name_or_path, allow_download=allow_download, on_progress=on_download_progress)
     checkpoint = read_checkpoint(path)
     if checkpoint.tokenizer_json is None:
         raise ModelError(f"{path}: no tokenizer.json beside the model; put the model's tokenizer.json in its folder")
-    model = model_from_checkpoint(checkpoint, device=device, dtype=dtype)
+    model = model_from_checkpoint(checkpoint, device=device, compute_type=compute_type)
     tokenizer = Tokenizer.from_file(checkpoint.tokenizer_json, multilingual=model.is_multilingual,
                                     num_languages=model.num_languages)
     return Engine(model=model, tokenizer=tokenizer, source=Path(path))

@@ -13,6 +13,7 @@ the worker's state as status text and progress for the window.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -75,6 +76,8 @@ class TranscriptionController(QObject):
         self._added = 0
         self.language: str | None = None  # of the last job, once known
         self.language_probability: float | None = None
+        self._started = 0.0  # time.monotonic() at the job's start
+        self._duration: float | None = None  # seconds of audio the job transcribes, once known
 
     @property
     def is_running(self) -> bool:
@@ -98,6 +101,7 @@ class TranscriptionController(QObject):
         self._pending_language = None
         self._added = 0
         self.language = self.language_probability = None
+        self._started, self._duration = time.monotonic(), None  # the finished message gives the realtime factor
         if placement is Placement.REPLACE_ALL and len(doc):
             self._push(ApplyTranscription(doc, [], job, remove_rows=range(len(doc)), text="Transcribe (replace all)"))
         self._start_thread(TranscriptionWorker(job, self.engines.get))
@@ -209,6 +213,7 @@ class TranscriptionController(QObject):
     def _on_worker_info_ready(self, info: Any) -> None:
         translating = self.job is not None and self.job.options is not None and self.job.options.task == "translate"
         self.language, self.language_probability = str(info.language), float(info.language_probability)
+        self._duration = float(info.duration)
         self.language_detected.emit(self.language, self.language_probability)
         if self._sets_language:
             self._pending_language = "en" if translating else self.language
@@ -217,8 +222,16 @@ class TranscriptionController(QObject):
         if self.placement is Placement.SELECTION:
             self._replace_selection()
         name = self.job.media_path.name if self.job is not None else ""
-        self.status_changed.emit(f"Transcribed {name}: {_plural(self._added)}" + (f" ({self.language})" if self.language else ""))
+        self.status_changed.emit(f"Transcribed {name}: {_plural(self._added)}" + (f" ({self.language})" if self.language else "")
+                                 + self._speed())
         self.finished.emit(self._added)
+
+    def _speed(self) -> str:
+        """', 4.2x realtime' for the whole job (model load included), as the CLI reports it."""
+        wall = time.monotonic() - self._started
+        if self._duration is None or wall <= 0:
+            return ""
+        return f", {self._duration / wall:.1f}x realtime"
 
     def _on_worker_failed(self, message: str) -> None:
         self.status_changed.emit(f"Transcription failed: {message}")

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 CLI_DEFAULT_MODEL = "base"  # subtitler.cli_asr.DEFAULT_MODEL (not imported: that module is the CLI's)
 DEVICES = (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)"))
-PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("float16", "float16 (GPU only)"))
+PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("int8", "int8 (CPU, faster)"),
+              ("float16", "float16 (GPU only)"), ("bfloat16", "bfloat16"))
 TASKS = (("transcribe", "Transcribe (same language)"), ("translate", "Translate to English"))
 OFFLINE_HELP = ("Offline? Copy a model folder (model.bin, config.json and tokenizer.json, e.g. made by "
                 "`subtitler models download NAME` on a computer with internet) to this one and pick it with "

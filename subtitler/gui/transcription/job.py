@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # the ASR imports torch: the window must open without it
     from subtitler.asr.transcribe import TranscribeOptions
 
 EngineFactory = Callable[[str, str, str], Any]  # (model name or path, device, precision) -> Engine-like object
-PRECISIONS = ("auto", "float32", "float16")  # auto: float16 on a GPU, float32 on the CPU (as the CLI)
 
 
 class Placement(str, Enum):
@@ -45,13 +44,14 @@ class TranscriptionJob:
 
 
 def load_engine_by_name(model_name: str, device: str, precision: str = "auto") -> Any:
-    """The default factory: an installed model or a model folder (downloads happen in the dialog, not here)."""
-    import torch
+    """The default factory: an installed model or a model folder (downloads happen in the dialog, not here).
 
+    ``precision`` is a compute type of subtitler.asr.precision (auto: float16 on a GPU, float32 on the
+    CPU, as the CLI); a wrong one for the device is a UserError the window shows.
+    """
     from subtitler.asr.engine import load_engine  # torch loads here, in the worker thread
 
-    dtype = {"float32": torch.float32, "float16": torch.float16}.get(precision)
-    return load_engine(model_name, device=device, dtype=dtype)
+    return load_engine(model_name, device=device, compute_type=precision)
 
 
 class EngineCache:

@@ -168,11 +168,16 @@ def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harness
     loads: list[str] = []
     h = make(harnesses, lambda name, device, precision: loads.append(name) or engine,
              Document([Cue(0, 50, "before"), Cue(60_000, 61_000, "after")]))
+    statuses: list[str] = []
+    h.controller.status_changed.connect(statuses.append)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS) as finished:
         h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
         with pytest.raises(TranscriptionBusy, match="still running"):
             h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
+    # 11 s of audio in a little over 4 x 0.15 s (plus decoding; the reading rules may join segments): the realtime factor ends the job's message
+    speed = re.search(r"^Transcribed jfk\.mp4: \d+ cues? \(en\), ([\d.]+)x realtime$", statuses[-1])
+    assert speed and 1.0 < float(speed.group(1)) < 11.0 / 0.6, statuses[-1]
     assert labels(h.doc) == ["one", "two", "three", "four"]
     assert h.doc[0].text == "before" and h.doc[len(h.doc) - 1].text == "after"
     assert finished.args == [len(h.doc) - 2]
