@@ -408,9 +408,12 @@ class _WordTimer:
         tokenizer = self.tokenizer.with_options(language=language if self.tokenizer.multilingual else None,
                                                 task=self.options.task)
         time_offset = seek * HOP_LENGTH / SAMPLE_RATE
-        aligned = align_window(self.model, tokenizer, [pieces[i].tokens for i in kept],
-                               [(pieces[i].start, pieces[i].end) for i in kept], features, size, time_offset,
-                               self.last_speech_timestamp, self.options.alignment)
+        # Every decoded piece goes through the DTW, the dropped ones too: the path is found for the text the
+        # decoder wrote. Aligning only the kept text to the whole window's audio (a repeated line dropped by the
+        # guard) let three words slide over ten seconds they were never spoken in.
+        every = align_window(self.model, tokenizer, [p.tokens for p in pieces], [(p.start, p.end) for p in pieces],
+                             features, size, time_offset, self.last_speech_timestamp, self.options.alignment)
+        aligned = [every[i] for i in kept]
         timed = aligned if self.speech is None else refine_window(aligned, self.speech, self.options.refine)
         pieces = list(pieces)
         for i, words in zip(kept, timed):
