@@ -40,3 +40,11 @@ def base(base_dir: Path):
     from subtitler.asr.weights import load_model
 
     return load_model(base_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_en_engine(tiny_en_dir: Path):
+    """tiny.en as the product loads it (subtitler.asr.engine.load_engine), on the CPU."""
+    from subtitler.asr.engine import load_engine
+
+    return load_engine(str(tiny_en_dir), device="cpu")
