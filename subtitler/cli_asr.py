@@ -85,7 +85,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         return run_batch(args)
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
-    output = _check_output(args.output)
+    output = check_output(args.output)
     media = _check_input(args.files[0])
     options = _options(args)
     engine = _load_engine(args)
@@ -149,13 +149,13 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None) -> Path | None:
-    """Reject a bad output path before spending minutes on recognition."""
+def check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
+    """Reject a bad output path before spending minutes on recognition (or a live take that cannot be repeated)."""
     if output is None:
         return None
     path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in OUTPUT_SUFFIXES):
-        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
+    if not any(path.name.lower().endswith(s) for s in suffixes):
+        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
@@ -185,10 +185,15 @@ def _check_input(file: str) -> Path:
 
 
 def _load_engine(args: argparse.Namespace):
+    return load_engine_for_cli(args.model, args.device, args.offline)
+
+
+def load_engine_for_cli(model: str, device: str, offline: bool):
+    """The model, downloading it with a progress bar on stderr unless `offline`."""
     from subtitler.asr.engine import load_engine
 
     progress = ProgressBar(sys.stderr, unit="MB", scale=1e-6, label="download")
-    engine = load_engine(args.model, device=args.device, allow_download=not args.offline, on_download_progress=progress.update)
+    engine = load_engine(model, device=device, allow_download=not offline, on_download_progress=progress.update)
     progress.finish()
     return engine
 

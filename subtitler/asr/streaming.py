@@ -35,7 +35,7 @@ SAMPLE_RATE = 16_000
 LANGUAGE_SAMPLE_S = 3.0  # with no language given, detect it once a buffer holds this much speech
 
 
-def _live_transcribe_options() -> TranscribeOptions:
+def live_transcribe_options() -> TranscribeOptions:
     """Greedy at temperature 0 only: a sampled retry rarely agrees with the next decode, so it only costs time."""
     return TranscribeOptions(temperature=(0.0,), word_timestamps=True)
 
@@ -44,7 +44,7 @@ def _live_transcribe_options() -> TranscribeOptions:
 class StreamingOptions:
     """How often to decode, how long the buffer may grow, and the engine options for each decode."""
 
-    transcribe: TranscribeOptions = field(default_factory=_live_transcribe_options)
+    transcribe: TranscribeOptions = field(default_factory=live_transcribe_options)
     min_chunk_s: float = 1.0  # new audio between two decodes
     trim_s: float = 15.0  # a longer buffer is cut at the last committed sentence end
     max_buffer_s: float = 25.0  # a buffer never grows past this (Whisper sees 30 s at most)
@@ -92,11 +92,12 @@ class _Utterance:
         self.parts.append(samples)
         self.samples += len(samples)
 
-    def take(self) -> np.ndarray:
-        """All audio received so far; `start_s` moves on to where the next audio will start."""
-        out = np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+    def take(self, limit: int) -> np.ndarray:
+        """Up to `limit` samples of the audio received so far; `start_s` moves on to where the rest starts."""
+        audio = np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+        out, rest = audio[:limit], audio[limit:]
         self.start_s += len(out) / SAMPLE_RATE
-        self.parts, self.samples = [], 0
+        self.parts, self.samples = ([rest] if len(rest) else []), len(rest)
         return out
 
 
@@ -165,7 +166,8 @@ class StreamingTranscriber:
         if closing:
             self._queue.popleft()
             return self._close_utterance()
-        if self._new_samples == 0 or (not force and self._new_samples < self.options.min_chunk_s * SAMPLE_RATE):
+        backlog = bool(self._queue) and self._queue[0].samples > 0  # more audio waits for room in the buffer
+        if self._new_samples == 0 or (not force and not backlog and self._new_samples < self.options.min_chunk_s * SAMPLE_RATE):
             return None
         return self._decode_step()
 
@@ -188,9 +190,12 @@ class StreamingTranscriber:
         head = self._queue[0]
         if not len(self._buffer):
             self._buffer_start = head.start_s
-        if head.samples:
-            self._new_samples += head.samples
-            self._buffer = np.concatenate([self._buffer, head.take()])
+        # A decoder that fell behind takes the backlog a window at a time, never past max_buffer_s.
+        room = int(self.options.max_buffer_s * SAMPLE_RATE) - len(self._buffer)
+        if head.samples and room > 0:
+            taken = head.take(room)
+            self._new_samples += len(taken)
+            self._buffer = np.concatenate([self._buffer, taken])
 
     def _transcribe_buffer(self) -> tuple[WordTiming, ...]:
         """One decode of the buffer; the words with times on the stream's clock."""
@@ -232,7 +237,7 @@ class StreamingTranscriber:
         if sentence_ends:
             self._cut_at(sentence_ends[-1])
             return []
-        if self.buffer_s <= self.options.max_buffer_s:
+        if self.buffer_s < self.options.max_buffer_s:  # a full buffer (a backlog fills it exactly) is cut
             return []
         forced: list[WordTiming] = []
         if not done:  # nothing agreed for a whole window: take the words of its first part as they stand

@@ -25,6 +25,8 @@ from subtitler.media.recorder import WavRecorder
 
 PORTAUDIO_HINT = ("install PortAudio (Debian/Ubuntu: sudo apt-get install libportaudio2; Fedora: sudo dnf install portaudio) "
                   "or use --file MEDIA to caption a file")
+NO_DEVICE = ("no microphone or other input device found; plug one in (or check its permissions), "
+             "or use --file MEDIA to caption a file")
 BLOCK_S = 0.05
 
 
@@ -75,8 +77,8 @@ def find_input_device(choice: int | str | None) -> InputDevice:
     """The device for `choice` (an index, part of a name, or None for the default), or a UserError listing them."""
     devices = list_input_devices()
     if not devices:
-        raise UserError("no microphone or other input device found; plug one in (or check its permissions), "
-                        "or use --file MEDIA to caption a file")
+        asked = f"--device {choice}: " if choice is not None else ""
+        raise UserError(f"{asked}{NO_DEVICE}")
     if choice is None:
         return next((d for d in devices if d.is_default), devices[0])
     if isinstance(choice, int) or str(choice).isdigit():
