@@ -21,6 +21,7 @@ from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
 from subtitler.gui.dialogs import about, messages
 from subtitler.gui.edit_controller import EditController
+from subtitler.gui.live.live_dialog import show_live_dialog
 from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
 from subtitler.gui.qc_runner import QcRunner
@@ -108,7 +109,8 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
-        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel,
+                              "live_captions": lambda: show_live_dialog(self)})
         self.actions.connect({"about": lambda: about.show_about(self)})
         self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)

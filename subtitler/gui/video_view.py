@@ -161,7 +161,18 @@ class VideoView(QWidget):
         self._shown = (None, None, None)
         self._refresh(self._player.position_ms if self._player is not None else 0)
 
+    def show_live_text(self, text: str) -> None:
+        """Live captions: show `text` whatever the playhead says; '' hands the overlay back to the cues."""
+        self._live_text = text
+        if text:
+            self._draw_overlay(Cue(0, 1, text), None)
+            return
+        self._shown = (None, None, None)
+        self._refresh(self._player.position_ms if self._player is not None else 0)
+
     def _refresh(self, ms: int) -> None:
+        if getattr(self, "_live_text", ""):
+            return
         row = self._index.row_at(ms)
         cue = self._index.cues[row] if row is not None else None
         span = spoken_span(cue, ms) if cue is not None and cue.words else None
