@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.live_dialog = None  # the Live captions window, made when first asked for
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -319,6 +320,8 @@ class MainWindow(QMainWindow):
         self.timeline.shutdown()
         self.tools.shutdown()
         self.transcription.shutdown()
+        if self.live_dialog is not None:
+            self.live_dialog.shutdown()
         self.autosaver.finish()
         event.accept()
 

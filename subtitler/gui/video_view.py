@@ -168,6 +168,7 @@ class VideoView(QWidget):
             self._draw_overlay(Cue(0, 1, text), None)
             return
         self._shown = (None, None, None)
+        self._draw_overlay(None, None)
         self._refresh(self._player.position_ms if self._player is not None else 0)
 
     def _refresh(self, ms: int) -> None:

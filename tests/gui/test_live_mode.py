@@ -44,6 +44,7 @@ def test_live_take_from_a_file_appends_cues_and_leaves_the_recording_as_media(wi
     assert "my fellow americans" in " ".join(words(text)) and "your country" in " ".join(words(text))
     assert any(t for t in overlay), "the overlay never showed live text"
     assert live_texts[-1] == "" and live.live_text.text() == ""  # after the take the overlay follows the cues again
+    assert window.video_view.overlay_text() in ("", *(c.plain_text for c in window.document))
     assert max(levels) > -40  # the meter moved with the speech
     # the recording is the document's media, and the cues lie on its clock
     assert window.document.media_path == str((tmp_path / "take.wav").resolve())
@@ -65,3 +66,20 @@ def test_live_mode_refuses_a_file_without_sound_and_starts_nothing(window, dialo
     live.start()
     assert dialogs.errors and str(bad_media["silent"]) in dialogs.errors[-1][1]
     assert not live.is_running and live.start_button.isEnabled()
+
+
+@pytest.mark.slow
+def test_closing_the_editor_during_a_take_stops_it_and_keeps_the_recording(window, dialogs, data_dir, qtbot, tmp_path):
+    from subtitler.gui.live.live_dialog import FILE_SOURCE, show_live_dialog
+
+    live = show_live_dialog(window)
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    live.file.setText(str(data_dir / "jfk.flac"))
+    live.model.setCurrentText("tiny.en")
+    live.record.setText(str(tmp_path / "take.wav"))
+    live.start()
+    qtbot.waitUntil(lambda: (tmp_path / "take.wav").is_file() and sf.info(tmp_path / "take.wav").frames > 16000,
+                    timeout=TAKE_TIMEOUT_MS)
+    assert live.shutdown(timeout_ms=TAKE_TIMEOUT_MS)  # what closeEvent calls: returns once the thread ended
+    assert 1.0 < sf.info(tmp_path / "take.wav").duration < 11.0  # stopped early, the file is valid
+    assert not dialogs.errors

@@ -55,6 +55,7 @@ class LiveDialog(QDialog):
         self.window_ = window
         self.setWindowTitle("Live captions")
         self.worker: LiveWorker | None = None
+        self._thread = None
         self.job: LiveJob | None = None
         self._document = None
         self.cues_added = 0
@@ -155,13 +156,22 @@ class LiveDialog(QDialog):
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText("Starting…")
-        start_worker(worker)
+        self._thread = start_worker(worker)
 
     def stop(self) -> None:
         """End the take: the audio already heard is decoded and committed, then the last cue is closed."""
         if self.worker is not None:
             self.worker.cancel()
             self.status.setText("Stopping: committing the last words…")
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop a take and wait for its thread (the editor is closing); the recording and committed cues are kept."""
+        import shiboken6
+
+        if self.worker is None or self._thread is None or not shiboken6.isValid(self._thread):
+            return True
+        self.stop()
+        return self._thread.wait(timeout_ms)
 
     def _job(self) -> LiveJob:
         from subtitler.cli_asr import check_output
@@ -206,7 +216,7 @@ class LiveDialog(QDialog):
         self.status.setText(f"Take ended: {kept}; recording saved to {record}")
 
     def _on_done(self) -> None:
-        self.worker = None
+        self.worker = self._thread = None
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.meter.setValue(0)
@@ -228,7 +238,7 @@ def _row(*widgets: QWidget) -> QWidget:
 
 def show_live_dialog(window: MainWindow) -> LiveDialog:
     """One Live captions window per editor window, shown and raised."""
-    dialog = getattr(window, "live_dialog", None)
+    dialog = window.live_dialog
     if dialog is None:
         dialog = window.live_dialog = LiveDialog(window)
     dialog.show()

@@ -54,7 +54,7 @@ class LiveWorker(JobWorker):
         super().__init__()
         self.job = job
         self._engines = engines
-        self._open_words: list[str] = []  # committed words not yet in a final cue
+        self._open_words: list[tuple[str, float]] = []  # (text, end in ms) of committed words not yet in a final cue
         self._meter = Throttle()
 
     def _work(self) -> None:
@@ -64,9 +64,9 @@ class LiveWorker(JobWorker):
         self.status_changed.emit(f"Loading {self.job.model_name}…")
         engine = self._engines(self.job.model_name, self.job.device)
         session = LiveSession(engine, source, self.job.options, on_update=self._on_update)
-        session.start()
-        self.status_changed.emit(f"Live: {source.name}")
         try:
+            session.start()
+            self.status_changed.emit(f"Live: {source.name}")
             while not session.ended and not self.should_stop():
                 session.pump()
                 if self._meter.ready():
@@ -78,10 +78,19 @@ class LiveWorker(JobWorker):
             self.ended.emit(result)
 
     def _on_update(self, update, cues) -> None:
-        # The cue stream took this update's words before closing cues, so closed cues may hold some of them.
-        self._open_words += [w.word for w in update.committed]
+        # Committed words not yet in a closed cue, found by time (the cue stream took them before closing cues).
+        self._open_words += [(w.word, w.end * 1000) for w in update.committed]
         if cues:
             self.cues_ready.emit(list(cues))
-            del self._open_words[:sum(len(c.words) for c in cues)]
-        text = ("".join(self._open_words) + update.tentative_text).strip()
-        self.live_text_changed.emit(text[-SHOWN_CHARS:].lstrip())
+            closed_ms = cues[-1].end_ms
+            self._open_words = [(text, end) for text, end in self._open_words if end > closed_ms]
+        text = ("".join(t for t, _ in self._open_words) + update.tentative_text).strip()
+        self.live_text_changed.emit(shown_tail(text))
+
+
+def shown_tail(text: str, limit: int = SHOWN_CHARS) -> str:
+    """The end of the live text, about two subtitle lines, starting at a whole word."""
+    if len(text) <= limit:
+        return text
+    tail = text[-limit:]
+    return tail[tail.find(" ") + 1:] if " " in tail else tail
