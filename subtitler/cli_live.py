@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from subtitler.cli_asr import check_output
+from subtitler.cli_asr import _check_output as check_output
 from subtitler.cli_asr import load_engine_for_cli
 from subtitler.errors import UserError
 

@@ -13,6 +13,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own app-data folder (autosaves, user dictionaries), never the user's real one.
+
+    Set before any window exists: a window created by an earlier fixture would otherwise load
+    (and write) the real ~/.local/share/subtitler.
+    """
+    folder = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     if not DATA_DIR.is_dir():

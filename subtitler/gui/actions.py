@@ -82,6 +82,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("seek_forward", "Forward 1 second", "playback", ("Ctrl+Alt+Right",)),
     A("transcribe", "&Transcribe media…", "speech", ("Ctrl+T",)),
     A("cancel_transcription", "&Cancel transcription", "speech", ("Ctrl+Shift+T",)),
+    A("align_words", "&Align words of selection", "speech", ("Ctrl+Shift+L",)),
+    A("cancel_alignment", "Cancel word a&lignment", "speech"),
     A("live_captions", "&Live captions…", "speech", ("Ctrl+Alt+L",)),
     A("toggle_spectrogram", "&Spectrogram", "view", checkable=True),
     A("shortcuts", "&Keyboard shortcuts…", "view"),

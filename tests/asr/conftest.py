@@ -48,3 +48,10 @@ def tiny_en_engine(tiny_en_dir: Path):
     from subtitler.asr.engine import load_engine
 
     return load_engine(str(tiny_en_dir), device="cpu")
+
+
+@pytest.fixture(scope="session")
+def tiny_en_tokenizer(tiny_en_dir: Path):
+    from subtitler.asr.tokenizer import Tokenizer
+
+    return Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)

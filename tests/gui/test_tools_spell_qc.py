@@ -26,10 +26,9 @@ QC_SRT = (
 
 
 @pytest.fixture
-def user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The app-data folder (user dictionaries) inside the test's folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "subtitler" / "dictionaries"
+def user_data(isolated_user_data: Path) -> Path:
+    """The user dictionaries in the test's own app-data folder (tests/conftest.py)."""
+    return isolated_user_data / "subtitler" / "dictionaries"
 
 
 def _open_text(window, tmp_path: Path, name: str, text: str) -> None:

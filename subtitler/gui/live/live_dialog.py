@@ -174,12 +174,13 @@ class LiveDialog(QDialog):
         return self._thread.wait(timeout_ms)
 
     def _job(self) -> LiveJob:
-        from subtitler.cli_asr import check_output
         from subtitler.media.probe import check_readable, probe, require_audio_stream
 
-        record = check_output(self.record.text().strip() or None, (".wav",))
-        if record is None:
-            raise UserError("choose where to save the recording (a .wav file)")
+        record = Path(self.record.text().strip()) if self.record.text().strip() else None
+        if record is None or record.suffix.lower() != ".wav":
+            raise UserError(f"{record or 'Recording'}: choose where to save the recording, a file ending in .wav")
+        if not record.parent.is_dir():
+            raise UserError(f"{record}: folder {record.parent} does not exist; choose another place for the recording")
         model = self.model.currentText().strip() or MODELS[0]
         if self.source.currentData() == FILE_SOURCE:
             if not self.file.text().strip():
