@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -11,10 +12,12 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 
 from subtitler.cli import main
+from subtitler.media.decode import decode_audio
 from tests.test_cli_asr import assert_one_line_error
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +54,10 @@ def test_file_source_at_four_times_real_time_prints_committed_text_and_writes_it
 
 @pytest.mark.slow
 def test_ctrl_c_writes_every_committed_word(data_dir, tmp_path) -> None:
-    out = tmp_path / "stopped.srt"
-    proc = live("--file", str(data_dir / "jfk.flac"), "--speed", "1", "-m", "tiny.en", "--offline", "-o", str(out))
+    out, talk = tmp_path / "stopped.srt", tmp_path / "long_talk.wav"
+    # a minute of speech, so the stream is still running when the first words are committed, even on a busy machine
+    sf.write(talk, np.tile(decode_audio(data_dir / "jfk.flac"), 6), 16000)
+    proc = live("--file", str(talk), "--speed", "1", "-m", "tiny.en", "--offline", "-o", str(out))
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()  # committed text arrives a line per utterance when piped
@@ -87,3 +92,43 @@ def test_a_file_without_sound_is_refused_before_the_model_loads(capsys, bad_medi
     code = main(["live", "--file", str(bad_media["silent"]), "-m", "no-such-model"])
     _, err = capsys.readouterr()
     assert_one_line_error(code, err, str(bad_media["silent"]))
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _update(committed: list[str], tentative: list[str], ended: bool = False):
+    from subtitler.asr.alignment import WordTiming
+    from subtitler.asr.streaming import StreamUpdate
+
+    timed = lambda ws: tuple(WordTiming(w, i, i + 0.5, 0.9) for i, w in enumerate(ws))  # noqa: E731
+    return StreamUpdate(timed(committed), timed(tentative), 1.0, ended)
+
+
+def test_terminal_shows_tentative_text_dimmed_and_redraws_it_in_place() -> None:
+    from subtitler.cli_live import DIM, RESET, LivePrinter
+
+    screen = _Terminal()
+    printer = LivePrinter(screen)
+    printer.update(_update([" And"], [" so", " my"]), [])
+    printer.update(_update([" so"], [" my", " fellow"]), [])
+    printer.update(_update([" my", " fellow", " Americans."], [], ended=True), [])
+    printer.close()
+    out = screen.getvalue()
+    assert f"And{DIM} so my{RESET}" in out  # committed plain, tentative dimmed after it
+    assert f"And so{DIM} my fellow{RESET}" in out  # the guess redrawn on the same line
+    assert "\r\033[KAnd so my fellow Americans.\n" in out  # the finished line, without the dimmed guess
+    assert out.count("\n") == 1  # one finished line per utterance
+
+
+def test_piped_output_gets_committed_text_only() -> None:
+    from subtitler.cli_live import LivePrinter
+
+    pipe = io.StringIO()
+    printer = LivePrinter(pipe)
+    printer.update(_update([" And"], [" so", " my"]), [])
+    printer.update(_update([" so", " my"], [" fellow"], ended=True), [])
+    printer.close()
+    assert pipe.getvalue() == "And so my\n"
