@@ -3,7 +3,7 @@
 Committed text goes to stdout as it is committed (it never changes afterwards). On a terminal the
 tentative guess follows it on the same line, dimmed, and is redrawn at every decode; piped output
 gets committed text only. The subtitle file is written from committed words alone, when the source
-ends or on Ctrl+C (the audio already heard is decoded once more and committed first; a second
+ends or on Ctrl+C (the audio in the buffer is decoded once more and committed first; a second
 Ctrl+C writes at once).
 """
 
@@ -72,7 +72,7 @@ def _cmd_live(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
     try:
-        session.finish()
+        session.finish(drain=not interrupted)
     except KeyboardInterrupt:  # a second Ctrl+C: write what is committed now
         interrupted = True
     finally:

@@ -78,14 +78,17 @@ class LiveSession:
             updates.append(update)
         return updates
 
-    def finish(self) -> LiveResult:
-        """Stop the source, commit what its last audio holds, close the last cue; safe to call twice."""
+    def finish(self, drain: bool = True) -> LiveResult:
+        """Stop the source, commit what its last audio holds, close the last cue; safe to call twice.
+
+        `drain` False (a user's stop) decodes the buffer once more and drops any backlog (see
+        :meth:`StreamingTranscriber.finish`)."""
         if self._finished:
             return self.result
         self._finished = True
         self.source.close()
         try:
-            for update in self.transcriber.finish():
+            for update in self.transcriber.finish(drain):
                 self._take(update)
         finally:  # even if that last decode is interrupted, every cue of committed words is kept
             closing = self._cue_stream.finish()
@@ -101,7 +104,7 @@ class LiveSession:
             while not self._ended and not should_stop():
                 self.pump()
         finally:
-            self.finish()
+            self.finish(drain=self._ended)
         return self.result
 
     def document(self, media_path: str | Path | None = None) -> Document:

@@ -171,8 +171,15 @@ class StreamingTranscriber:
             return None
         return self._decode_step()
 
-    def finish(self) -> list[StreamUpdate]:
-        """The stream ended: decode what is left and commit all of it (there is no more audio to wait for)."""
+    def finish(self, drain: bool = True) -> list[StreamUpdate]:
+        """The stream ended: decode what is left and commit all of it (there is no more audio to wait for).
+
+        `drain` False (the user stopped) decodes only the buffer once more: audio still queued
+        behind a decoder that fell behind is dropped, so stopping takes one decode, not minutes.
+        """
+        if not drain:
+            self._queue.clear()
+            return [self._close_utterance()] if len(self._buffer) else []
         if self._gate is not None:
             for event in self._gate.flush():
                 self._add_event(event)

@@ -73,7 +73,7 @@ class LiveWorker(JobWorker):
                     self.level_changed.emit(source.level_db)
                     self.position_changed.emit(session.transcriber.position_s)
         finally:
-            result = session.finish()
+            result = session.finish(drain=session.ended)  # a Stop takes one last decode, not the whole backlog
             self.live_text_changed.emit("")
             self.ended.emit(result)
 
