@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def live(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # SIGINT back to its default: a test run started in the background (nohup, CI) inherits it ignored
     return subprocess.Popen([sys.executable, "-m", "subtitler", "live", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def srt_text(path: Path) -> str:

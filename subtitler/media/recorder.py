@@ -32,6 +32,8 @@ class WavRecorder:
         self._file.setframerate(sample_rate)
         self._lock = threading.Lock()
         self.frames = 0
+        self._file.writeframes(b"")  # the header now: the file is a valid (empty) WAV from the start
+        self._raw.flush()
 
     @property
     def duration_s(self) -> float:

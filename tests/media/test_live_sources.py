@@ -61,6 +61,7 @@ def test_a_file_without_sound_is_refused_before_anything_starts(bad_media) -> No
 def test_recorder_file_is_valid_after_every_write(tmp_path) -> None:
     out = tmp_path / "r.wav"
     rec = WavRecorder(out, 16000)
+    assert sf.info(out).frames == 0  # a valid empty WAV before the first block
     rec.write(np.full(1600, 0.5, np.float32))
     assert sf.info(out).frames == 1600  # readable before close: a crash keeps what was written
     rec.write(np.full(800, 2.0, np.float32))  # clipped, not wrapped
