@@ -241,11 +241,16 @@ def _check_input(file: str) -> Path:
 
 
 def _load_engine(args: argparse.Namespace):
+    return load_engine_for_cli(args.model, args.device, args.offline, args.compute_type, args.threads)
+
+
+def load_engine_for_cli(model: str, device: str, offline: bool, compute_type: str = "auto", threads: int | None = None):
+    """The model, downloading it with a progress bar on stderr unless `offline`."""
     from subtitler.asr.engine import load_engine
 
     progress = ProgressBar(sys.stderr, unit="MB", scale=1e-6, label="download")
-    engine = load_engine(args.model, device=args.device, compute_type=args.compute_type, threads=args.threads,
-                         allow_download=not args.offline, on_download_progress=progress.update)
+    engine = load_engine(model, device=device, compute_type=compute_type, threads=threads,
+                         allow_download=not offline, on_download_progress=progress.update)
     progress.finish()
     return engine
 

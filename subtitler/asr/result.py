@@ -77,23 +77,38 @@ class CueStream:
         """Take more segments; return the cues that are now final."""
         final: list[Cue] = []
         for s in segments:
-            words = segment_words(s)
-            if not words:
-                continue
-            if self._words and s.language != self._language:
-                final += self.finish()  # another language gets its own reading rules, from a clean break
-            self._language = s.language
-            self._timed = self._timed and bool(s.words)
-            self._words.extend(words)
+            final += self._extend(segment_words(s), s.language, timed=bool(s.words), ends_segment=True)
+        return final + self._final_cues()
+
+    def add_words(self, words: Sequence[Word], language: str, ends_segment: bool) -> list[Cue]:
+        """Take timed words that arrive a few at a time (live captions); `ends_segment` marks a preferred break after them."""
+        return self._extend(list(words), language, timed=True, ends_segment=ends_segment) + self._final_cues()
+
+    def _extend(self, words: list[Word], language: str, timed: bool, ends_segment: bool) -> list[Cue]:
+        if not words:
+            if ends_segment and self._words and (not self._ends or self._ends[-1] != len(self._words) - 1):
+                self._ends.append(len(self._words) - 1)
+            return []
+        final: list[Cue] = []
+        if self._words and language != self._language:
+            final += self.finish()  # another language gets its own reading rules, from a clean break
+        self._language = language
+        self._timed = self._timed and timed
+        self._words.extend(words)
+        if ends_segment:
             self._ends.append(len(self._words) - 1)
+        return final
+
+    def _final_cues(self) -> list[Cue]:
+        """All cues but the open last one, which later words may still change."""
         cues = self._cues()
         if len(cues) <= 1:
-            return final
+            return []
         open_cue = cues[-1]
         cut = len(self._words) - len(open_cue.words)
         self._words = list(open_cue.words)
         self._ends = [i - cut for i in self._ends if i >= cut]
-        return final + cues[:-1]
+        return cues[:-1]
 
     def finish(self) -> list[Cue]:
         """The cues still open (all remaining words)."""

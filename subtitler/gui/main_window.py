@@ -23,6 +23,7 @@ from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
 from subtitler.gui.dialogs import about, messages
 from subtitler.gui.edit_controller import EditController
+from subtitler.gui.live.live_dialog import show_live_dialog
 from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
 from subtitler.gui.qc_runner import QcRunner
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
         self.transcription_flow = TranscriptionFlow(self)
         self.alignment = AlignmentController(self)
+        self.live_dialog = None  # the Live captions window, made when first asked for
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
         self.actions.connect(self.transcription_flow.handlers())
+        self.actions.connect({"live_captions": lambda: show_live_dialog(self)})
         self.actions.connect({"about": lambda: about.show_about(self)})
         self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)
@@ -310,6 +313,8 @@ class MainWindow(QMainWindow):
         self.tools.shutdown()
         self.transcription.shutdown()
         self.alignment.shutdown()
+        if self.live_dialog is not None:
+            self.live_dialog.shutdown()
         self.autosaver.finish()
         event.accept()
 

@@ -81,6 +81,7 @@ class VideoView(QWidget):
         self._document: Document | None = None
         self._index = CueIndex()
         self._shown: tuple[tuple[Cue, WordSpan | None], ...] = ()  # the cues on screen, each with its spoken word
+        self._live_text = ""  # live captions: shown instead of the cues while a take runs
         self._init_scene()
         self._init_layout()
         self._show_placeholder(True)
@@ -166,7 +167,18 @@ class VideoView(QWidget):
         self._shown = ()
         self._refresh(self._player.position_ms if self._player is not None else 0, force=True)
 
+    def show_live_text(self, text: str) -> None:
+        """Live captions: show `text` whatever the playhead says; '' hands the overlay back to the cues."""
+        self._live_text = text
+        if text:
+            self._shown = ((Cue(0, 1, text), None),)
+            self._draw_overlay()
+            return
+        self._refresh(self._player.position_ms if self._player is not None else 0, force=True)
+
     def _refresh(self, ms: int, force: bool = False) -> None:
+        if self._live_text:
+            return
         cues = [self._index.cues[row] for row in self._index.rows_at(ms)]
         shown = tuple((cue, spoken_span(cue, ms) if cue.words else None) for cue in cues)
         if shown == self._shown and not force:
