@@ -95,6 +95,17 @@ class Document:
         self.changed.emit(DocumentChange("removed", first, count))
         return old
 
+    def set_metadata(self, key: str, value: object | None) -> object | None:
+        """Set (or with None remove) one metadata entry; returns the old value. Every row is reported changed
+        because metadata such as speaker colours changes how rows look."""
+        old = self.metadata.get(key)
+        if value is None:
+            self.metadata.pop(key, None)
+        else:
+            self.metadata[key] = value
+        self.changed.emit(DocumentChange("changed", 0, len(self.cues_list)))
+        return old
+
     def reset(self, cues: Sequence[Cue]) -> list[Cue]:
         old = self.cues_list
         self.cues_list = list(cues)
