@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from subtitler.cli_speakers import add_transcribe_arguments as add_speaker_arguments
+from subtitler.cli_speakers import check_transcribe_arguments, find_turns
 from subtitler.errors import UserError
 
 OUTPUT_SUFFIXES = (".srt", ".vtt", ".txt", ".json", ".ass", ".subtitler.json")
@@ -55,6 +57,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     batch.add_argument("-f", "--formats", default=None, metavar="LIST",
                        help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
     batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
+    add_speaker_arguments(p)
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -86,6 +89,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
     output = _check_output(args.output)
+    speakers = check_transcribe_arguments(args)
     media = _check_input(args.files[0])
     options = _options(args)
     engine = _load_engine(args)
@@ -99,8 +103,25 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
 
     info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
     progress.finish()
-    _write_output(output, media, info, segments)
+    turns = None
+    if speakers is not None:
+        progress = ProgressBar(sys.stderr, label="speakers ")
+        turns = find_turns(audio, speakers, progress.update)
+        progress.finish()
+        if output is None:
+            _show_speakers(info, segments, turns)
+    _write_output(output, media, info, segments, turns, args.speaker_names)
     return 0
+
+
+def _show_speakers(info, segments, turns) -> None:
+    """Without -o, the transcript again with who said each segment."""
+    from subtitler.asr.result import result_dict
+    from subtitler.asr.transcribe import TranscriptionInfo
+
+    info = TranscriptionInfo(language="", language_probability=0.0, duration=0.0)
+    for s in result_dict(info, segments, turns)["segments"]:
+        print(f"[{_clock(s['start'])} --> {_clock(s['end'])}] {s['speaker']}: {s['text'].strip()}", flush=True)
 
 
 def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
@@ -206,7 +227,8 @@ def _decode(media: Path, audio_track: int):
     return audio
 
 
-def _write_output(output: Path | None, media: Path, info, segments) -> None:
+def _write_output(output: Path | None, media: Path, info, segments, turns=None, speaker_names: bool = False) -> None:
+    """Write one output; with speaker ``turns`` cues and words carry speakers (``speaker_names``: named in SRT/TXT text)."""
     if output is None:
         return
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
@@ -214,13 +236,17 @@ def _write_output(output: Path | None, media: Path, info, segments) -> None:
 
     name = output.name.lower()
     if name.endswith(".json") and not name.endswith(".subtitler.json"):
-        atomic_write_text(output, json.dumps(result_dict(info, segments), ensure_ascii=False, indent=2) + "\n")
-    elif name.endswith(".txt"):
+        atomic_write_text(output, json.dumps(result_dict(info, segments, turns), ensure_ascii=False, indent=2) + "\n")
+    elif name.endswith(".txt") and turns is None:
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.core.speaker_text import name_labels
         from subtitler.formats.registry import write_document
 
-        write_document(segments_to_document(segments, info, media), output)
+        document = segments_to_document(segments, info, media, turns)
+        if speaker_names and (name.endswith(".srt") or name.endswith(".txt")):
+            document.cues_list = name_labels(document.cues_list)
+        write_document(document, output)
     print(f"wrote {output}", file=sys.stderr)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
+    check_transcribe_arguments, find_turns,
 )
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
@@ -106,13 +107,14 @@ def run_batch(args: argparse.Namespace) -> int:
         raise UserError(f"{len(args.files)} inputs: name a folder for their subtitles with --output-dir OUT")
     suffixes = parse_formats(args.formats or "srt")
     options = _options(args)  # wrong flags fail before anything is loaded
+    speakers = check_transcribe_arguments(args)
     out_dir = _output_dir(args.output_dir)
     sources, failures = expand_inputs(args.files)
     items = plan_outputs(sources, out_dir, suffixes)
     todo = [item for item in items if item.missing(args.overwrite)]
     engine = _load_engine(args) if todo else None
     started = time.monotonic()
-    runner = _Runner(args, engine, options, len(items))
+    runner = _Runner(args, engine, options, len(items), speakers)
     for failure in failures:  # patterns that matched nothing: said first, listed again at the end
         runner.say(f"{failure.message}")
     for index, item in enumerate(items):
@@ -127,8 +129,9 @@ def run_batch(args: argparse.Namespace) -> int:
 class _Runner:
     """Runs one item after another and keeps the counts for the summary."""
 
-    def __init__(self, args: argparse.Namespace, engine, options, total: int) -> None:
+    def __init__(self, args: argparse.Namespace, engine, options, total: int, speakers=None) -> None:
         self.args, self.engine, self.options, self.total = args, engine, options, total
+        self.speakers = speakers  # SpeakerCount when --speakers asks for speaker labels
         self.progress = ProgressBar(sys.stderr, unit="files")
         self.done = self.skipped = 0
 
@@ -163,9 +166,10 @@ class _Runner:
             self.progress.update(index + (done / total if total > 0 else 1.0), self.total)
 
         info, segments = transcribe_file(self.engine, audio, self.options, on_progress=overall)
+        turns = None if self.speakers is None else find_turns(audio, self.speakers)
         self.progress.clear()  # the writer's "wrote ..." lines start on a clean line
         for output in outputs:
-            _write_output(output, media, info, segments)
+            _write_output(output, media, info, segments, turns, self.args.speaker_names)
 
     def _failed(self, head: str, item: BatchItem, message: str) -> Failure:
         self.say(f"{head.split(' ', 1)[0]} failed: {message}")  # the message names the file
