@@ -79,3 +79,20 @@ def test_labelling_without_media_says_why(window, dialogs, tmp_path):  # noqa: F
     window.actions["label_speakers"].trigger()
     assert dialogs.errors and "no media" in dialogs.errors[0][1]
     assert window.tools.speakers.worker is None
+
+
+def test_timeline_regions_carry_their_speakers_colour(window, tmp_path):  # noqa: F811
+    from subtitler.core.commands import SetSpeaker, SetSpeakerColour
+
+    subtitles = tmp_path / "two.srt"
+    subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:02,500 --> 00:00:03,500\nHello\n\n", encoding="utf-8")
+    assert window.files.open_paths([subtitles])
+    window.timeline.set_visible_range_s(0.0, 5.0)
+    window.push(SetSpeaker(window.document, [0], "Ana"))
+    window.push(SetSpeaker(window.document, [1], "Ben"))
+    layer = window.timeline.regions
+    assert [layer.active[r].band.name() for r in (0, 1)] == ["#0072b2", "#e69f00"]
+    window.push(SetSpeakerColour(window.document, "Ben", "#ff00ff"))
+    assert layer.active[1].band.name() == "#ff00ff"
+    window.undo_stack.undo()
+    assert layer.active[1].band.name() == "#e69f00"
