@@ -50,6 +50,15 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
     p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
                    help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
+    p.add_argument("--word-timing", default=None, choices=("refined", "reference"),
+                   help="refined (default): word edges moved out of pauses by voice activity and energy; "
+                        "reference: openai-whisper's timings exactly")
+    p.add_argument("--vad", action="store_true",
+                   help="decode only the stretches where the voice-activity model hears speech (skips silence and music)")
+    p.add_argument("--max-words-per-cue", type=int, default=None, metavar="N",
+                   help="at most N words in one cue (.srt .vtt .ass .subtitler.json)")
+    p.add_argument("--highlight-words", action="store_true",
+                   help="mark each word as it is spoken: underlined in .srt/.vtt, karaoke tags in .ass")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     batch = p.add_argument_group("several files (batch)")
     batch.add_argument("--output-dir", default=None, metavar="OUT",
@@ -89,6 +98,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
     output = _check_output(args.output)
+    _check_cue_options(args, output)
     speakers = check_transcribe_arguments(args)
     media = _check_input(args.files[0])
     options = _options(args)
@@ -110,16 +120,15 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         progress.finish()
         if output is None:
             _show_speakers(info, segments, turns)
-    _write_output(output, media, info, segments, turns, args.speaker_names)
+    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words,
+                  turns, args.speaker_names)
     return 0
 
 
 def _show_speakers(info, segments, turns) -> None:
     """Without -o, the transcript again with who said each segment."""
     from subtitler.asr.result import result_dict
-    from subtitler.asr.transcribe import TranscriptionInfo
 
-    info = TranscriptionInfo(language="", language_probability=0.0, duration=0.0)
     for s in result_dict(info, segments, turns)["segments"]:
         print(f"[{_clock(s['start'])} --> {_clock(s['end'])}] {s['speaker']}: {s['text'].strip()}", flush=True)
 
@@ -170,17 +179,48 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None) -> Path | None:
+def _check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
     """Reject a bad output path before spending minutes on recognition."""
     if output is None:
         return None
     path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in OUTPUT_SUFFIXES):
-        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
+    if not any(path.name.lower().endswith(s) for s in suffixes):
+        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
+
+
+def _check_cue_options(args: argparse.Namespace, output: Path | None) -> None:
+    """--max-words-per-cue and --highlight-words shape cues: refuse them where no cues are written."""
+    asked = [flag for flag, given in (("--max-words-per-cue", args.max_words_per_cue is not None),
+                                      ("--highlight-words", args.highlight_words)) if given]
+    if not asked:
+        return
+    if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
+        raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
+    if output is None or _format_of(output) in ("json", "txt"):
+        where = "without -o" if output is None else f"for {output}"
+        raise UserError(f"{' and '.join(asked)} shape subtitle cues, which are not written {where}; "
+                        "write .srt, .vtt, .ass or .subtitler.json with -o")
+    if args.highlight_words:
+        from subtitler.formats.highlight import FORMATS
+
+        if _format_of(output) not in FORMATS:
+            raise UserError(f"--highlight-words: {output} keeps every word's time already; highlight in .srt, .vtt or .ass")
+        if args.word_timestamps is False:
+            raise UserError("--highlight-words needs word timings: drop --no-word-timestamps")
+
+
+def _format_of(output: Path) -> str:
+    """'json' (openai-whisper's result), 'txt', or the subtitle format the registry writes for the name."""
+    name = output.name.lower()
+    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+        return "json"
+    from subtitler.formats.registry import format_for_path
+
+    return format_for_path(output) or ""
 
 
 def _options(args: argparse.Namespace):
@@ -188,6 +228,7 @@ def _options(args: argparse.Namespace):
     from subtitler.asr.transcribe import TranscribeOptions
     from subtitler.asr.user_options import check_beam_size, parse_language
 
+    defaults = TranscribeOptions()
     return TranscribeOptions(
         task=args.task,
         language=parse_language(args.language),
@@ -195,7 +236,9 @@ def _options(args: argparse.Namespace):
         temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
         condition_on_previous_text=not args.no_condition_on_previous_text,
         initial_prompt=args.initial_prompt,
-        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
+        word_timestamps=defaults.word_timestamps if args.word_timestamps is None else args.word_timestamps,
+        word_timing=args.word_timing or defaults.word_timing,
+        vad_filter=args.vad,
     )
 
 
@@ -227,26 +270,30 @@ def _decode(media: Path, audio_track: int):
     return audio
 
 
-def _write_output(output: Path | None, media: Path, info, segments, turns=None, speaker_names: bool = False) -> None:
+def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
+                  highlight: bool = False, turns=None, speaker_names: bool = False) -> None:
     """Write one output; with speaker ``turns`` cues and words carry speakers (``speaker_names``: named in SRT/TXT text)."""
     if output is None:
         return
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
+    from subtitler.core.segmentation import SegmentOptions
 
-    name = output.name.lower()
-    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+    kind = _format_of(output)
+    if kind == "json":
         atomic_write_text(output, json.dumps(result_dict(info, segments, turns), ensure_ascii=False, indent=2) + "\n")
-    elif name.endswith(".txt") and turns is None:
+    elif kind == "txt" and turns is None:
         atomic_write_text(output, plain_text(segments))
     else:
         from subtitler.core.speaker_text import name_labels
+        from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
 
-        document = segments_to_document(segments, info, media, turns)
-        if speaker_names and (name.endswith(".srt") or name.endswith(".txt")):
+        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words), turns)
+        if speaker_names and kind in ("srt", "txt"):
             document.cues_list = name_labels(document.cues_list)
-        write_document(document, output)
+        # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
+        write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output)
     print(f"wrote {output}", file=sys.stderr)
 
 

@@ -85,7 +85,9 @@ class CueStream:
     the next cue's start, and it may still grow); :meth:`finish` closes it.
     """
 
-    def __init__(self, duration_s: float | None = None, turns: Sequence | None = None) -> None:
+    def __init__(self, duration_s: float | None = None, options: SegmentOptions = SegmentOptions(),
+                 turns: Sequence | None = None) -> None:
+        self._options = options
         self._turns = turns  # speaker turns (subtitler.asr.speakers): words get speakers, cues follow them
         self._limit_ms = seconds_to_ms(duration_s) if duration_s is not None else None  # no cue ends after the audio
         self._words: list[Word] = []
@@ -132,7 +134,7 @@ class CueStream:
     def _cues(self) -> list[Cue]:
         if not self._words:
             return []
-        options = SegmentOptions() if self._timed else SegmentOptions(tail_ms=0)
+        options = self._options if self._timed else replace(self._options, tail_ms=0)
         cues = segment(self._words, profile_for_language(self._language or "en"), self._ends, options)
         if self._limit_ms is not None and cues and cues[-1].end_ms > self._limit_ms:
             last = cues[-1]
@@ -140,15 +142,16 @@ class CueStream:
         return cues
 
 
-def segments_to_cues(segments: Sequence[Segment], duration_s: float | None = None, turns: Sequence | None = None) -> list[Cue]:
+def segments_to_cues(segments: Sequence[Segment], duration_s: float | None = None,
+                     options: SegmentOptions = SegmentOptions(), turns: Sequence | None = None) -> list[Cue]:
     """Readable cues from all segments of a transcription (see :class:`CueStream`), with speakers when ``turns`` are given."""
-    stream = CueStream(duration_s, turns)
+    stream = CueStream(duration_s, options, turns)
     return stream.add(segments) + stream.finish()
 
 
 def segments_to_document(segments: Sequence[Segment], info: TranscriptionInfo, media_path: str | Path | None,
-                         turns: Sequence | None = None) -> Document:
-    document = Document(cues_list=segments_to_cues(segments, info.duration, turns), language=info.language)
+                         options: SegmentOptions = SegmentOptions(), turns: Sequence | None = None) -> Document:
+    document = Document(cues_list=segments_to_cues(segments, info.duration, options, turns), language=info.language)
     if media_path is not None:
         document.media_path = str(Path(media_path).resolve())
     return document

@@ -33,7 +33,7 @@ def test_json_words_and_segments_get_speakers_like_whisperx():
 
 
 def test_cues_follow_speakers_and_names_start_each_turn():
-    cues = segments_to_cues(SEGMENTS, INFO.duration, TURNS)
+    cues = segments_to_cues(SEGMENTS, INFO.duration, turns=TURNS)
     for cue in cues:
         if cue.speaker is not None:
             assert {w.speaker for w in cue.words} == {cue.speaker}
