@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
 from subtitler.core.commands import RenameSpeaker, ReplaceRows, SetSpeaker
@@ -25,13 +26,18 @@ if TYPE_CHECKING:
 TITLE = "Label speakers"
 
 
-class SpeakerController:
-    """Owns at most one labelling job; everything it changes goes through the window's undo stack."""
+class SpeakerController(QObject):
+    """Owns at most one labelling job; everything it changes goes through the window's undo stack.
+
+    A QObject so that the worker's signals reach its slots on the GUI thread (queued), never the worker's.
+    """
 
     def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
         self.w = window
         self.worker: SpeakerWorker | None = None
         self.dialog: QDialog | None = None
+        self._job: tuple[Document, list[int]] | None = None  # the document and rows being labelled
         model = window.table_model
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(self.refresh_column)
@@ -57,20 +63,26 @@ class SpeakerController:
             messages.show_error(self.w, TITLE, "There are no cues to label: transcribe the media first.")
             return
         selected = self.w.table.selected_rows()
-        rows = selected if len(selected) > 1 else list(range(len(document)))
+        self._job = (document, selected if len(selected) > 1 else list(range(len(document))))
         worker = SpeakerWorker(document.media_path)
-        worker.progress.connect(self.w.status.show_progress)
-        worker.completed.connect(lambda turns: self._apply(document, rows, turns))
-        worker.failed.connect(lambda message: messages.show_error(self.w, TITLE, message))
-        worker.cancelled.connect(lambda: self.w.status.show_hint("Speaker labelling stopped"))
-        worker.done.connect(self._finished)
+        worker.progress.connect(self._on_progress)
+        worker.completed.connect(self._on_completed)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.done.connect(self._on_done)
         self.worker = worker
         self.w.status.show_hint("Labelling speakers…", 0)
         start_worker(worker)
 
-    def _apply(self, document: Document, rows: list[int], turns: list) -> None:
+    @Slot(float, float)
+    def _on_progress(self, done: float, total: float) -> None:
+        self.w.status.show_progress(done, total)
+
+    @Slot(object)
+    def _on_completed(self, turns: list) -> None:
         from subtitler.asr.speakers.words import label_cue
 
+        document, rows = self._job if self._job is not None else (None, [])
         if document is not self.w.document:
             return  # another file was opened meanwhile: its cues are not these
         rows = [r for r in rows if r < len(document)]
@@ -82,8 +94,18 @@ class SpeakerController:
         self.w.status.show_hint(f"{found} speaker{'s' if found != 1 else ''} found; {len(changed)} cues labelled")
         self.refresh_column()
 
-    def _finished(self) -> None:
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        messages.show_error(self.w, TITLE, message)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self.w.status.show_hint("Speaker labelling stopped")
+
+    @Slot()
+    def _on_done(self) -> None:
         self.worker = None
+        self._job = None
         self.w.status.hide_progress()
 
     def shutdown(self) -> None:
