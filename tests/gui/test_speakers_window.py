@@ -67,8 +67,9 @@ def test_label_rename_set_and_undo(window, dialogue, qtbot, dialogs):  # noqa: F
     controller.dialog.name.setCurrentText("Kennedy")
     controller.dialog.accept()
     assert window.document[0].speaker == "Kennedy"
-    assert model.setData(model.index(1, Column.SPEAKER), "Reader")
     assert window.document[1].speaker == "Reader"
+    assert model.setData(model.index(1, Column.SPEAKER), "Kennedy")  # typed in the cell
+    assert window.document[1].speaker == "Kennedy" and not model.setData(model.index(1, Column.SPEAKER), "Kennedy")
 
 
 @pytest.mark.slow
