@@ -47,7 +47,7 @@ def word_accuracy(clip, turns, engine) -> float | None:
     if engine is None or not spans or not turns:
         return None
     words = [w for s in engine.transcribe(clip.audio, TranscribeOptions(word_timestamps=True)) for w in s.words]
-    mapping = DiarizationErrorRate().optimal_mapping(annotation(clip.truth), annotation(turns))
+    mapping = DiarizationErrorRate().optimal_mapping(annotation(spans), annotation(turns))  # the spans' own names (STM != RTTM)
     said = speakers_for_spans([(w.start, w.end) for w in words], turns)
     right = total = 0
     for word, speaker in zip(words, said):

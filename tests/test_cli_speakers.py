@@ -66,3 +66,13 @@ def test_transcribe_with_speakers_labels_vtt_json_and_srt(capsys, dialogue, tmp_
     # JFK speaks first: "And so my fellow Americans" is his
     assert next(w for w in words if "Americans" in w["word"])["speaker"] == "Speaker 1"
     assert "Speaker 1: " in outputs[".srt"] and "Speaker 2: " in outputs[".srt"]
+
+
+@pytest.mark.slow
+def test_batch_labels_speakers_too(capsys, dialogue, tmp_path):
+    out = tmp_path / "out"
+    code, _, err = run_cli(capsys, "transcribe", str(dialogue), "--output-dir", str(out), "-f", "vtt",
+                           "-m", "tiny.en", "--offline", "--speakers", "2")
+    assert code == 0, err
+    text = (out / "dialogue.vtt").read_text()
+    assert "<v Speaker 1>" in text and "<v Speaker 2>" in text
