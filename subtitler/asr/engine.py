@@ -30,6 +30,14 @@ def pick_device(device: str = "auto") -> str:
     return device
 
 
+def hardware_summary() -> tuple[bool, str]:
+    """Whether torch sees a CUDA GPU, and what was found, in words (for the Transcribe dialog)."""
+    if torch.cuda.is_available():
+        names = ", ".join(torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count()))
+        return True, f"Found: {names} (CUDA {torch.version.cuda}); float16 there, float32 on the CPU"
+    return False, f"Found: no CUDA GPU; runs on the CPU ({torch.get_num_threads()} threads, float32)"
+
+
 @dataclass
 class Engine:
     """A model ready to run; create with :func:`load_engine`."""
@@ -55,14 +63,15 @@ class Engine:
                           should_stop=should_stop, on_info=on_info)
 
     def detect_language(self, audio: np.ndarray) -> dict[str, float]:
-        """Probabilities over every language the model knows, highest first (first 30 s)."""
-        from subtitler.asr.audio import N_SAMPLES, log_mel_spectrogram, pad_or_trim
-        from subtitler.asr.language import detect_language
+        """Probabilities over every language the model knows, highest first (first 30 s), exactly as transcribe detects."""
+        from subtitler.asr.audio import N_SAMPLES, log_mel_spectrogram
+        from subtitler.asr.transcribe import detect_on_first_window
 
         if not self.multilingual:
             return {"en": 1.0}
-        mel = log_mel_spectrogram(pad_or_trim(audio[:N_SAMPLES]), n_mels=self.model.dims.n_mels)
-        return detect_language(self.model, self.tokenizer, mel.to(self.model.device, self.model.dtype))
+        mel = log_mel_spectrogram(audio, self.model.dims.n_mels, padding=N_SAMPLES)
+        with torch.no_grad():
+            return detect_on_first_window(self.model, self.tokenizer, mel)[0]
 
     def check_options(self, options: TranscribeOptions) -> None:
         """ModelError when this model cannot honour the options (a language it lacks, translating with .en)."""

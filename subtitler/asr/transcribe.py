@@ -275,10 +275,22 @@ def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: Tr
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
         return TranscriptionInfo(options.language or "en", 1.0, duration), None
-    features = model.embed_audio(pad_or_trim(mel[:, first:], N_FRAMES).to(model.device).unsqueeze(0))
-    probs = detect_language(model, tokenizer, features)
+    probs, features = detect_on_first_window(model, tokenizer, mel, first)
     language = next(iter(probs))
     return TranscriptionInfo(language, probs[language], duration, probs), features
+
+
+def detect_on_first_window(model, tokenizer: Tokenizer, mel: torch.Tensor,
+                           first: int = 0) -> tuple[dict[str, float], torch.Tensor]:
+    """Language probabilities (highest first) on 30 s of a recording's log-mel from frame `first`, and that window encoded.
+
+    The one detection path: `subtitler detect` (Engine.detect_language) and transcription
+    both call it on the mel of the whole recording (its level normalisation depends on
+    the loudest part anywhere), so they agree to the last digit. Transcription with the
+    voice-activity filter starts at the first speech (`first`).
+    """
+    features = model.embed_audio(pad_or_trim(mel[:, first:], N_FRAMES).to(model.device).unsqueeze(0))
+    return detect_language(model, tokenizer, features), features
 
 
 def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
