@@ -18,7 +18,7 @@ from subtitler.errors import Cancelled, UserError
 # Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
 COMMAND_MODULES = (
     "subtitler.cli_asr", "subtitler.cli_align", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve",
-    "subtitler.cli_live",
+    "subtitler.cli_speakers", "subtitler.cli_live",
 )
 
 

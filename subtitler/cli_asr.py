@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from subtitler.cli_speakers import add_transcribe_arguments as add_speaker_arguments
+from subtitler.cli_speakers import check_transcribe_arguments, find_turns
 from subtitler.errors import UserError
 
 OUTPUT_SUFFIXES = (".srt", ".vtt", ".txt", ".json", ".ass", ".subtitler.json")
@@ -68,6 +70,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     batch.add_argument("-f", "--formats", default=None, metavar="LIST",
                        help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
     batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
+    add_speaker_arguments(p)
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -100,6 +103,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
     output = _check_output(args.output)
     _check_cue_options(args, output)
+    speakers = check_transcribe_arguments(args)
     media = _check_input(args.files[0])
     options = _options(args)
     engine = _load_engine(args)
@@ -115,8 +119,24 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
     progress.finish()
     print(speed_line(info.duration, time.perf_counter() - started, engine.compute_type), file=sys.stderr)
-    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words)
+    turns = None
+    if speakers is not None:
+        progress = ProgressBar(sys.stderr, label="speakers ")
+        turns = find_turns(audio, speakers, progress.update)
+        progress.finish()
+        if output is None:
+            _show_speakers(info, segments, turns)
+    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words,
+                  turns, args.speaker_names)
     return 0
+
+
+def _show_speakers(info, segments, turns) -> None:
+    """Without -o, the transcript again with who said each segment."""
+    from subtitler.asr.result import result_dict
+
+    for s in result_dict(info, segments, turns)["segments"]:
+        print(f"[{_clock(s['start'])} --> {_clock(s['end'])}] {s['speaker']}: {s['text'].strip()}", flush=True)
 
 
 def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
@@ -269,7 +289,8 @@ def _decode(media: Path, audio_track: int):
 
 
 def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
-                  highlight: bool = False) -> None:
+                  highlight: bool = False, turns=None, speaker_names: bool = False) -> None:
+    """Write one output; with speaker ``turns`` cues and words carry speakers (``speaker_names``: named in SRT/TXT text)."""
     if output is None:
         return
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
@@ -278,14 +299,17 @@ def _write_output(output: Path | None, media: Path, info, segments, max_words: i
 
     kind = _format_of(output)
     if kind == "json":
-        atomic_write_text(output, json.dumps(result_dict(info, segments), ensure_ascii=False, indent=2) + "\n")
-    elif kind == "txt":
+        atomic_write_text(output, json.dumps(result_dict(info, segments, turns), ensure_ascii=False, indent=2) + "\n")
+    elif kind == "txt" and turns is None:
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.core.speaker_text import name_labels
         from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
 
-        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words))
+        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words), turns)
+        if speaker_names and kind in ("srt", "txt"):
+            document.cues_list = name_labels(document.cues_list)
         # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
         write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output)
     print(f"wrote {output}", file=sys.stderr)

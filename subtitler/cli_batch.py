@@ -19,6 +19,7 @@ from pathlib import Path
 
 from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
+    check_transcribe_arguments, find_turns,
 )
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
@@ -108,13 +109,14 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
         raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
     options = _options(args)  # wrong flags fail before anything is loaded
+    speakers = check_transcribe_arguments(args)
     out_dir = _output_dir(args.output_dir)
     sources, failures = expand_inputs(args.files)
     items = plan_outputs(sources, out_dir, suffixes)
     todo = [item for item in items if item.missing(args.overwrite)]
     engine = _load_engine(args) if todo else None
     started = time.monotonic()
-    runner = _Runner(args, engine, options, len(items))
+    runner = _Runner(args, engine, options, len(items), speakers)
     for failure in failures:  # patterns that matched nothing: said first, listed again at the end
         runner.say(f"{failure.message}")
     for index, item in enumerate(items):
@@ -129,8 +131,9 @@ def run_batch(args: argparse.Namespace) -> int:
 class _Runner:
     """Runs one item after another and keeps the counts for the summary."""
 
-    def __init__(self, args: argparse.Namespace, engine, options, total: int) -> None:
+    def __init__(self, args: argparse.Namespace, engine, options, total: int, speakers=None) -> None:
         self.args, self.engine, self.options, self.total = args, engine, options, total
+        self.speakers = speakers  # SpeakerCount when --speakers asks for speaker labels
         self.progress = ProgressBar(sys.stderr, unit="files")
         self.done = self.skipped = 0
 
@@ -165,10 +168,12 @@ class _Runner:
             self.progress.update(index + (done / total if total > 0 else 1.0), self.total)
 
         info, segments = transcribe_file(self.engine, audio, self.options, on_progress=overall)
+        turns = None if self.speakers is None else find_turns(audio, self.speakers)
         self.progress.clear()  # the writer's "wrote ..." lines start on a clean line
         for output in outputs:
             # --max-words-per-cue and --highlight-words shape the subtitle formats; json and txt ignore them
-            _write_output(output, media, info, segments, self.args.max_words_per_cue, self.args.highlight_words)
+            _write_output(output, media, info, segments, self.args.max_words_per_cue, self.args.highlight_words,
+                          turns, self.args.speaker_names)
 
     def _failed(self, head: str, item: BatchItem, message: str) -> Failure:
         self.say(f"{head.split(' ', 1)[0]} failed: {message}")  # the message names the file

@@ -99,6 +99,17 @@ class Document:
         self.changed.emit(DocumentChange("removed", first, count))
         return old
 
+    def set_metadata(self, key: str, value: object | None) -> object | None:
+        """Set (or with None remove) one metadata entry; returns the old value. Every row is reported changed
+        because metadata such as speaker colours changes how rows look."""
+        old = self.metadata.get(key)
+        if value is None:
+            self.metadata.pop(key, None)
+        else:
+            self.metadata[key] = value
+        self.changed.emit(DocumentChange("changed", 0, len(self.cues_list)))
+        return old
+
     def set_properties(self, **values: object) -> dict[str, object]:
         """Change media_path, language or frame_rate; returns their old values (for undo)."""
         unknown = set(values) - set(PROPERTIES)

@@ -94,6 +94,8 @@ def _word_to_json(word: Word) -> dict[str, Any]:
         item["probability"] = word.probability
     if word.needs_alignment:
         item["needs_alignment"] = True
+    if word.speaker is not None:
+        item["speaker"] = word.speaker
     return item
 
 
@@ -119,6 +121,7 @@ def _word_from_json(item: Any) -> Word:
         end_ms=_int(item["end_ms"]),
         probability=None if probability is None else float(probability),
         needs_alignment=bool(item.get("needs_alignment", False)),
+        speaker=_optional_str(item.get("speaker"), "word speaker"),
     )
 
 

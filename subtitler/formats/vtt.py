@@ -22,6 +22,7 @@ import re
 
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
+from subtitler.core.speaker_text import line_speakers
 from subtitler.core.timecode import format_timecode
 from subtitler.errors import FormatError
 from subtitler.formats.base import FormatWarning, ReadResult, split_lines
@@ -195,9 +196,17 @@ def _render_payload(cue: Cue, extras: dict[str, str]) -> str:
     if extras.get(KARAOKE_KEY) and cue.words:
         text = _with_stamps(text, cue)
     if cue.speaker:
-        speaker = " ".join(html.escape(cue.speaker, quote=False).split())
-        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {speaker}>{text}"
+        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {_voice_name(cue.speaker)}>{text}"
+    elif not extras.get(KARAOKE_KEY):
+        speakers = line_speakers(cue)  # a two-speaker cue: one voice span per line
+        lines = text.split("\n")
+        if len(set(speakers)) > 1 and None not in speakers and len(lines) == len(speakers):
+            text = "\n".join(f"<v {_voice_name(name)}>{line}" for name, line in zip(speakers, lines))
     return text
+
+
+def _voice_name(speaker: str) -> str:
+    return " ".join(html.escape(speaker, quote=False).split())
 
 
 def _escape(text: str) -> str:

@@ -87,6 +87,9 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("align_words", "&Align words of selection", "speech", ("Ctrl+Shift+L",)),
     A("cancel_alignment", "Cancel word a&lignment", "speech"),
     A("live_captions", "&Live captions…", "speech", ("Ctrl+Alt+L",)),
+    A("label_speakers", "Label spea&kers (whole file or selection)", "speech", ("Ctrl+Alt+D",)),
+    A("set_speaker", "Set c&ue speaker…", "speech", ("Ctrl+Alt+K",)),
+    A("rename_speaker", "&Rename or merge speaker…", "speech"),
     A("toggle_spectrogram", "&Spectrogram", "view", checkable=True),
     A("shortcuts", "&Keyboard shortcuts…", "view"),
     # Editing tools (issue 13); SE5's keys where it has one: Ctrl+G, Ctrl+F, F3, Ctrl+R, F8, Ctrl+F8, Alt+F7, Ctrl+Shift+A.
