@@ -31,7 +31,7 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
                         help=f"model name (tiny.en, base, small, large-v3, large-v3-turbo, ...) or path (default {DEFAULT_MODEL})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model")
     parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
-    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
+    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track, counted from 0 (0 = first)")
 
 
 def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
@@ -46,6 +46,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
                    help="do not feed the previous window's text as a prompt (less prone to loops)")
     p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -70,11 +71,14 @@ def _register_models(sub: "argparse._SubParsersAction") -> None:
 # --- handlers -------------------------------------------------------------------
 
 def _cmd_transcribe(args: argparse.Namespace) -> int:
-    output = _check_output(args.output)
-    media = _check_input(args.file)
-    if args.beam_size is not None and args.beam_size < 1:
-        raise UserError(f"--beam-size {args.beam_size}: use a width of 1 or more")
+    """Check everything cheap first (output path, media, options), then load the model and decode."""
+    output = _check_output(args.output, args.file, args.force)
+    media = _check_media(args.file, args.audio_track)
+    from subtitler.asr.engine import MAX_BEAM_SIZE
     from subtitler.asr.transcribe import TranscribeOptions
+
+    if args.beam_size is not None and not 1 <= args.beam_size <= MAX_BEAM_SIZE:
+        raise UserError(f"--beam-size {args.beam_size}: use a width from 1 to {MAX_BEAM_SIZE} (5 is usual)")
 
     options = TranscribeOptions(
         task=args.task,
@@ -84,8 +88,9 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         condition_on_previous_text=not args.no_condition_on_previous_text,
         initial_prompt=args.initial_prompt,
     )
+    _check_model(args, options.language, options.task)
+    audio = _decode(media, args.audio_track)  # decoded before the model loads: bad media costs no loading time
     engine = _load_engine(args)
-    audio = _decode(media, args.audio_track)
     progress = ProgressBar(sys.stderr)
     infos = []
     segments = []
@@ -95,18 +100,27 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
             progress.clear()
             print(f"[{_clock(segment.start)} --> {_clock(segment.end)}] {segment.text.strip()}", flush=True)
     progress.finish()
+    if not segments:
+        print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
     _write_output(output, media, infos[0], segments)
     return 0
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
-    media = _check_input(args.file)
+    """Only the first 30 s are decoded (ffmpeg stops there), and before the model loads."""
+    from subtitler.asr.audio import CHUNK_LENGTH
+
+    media = _check_media(args.file, args.audio_track)
+    english_only = UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+    if _check_model(args, None, "transcribe"):
+        raise english_only
+    audio = _decode(media, args.audio_track, duration_s=CHUNK_LENGTH)
     engine = _load_engine(args)
     if not engine.multilingual:
-        raise UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+        raise english_only
     from subtitler.asr.tokenizer import LANGUAGES
 
-    probs = engine.detect_language(_decode(media, args.audio_track))
+    probs = engine.detect_language(audio)
     for code, p in list(probs.items())[:5]:
         print(f"{code}\t{p:.4f}\t{LANGUAGES.get(code, code)}")
     return 0
@@ -135,16 +149,16 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None) -> Path | None:
-    """Reject a bad output path before spending minutes on recognition."""
+def _check_output(output: str | None, media: str, force: bool) -> Path | None:
+    """Reject a bad output path before spending minutes on recognition: wrong type, missing or read-only
+    folder, a folder, the input itself or a file that is not a subtitle file (without --force)."""
     if output is None:
         return None
-    path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in OUTPUT_SUFFIXES):
+    from subtitler.cli_paths import check_output
+
+    path = check_output(output, [media], force, OUTPUT_SUFFIXES)
+    if not path.name.lower().endswith(OUTPUT_SUFFIXES):
         raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
 
 
@@ -160,10 +174,38 @@ def _language(value: str) -> str | None:
     return code
 
 
-def _check_input(file: str) -> Path:
-    from subtitler.media.probe import check_readable
+def _check_media(file: str, audio_track: int) -> Path:
+    """The media file probed and its audio track checked, before seconds go into loading a model."""
+    from subtitler.errors import MediaError
+    from subtitler.media.probe import probe, require_audio_stream
 
-    return check_readable(file)
+    info = probe(file)
+    require_audio_stream(info, audio_track)
+    if info.duration_s == 0:  # a header and no samples: an empty result would be written without a word
+        raise MediaError(f"{info.path}: holds no sound (0 s of audio); choose a file with sound")
+    return info.path
+
+
+def _check_model(args: argparse.Namespace, language: str | None, task: str) -> bool:
+    """Fail fast on a model that is unknown, or that cannot be downloaded; True for a known English-only model.
+
+    A known English-only model asked for another language or translation is refused here,
+    before any decoding; a model given by path is checked when it loads.
+    """
+    from subtitler.asr.models import canonical_name, find_model
+    from subtitler.errors import ModelError
+
+    try:
+        find_model(args.model)
+    except ModelError:
+        if canonical_name(args.model) is None or args.offline:
+            raise
+    english_only = (canonical_name(args.model) or "").endswith(".en")
+    if english_only and language not in (None, "en"):
+        raise UserError(f"{args.model}: this English-only model cannot transcribe '{language}'; use a multilingual model such as 'base'")
+    if english_only and task == "translate":
+        raise UserError(f"{args.model}: this English-only model cannot translate; use a multilingual model such as 'base'")
+    return english_only
 
 
 def _load_engine(args: argparse.Namespace):
@@ -175,22 +217,40 @@ def _load_engine(args: argparse.Namespace):
     return engine
 
 
-def _decode(media: Path, audio_track: int):
+def _decode(media: Path, audio_track: int, duration_s: float | None = None):
     import warnings
 
     from subtitler.media.decode import decode_audio
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        audio = decode_audio(media, audio_stream=audio_track)
+        audio = decode_audio(media, audio_stream=audio_track, duration_s=duration_s)
     for w in caught:
         print(f"subtitler: warning: {w.message}", file=sys.stderr)
     return audio
 
 
 def _write_output(output: Path | None, media: Path, info, segments) -> None:
+    """Write the result; if that fails after all (disk full, folder gone), keep it elsewhere and say where."""
     if output is None:
         return
+    try:
+        _write_result(output, media, info, segments)
+    except (UserError, OSError) as error:
+        from subtitler.cli_paths import fallback_path
+
+        kept = fallback_path(output)
+        reason = str(error) if isinstance(error, UserError) else (error.strerror or str(error))
+        try:
+            _write_result(kept, media, info, segments)
+        except (UserError, OSError) as second:
+            raise UserError(f"{output}: could not be written ({reason}), nor kept at {kept} ({second}); "
+                            "run again with another -o") from None
+        raise UserError(f"{output}: could not be written ({reason}); the result was saved to {kept} instead") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _write_result(output: Path, media: Path, info, segments) -> None:
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
 
@@ -200,10 +260,10 @@ def _write_output(output: Path | None, media: Path, info, segments) -> None:
     elif name.endswith(".txt"):
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.cli_subtitles import warn
         from subtitler.formats.registry import write_document
 
-        write_document(segments_to_document(segments, info, media), output)
-    print(f"wrote {output}", file=sys.stderr)
+        warn(str(output), write_document(segments_to_document(segments, info, media), output))
 
 
 def _clock(seconds: float) -> str:

@@ -35,11 +35,17 @@ def check_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathL
 
 
 def check_writable_folder(path: Path) -> None:
+    """The folder exists and a file can be created in it (tried for real: permissions, ACLs, read-only mounts)."""
+    import tempfile
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{path}: folder {folder} does not exist; create it or choose another output path")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"{path}: folder {folder} is not writable; choose another output path")
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".subtitler-check-"):
+            pass
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write in folder {folder} ({exc.strerror or exc}); choose another output path") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -17,6 +17,7 @@ from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionIn
 from subtitler.errors import ModelError
 
 ProgressCallback = Callable[[float, float], None]
+MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
 
 
 def pick_device(device: str = "auto") -> str:
@@ -65,6 +66,9 @@ class Engine:
         return detect_language(self.model, self.tokenizer, mel.to(self.model.device, self.model.dtype))
 
     def _check_options(self, options: TranscribeOptions) -> None:
+        for name, value in (("beam size", options.beam_size), ("best-of", options.best_of)):
+            if value is not None and not 1 <= value <= MAX_BEAM_SIZE:
+                raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "

@@ -111,6 +111,9 @@ class Tokenizer:
             raise ValueError(f"task must be one of {TASKS}, not {task!r}")
         if language is not None and language not in dict(special.languages):
             raise ValueError(f"language {language!r} is not one of this model's languages")
+        # Text is text: "<|endoftext|>" typed into a prompt is encoded as its characters, never as the
+        # special token (openai-whisper's tiktoken refuses such text; as tokens it broke decoding).
+        bpe.encode_special_tokens = True
         self._bpe = bpe
         self.special = special
         self.multilingual = multilingual

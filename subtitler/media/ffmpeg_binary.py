@@ -8,6 +8,7 @@ requires one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,15 @@ def find_ffmpeg() -> str:
 def find_ffprobe() -> str | None:
     """Path of ffprobe on PATH, or None (probe then parses ffmpeg's own report)."""
     return shutil.which("ffprobe")
+
+
+def input_url(path: str | os.PathLike[str]) -> str:
+    """How to name a local file to ffmpeg: 'file:' + its absolute path.
+
+    A bare name is read as a protocol when it looks like one ('pipe:clip.wav', 'subfile:…',
+    'http:x.mp3'), so ffmpeg would read stdin or another file instead of the one meant.
+    """
+    return "file:" + os.path.abspath(path)
 
 
 def no_console_flags() -> int:
