@@ -125,10 +125,13 @@ class Tokenizer:
                   language: str | None = None, task: str = "transcribe") -> Tokenizer:
         """Read ``tokenizer.json``; ``multilingual`` and ``num_languages`` come from the model."""
         path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"{path}: not a plain file; reinstall or re-download the model")
         try:
             bpe = tokenizers.Tokenizer.from_file(str(path))
         except Exception as exc:  # tokenizers raises a bare Exception for unreadable files
-            raise ModelError(f"{path}: cannot read the tokenizer ({exc}); reinstall or re-download the model") from exc
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"{path}: cannot read the tokenizer ({first}); reinstall or re-download the model") from None
         return cls(bpe, SpecialTokens.from_vocab(bpe, num_languages, path), multilingual=multilingual,
                    language=language, task=task)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
+from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
@@ -237,7 +237,7 @@ class _History:
             self.reset_at = len(self.tokens)
 
 
-def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor,
+def _choose_language(model, tokenizer: Tokenizer, mel: LogMelWindows,
                      options: TranscribeOptions) -> tuple[TranscriptionInfo, torch.Tensor | None]:
     """The given language, "en" for English-only models, or the one detected on the first 30 s.
 
@@ -246,7 +246,7 @@ def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor,
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
         return TranscriptionInfo(options.language or "en", 1.0, duration), None
-    features = model.embed_audio(pad_or_trim(mel, N_FRAMES).to(model.device).unsqueeze(0))
+    features = model.embed_audio(mel[:, :N_FRAMES].to(model.device).unsqueeze(0))
     probs = detect_language(model, tokenizer, features)
     language = next(iter(probs))
     return TranscriptionInfo(language, probs[language], duration, probs), features
@@ -282,8 +282,9 @@ def transcribe(
     ``on_info(TranscriptionInfo)`` is called once, before the first segment. ``on_progress(done_s, total_s)``
     is called after every window and ends at (total, total). Segment text keeps Whisper's leading space.
     """
-    # One window of silence is appended so that the last window is sliced like every other.
-    mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
+    # One window of silence is appended so that the last window is sliced like every other; frames are
+    # computed per window as they are needed (memory flat with the length of the file).
+    mel = LogMelWindows(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
     info, first_features = _choose_language(model, tokenizer, mel, options)
     if on_info is not None:
