@@ -27,6 +27,10 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 _TYPOGRAPHY = set("\u00a0€‘’‚“”„–—…«»°·•™©®±×÷¡¿ªº§¶´¨¸¯")
 
 
+class UnencodableText(FormatError):
+    """The text holds a character the chosen encoding has no byte for (a legacy code page)."""
+
+
 @dataclass(frozen=True)
 class DecodedText:
     """Decoded text without BOM; `encoding` is a Python codec name, `bom` whether the file started with one.
@@ -201,7 +205,7 @@ def encode_text(text: str, encoding: str, bom: bool = False, newline: str = "\n"
         raise FormatError(f"{source}: unknown encoding {encoding!r}; use utf-8, utf-8-sig, utf-16 or cp1252") from None
     except UnicodeEncodeError as exc:
         char = exc.object[exc.start]
-        raise FormatError(f"{source}: {char!r} cannot be written in {encoding}; save as UTF-8 instead") from None
+        raise UnencodableText(f"{source}: {char!r} cannot be written in {encoding}; save as UTF-8 instead") from None
     marks = {codecs.lookup(c).name: mark for mark, c, _label in _BOMS}
     if bom and codec in marks and not data.startswith(marks[codec]):
         data = marks[codec] + data

@@ -26,7 +26,7 @@ SPOKEN_WORD_COLOUR = QColor(255, 230, 120)
 class CueEditor(QPlainTextEdit):
     """Edits the text of one row of the document; follows the clock for the word highlight."""
 
-    seek_requested = Signal(int)
+    seek_requested = Signal("qint64")  # ms
 
     def __init__(self, document: Document, push: Callable[[Any], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
