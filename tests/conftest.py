@@ -23,3 +23,13 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def manifest(data_dir: Path) -> list[dict]:
     return json.loads((data_dir / "manifest.json").read_text())
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """A banner at the end of the run when reference tests were skipped (see tests/reference.py): never a quiet hole."""
+    from tests.reference import SKIP_PREFIX
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if SKIP_PREFIX in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} REFERENCE TEST(S) SKIPPED: openai-whisper is not installed; "
+                                        "equality with it was NOT checked", red=True, bold=True)

@@ -8,8 +8,9 @@ import torch
 
 from subtitler.asr.audio import N_FRAMES, N_SAMPLES, log_mel_spectrogram, mel_filter_bank, pad_or_trim
 from tests.asr.clips import load_clip
+from tests.reference import import_reference
 
-whisper_audio = pytest.importorskip("whisper.audio")
+whisper_audio = import_reference("whisper.audio")
 
 
 @pytest.mark.parametrize("n_mels", [80, 128])

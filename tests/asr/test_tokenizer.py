@@ -9,8 +9,9 @@ import pytest
 
 from subtitler.asr.tokenizer import LANGUAGES, Tokenizer, language_code
 from subtitler.errors import ModelError
+from tests.reference import import_reference
 
-whisper_tokenizer = pytest.importorskip("whisper.tokenizer")
+whisper_tokenizer = import_reference("whisper.tokenizer")
 
 TEXTS = [
     " And so, my fellow Americans, ask not what your country can do for you.",
