@@ -63,7 +63,7 @@ def load_engine(engine: str, model: str):
         e = ours(model, device="cpu")
 
         def run(audio, language):
-            opts = TranscribeOptions(language=language if e.multilingual else None, temperature=(0.0,))
+            opts = TranscribeOptions(language=language if e.multilingual else None, temperature=(0.0,), word_timestamps=False)
             return "".join(s.text for s in e.transcribe(audio, opts))
         return run
     if engine == "openai-whisper":

@@ -45,6 +45,8 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--no-condition-on-previous-text", action="store_true",
                    help="do not feed the previous window's text as a prompt (less prone to loops)")
     p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
+    p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
+                   help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
     p.set_defaults(func=_cmd_transcribe)
@@ -87,6 +89,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
         condition_on_previous_text=not args.no_condition_on_previous_text,
         initial_prompt=args.initial_prompt,
+        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
     )
     _check_model(args, options.language, options.task)
     audio = _decode(media, args.audio_track)  # decoded before the model loads: bad media costs no loading time

@@ -126,11 +126,10 @@ class Attention(nn.Module):
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         return self.out(a.transpose(1, 2).flatten(2))
 
-    def weights(self, x: Tensor, k: Tensor) -> Tensor:
-        """Attention probabilities [B, H, T, S] in float32 (no mask: used for cross-attention)."""
+    def scores(self, x: Tensor, k: Tensor) -> Tensor:
+        """Attention scores before the softmax [B, H, T, S] in float32 (no mask: used for cross-attention)."""
         q = self.split_heads(self.q(x))
-        scores = (q.float() @ k.float().transpose(-1, -2)) / math.sqrt(q.shape[-1])  # broadcasts batch 1
-        return scores.softmax(dim=-1)
+        return (q.float() @ k.float().transpose(-1, -2)) / math.sqrt(q.shape[-1])  # broadcasts batch 1
 
 
 class Mlp(nn.Module):
@@ -176,7 +175,7 @@ class DecoderLayer(nn.Module):
         cache: _LayerCache | None,
         cross_weights: list[Tensor] | None = None,
     ) -> Tensor:
-        """One decoder layer; when `cross_weights` is a list, the cross-attention probabilities are appended."""
+        """One decoder layer; when `cross_weights` is a list, the cross-attention scores (before softmax) are appended."""
         h = self.attn_norm(x)
         k, v = self.attn.keys_values(h)
         if cache is not None:
@@ -185,7 +184,7 @@ class DecoderLayer(nn.Module):
         h = self.cross_norm(x)
         ck, cv = self._cross_keys_values(audio, cache)
         if cross_weights is not None:
-            cross_weights.append(self.cross.weights(h, ck))
+            cross_weights.append(self.cross.scores(h, ck))
         x = x + self.cross.attend(h, ck, cv, None)
         return x + self.mlp(self.mlp_norm(x))
 
@@ -328,7 +327,22 @@ class Whisper(nn.Module):
         x = self.decoder.embed(tokens, 0).to(self.dtype)
         audio = audio_features.to(self.dtype)
         mask = causal_mask(tokens.shape[1], 0, x.device)
-        weights: list[Tensor] = []
+        scores: list[Tensor] = []
         for layer in self.decoder.layers:
-            x = layer(x, audio, mask, None, weights)
-        return weights
+            x = layer(x, audio, mask, None, scores)
+        return [s.softmax(dim=-1) for s in scores]
+
+    def logits_and_alignment_scores(self, tokens: Tensor, audio_features: Tensor) -> tuple[Tensor, Tensor]:
+        """One pass over whole token rows [1, T]: float32 logits [1, T, n_vocab] and the cross-attention
+        scores (before softmax) of the alignment heads [n_heads, T, n_audio_ctx'] — what word timing needs."""
+        x = self.decoder.embed(tokens, 0).to(self.dtype)
+        audio = audio_features.to(self.dtype)
+        mask = causal_mask(tokens.shape[1], 0, x.device)
+        wanted = self.alignment_heads.any(dim=1).tolist()
+        scores: list[Tensor] = []
+        for index, layer in enumerate(self.decoder.layers):
+            collected: list[Tensor] | None = [] if wanted[index] else None
+            x = layer(x, audio, mask, None, collected)
+            scores.append(collected[0][0] if collected else None)
+        heads = torch.stack([scores[layer][head] for layer, head in self.alignment_heads.nonzero().tolist()])
+        return self.decoder.project(x), heads

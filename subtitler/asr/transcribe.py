@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, words_end
 from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
 from subtitler.asr.language import detect_language, language_probabilities
@@ -49,6 +50,8 @@ class TranscribeOptions:
     suppress_blank: bool = True
     without_timestamps: bool = False
     max_initial_timestamp: float | None = 1.0
+    word_timestamps: bool = True  # words with times from cross-attention DTW (subtitler.asr.alignment); openai's default is off
+    alignment: AlignmentOptions = AlignmentOptions()
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
     language_per_window: bool = True  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
@@ -73,6 +76,7 @@ class Segment:
     compression_ratio: float
     no_speech_prob: float
     language: str
+    words: tuple[WordTiming, ...] = ()  # with word_timestamps: the words, times in seconds from the start of the audio
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,12 @@ class _Piece:
     start: float
     end: float
     tokens: tuple[int, ...]
+    words: tuple[WordTiming, ...] = ()
+
+
+def ends_with_single_timestamp(tokens: tuple[int, ...], timestamp_begin: int) -> bool:
+    """A window whose last two tokens are text then one timestamp had no speech after it (it was complete)."""
+    return [t >= timestamp_begin for t in tokens[-2:]] == [False, True]
 
 
 def split_window(tokens: tuple[int, ...], timestamp_begin: int, seek: int, size: int) -> tuple[list[_Piece], int]:
@@ -109,7 +119,7 @@ def split_window(tokens: tuple[int, ...], timestamp_begin: int, seek: int, size:
     """
     offset = seek * HOP_LENGTH / SAMPLE_RATE
     is_stamp = [t >= timestamp_begin for t in tokens]
-    complete = is_stamp[-2:] == [False, True]
+    complete = ends_with_single_timestamp(tokens, timestamp_begin)
     cuts = [i + 1 for i in range(len(tokens) - 1) if is_stamp[i] and is_stamp[i + 1]]
     if not cuts:
         duration = size * HOP_LENGTH / SAMPLE_RATE
@@ -264,6 +274,7 @@ def _segments_of_window(pieces: list[_Piece], texts: list[str], keep: list[bool]
             id=first_id + len(segments), seek=seek, start=start, end=end, text=text, tokens=piece.tokens,
             temperature=result.temperature, avg_logprob=result.avg_logprob,
             compression_ratio=result.compression_ratio, no_speech_prob=result.no_speech_prob, language=result.language,
+            words=piece.words,
         ))
     return segments
 
@@ -292,6 +303,7 @@ def transcribe(
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
     history, guard, language = _History(list(initial)), RepetitionGuard(options), info.language
+    timing = _WordTimer(model, tokenizer, options) if options.word_timestamps else None
     next_id, seek = 0, 0
     while seek < content_frames:
         if should_stop is not None and should_stop():
@@ -312,6 +324,8 @@ def transcribe(
             pieces, advance = _pieces(result, tokenizer, seek, size)
             texts = [tokenizer.decode_text_only(list(p.tokens)) for p in pieces]
             keep = guard.filter(texts, repetitive)
+            if timing is not None:
+                pieces, advance = timing.add_words(pieces, keep, result, language, features, seek, size, advance)
             segments = _segments_of_window(pieces, texts, keep, result, seek, info.duration, next_id)
             history.add([t for s in segments for t in s.tokens], all(keep) and _keeps_prompt(result, repetitive, options))
         next_id += len(segments)
@@ -321,6 +335,37 @@ def transcribe(
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
     if on_progress is not None and content_frames == 0:
         on_progress(0.0, 0.0)
+
+
+class _WordTimer:
+    """Adds word timings to each window's kept pieces and moves the seek to the last word's end, as openai-whisper does.
+
+    Holds the end of the last word so far: the recipe shortens a first word stretched over the pause before it.
+    """
+
+    def __init__(self, model, tokenizer: Tokenizer, options: TranscribeOptions) -> None:
+        self.model, self.tokenizer, self.options = model, tokenizer, options
+        self.last_speech_timestamp = 0.0
+
+    def add_words(self, pieces: list[_Piece], keep: list[bool], result: DecodingResult, language: str,
+                  features: torch.Tensor, seek: int, size: int, advance: int) -> tuple[list[_Piece], int]:
+        kept = [i for i, k in enumerate(keep) if k]
+        if not kept:
+            return pieces, advance
+        tokenizer = self.tokenizer.with_options(language=language if self.tokenizer.multilingual else None,
+                                                task=self.options.task)
+        time_offset = seek * HOP_LENGTH / SAMPLE_RATE
+        aligned = align_window(self.model, tokenizer, [pieces[i].tokens for i in kept],
+                               [(pieces[i].start, pieces[i].end) for i in kept], features, size, time_offset,
+                               self.last_speech_timestamp, self.options.alignment)
+        pieces = list(pieces)
+        for i, words in zip(kept, aligned):
+            pieces[i] = _Piece(words.start, words.end, pieces[i].tokens, words.words)
+        last_end = words_end(aligned, aligned[-1].end)
+        if not ends_with_single_timestamp(result.tokens, tokenizer.timestamp_begin) and keep[-1] and last_end > time_offset:
+            advance = round(last_end * FRAMES_PER_SECOND) - seek  # the next window starts where the last word ended
+        self.last_speech_timestamp = last_end
+        return pieces, advance
 
 
 def _window_language(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, current: str) -> str:

@@ -233,7 +233,7 @@ def cues_from_segments(segments: Iterable[object], profile: ReadingProfile = DEF
     for k, (start, end, text) in enumerate(spans):
         next_start = spans[k + 1][0] if k + 1 < len(spans) else None
         # Split each segment on its own: without word timings, a segment's edges are the only real times.
-        for cue in segment(_pseudo_words(text, start, end), profile, (), plain):
+        for cue in segment(pseudo_words(text, start, end), profile, (), plain):
             cues.append(Cue(cue.start_ms, cue.end_ms, cue.text))
         if cues and next_start is not None and cues[-1].end_ms > next_start - profile.min_gap_ms:
             last = cues[-1]
@@ -251,7 +251,7 @@ def _segment_fields(seg: object) -> tuple[int, int, str]:
     return seconds_to_ms(float(get("start"))), seconds_to_ms(float(get("end"))), str(get("text"))
 
 
-def _pseudo_words(text: str, start_ms: int, end_ms: int) -> list[Word]:
+def pseudo_words(text: str, start_ms: int, end_ms: int) -> list[Word]:
     """Words with times spread by characters: the only timing a text-only segment offers."""
     pieces = units(text)
     total = sum(len(p) for p, _ in pieces) or 1

@@ -107,10 +107,16 @@ class TranscriptionWorker(JobWorker):
         return audio
 
     def _collect(self, segments) -> None:
-        from subtitler.asr.result import segments_to_cues
+        """Cues by the reading rules across segments; the last cue waits for the next words (see CueStream)."""
+        from subtitler.asr.result import CueStream
 
-        for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
-            self._pending.extend(segments_to_cues([segment]))
+        stream = CueStream(self._total_s)
+        try:
+            for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
+                self._pending.extend(stream.add([segment]))
+        finally:  # on cancel too: every cue found so far reaches the document
+            self._pending.extend(stream.finish())
+            self._flush()
 
     def _on_engine_progress(self, done_s: float, total_s: float) -> None:
         """Called after each window, once its segments were yielded: the moment to send them."""

@@ -27,7 +27,7 @@ whisper = import_reference("whisper")
 whisper_model = import_reference("whisper.model")
 
 AS_OPENAI = TranscribeOptions(temperature=(0.0,), language_per_window=False, max_repeats=None, repeat_lookback=0,
-                              drop_repetitive=False)
+                              drop_repetitive=False, word_timestamps=False)
 
 TINY_EN_CLIPS = ["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "pyannote_sample.wav", "stereo_diarization.wav",
                  "librispeech_61-70968-0000.flac", "mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav", "jfk.mp4"]

@@ -1,0 +1,161 @@
+"""Voice activity: where in the audio someone speaks, from the Silero VAD model (``silero-vad`` on PyPI).
+
+One place for it, with its parameters in one frozen dataclass, because several parts use it:
+word-timing refinement (move word edges to speech onsets and offsets), the optional
+``--vad`` filter that skips non-speech before decoding, hallucination guards, the batched
+long-form mode that cuts audio at pauses, diarization and live captions.
+
+The model is Silero's TorchScript network shipped inside the wheel (no download). It is a
+small recurrent network that reads 32-ms frames (512 samples at 16 kHz) one after another.
+Stepping it frame by frame from Python is slow for long files, so the audio is cut into up to
+``MAX_STREAMS`` pieces that run side by side as one batch, each piece starting a second early
+so that its recurrent state has warmed up by the time its own frames begin; the result matches
+a single pass over the whole file to within a few thousandths of probability.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from subtitler.errors import Cancelled
+
+SAMPLE_RATE = 16_000
+FRAME_SAMPLES = 512  # what the 16-kHz Silero model reads per step
+FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE  # 0.032 s
+MAX_STREAMS = 32  # pieces decoded side by side (a batch of 32 costs ~3x one stream per step)
+WARMUP_FRAMES = 64  # ~2 s of audio before a piece's own frames, for the recurrent state
+MIN_STREAM_FRAMES = 1875  # pieces of at least 60 s: shorter audio is one exact pass (~0.4 ms a frame)
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    """How frame probabilities become speech regions (Silero's own parameters and defaults).
+
+    A region starts where the probability rises above ``threshold`` and ends where it stays below
+    ``neg_threshold`` (default ``threshold - 0.15``) for ``min_silence_ms``; regions shorter than
+    ``min_speech_ms`` are dropped, and each region is padded by ``speech_pad_ms`` on both sides.
+    """
+
+    threshold: float = 0.5
+    neg_threshold: float | None = None
+    min_speech_ms: int = 250
+    min_silence_ms: int = 100
+    speech_pad_ms: int = 30
+    max_speech_s: float = math.inf
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError("VadOptions.threshold must be between 0 and 1")
+        if self.min_speech_ms < 0 or self.min_silence_ms < 0 or self.speech_pad_ms < 0:
+            raise ValueError("VadOptions durations must not be negative")
+
+
+@dataclass(frozen=True)
+class SpeechRegion:
+    """A stretch of speech, in float seconds from the start of the audio."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+_model = None
+_model_lock = threading.Lock()  # the network keeps recurrent state: one user at a time
+
+
+def _load_model():
+    """The TorchScript model from the installed wheel, loaded once.
+
+    Importing silero_vad calls ``torch.set_num_threads(1)`` as a side effect, which would slow
+    every later Whisper run in this process to one core; the thread count is put back.
+    """
+    global _model
+    if _model is None:
+        _model = _silero().load_silero_vad()
+    return _model
+
+
+def _silero():
+    """The silero_vad package, imported without its side effect on torch's thread count."""
+    threads = torch.get_num_threads()
+    try:
+        import silero_vad
+        import silero_vad.utils_vad  # noqa: F401  (the hysteresis used by regions_from_probabilities)
+    finally:
+        torch.set_num_threads(threads)
+    return silero_vad
+
+
+def frame_count(samples: int) -> int:
+    """Frames the model produces for ``samples`` samples (the last partial frame is zero-padded)."""
+    return -(-samples // FRAME_SAMPLES)
+
+
+def _stream_layout(n_frames: int) -> tuple[int, int]:
+    """(number of side-by-side pieces, frames per piece) for ``n_frames`` frames of audio."""
+    streams = max(1, min(MAX_STREAMS, n_frames // MIN_STREAM_FRAMES))
+    return streams, -(-n_frames // streams)
+
+
+def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+    """Probability of speech per 32-ms frame of 16-kHz mono ``audio`` (float32, ``frame_count(len(audio))`` values).
+
+    ``should_stop`` is polled every few hundred steps and raises :class:`Cancelled`.
+    """
+    n_frames = frame_count(len(audio))
+    if n_frames == 0:
+        return np.zeros(0, np.float32)
+    streams, per_stream = _stream_layout(n_frames)
+    warmup = WARMUP_FRAMES if streams > 1 else 0
+    steps = warmup + per_stream
+    # Each piece's samples, preceded by `warmup` frames of the audio before it (zeros before the start).
+    padded = np.zeros((warmup + streams * per_stream) * FRAME_SAMPLES, np.float32)
+    padded[warmup * FRAME_SAMPLES: warmup * FRAME_SAMPLES + len(audio)] = audio
+    starts = np.arange(streams) * per_stream * FRAME_SAMPLES
+    batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
+    x = torch.from_numpy(batch)
+    out = np.empty((streams, steps), np.float32)
+    with _model_lock, torch.no_grad():
+        model = _load_model()
+        model.reset_states()
+        for step in range(steps):
+            if should_stop is not None and step % 256 == 0 and should_stop():
+                raise Cancelled("voice activity detection stopped")
+            chunk = x[:, step * FRAME_SAMPLES: (step + 1) * FRAME_SAMPLES]
+            out[:, step] = model(chunk, SAMPLE_RATE)[:, 0].numpy()
+        model.reset_states()
+    return out[:, warmup:].reshape(-1)[:n_frames]
+
+
+def regions_from_probabilities(probs: np.ndarray, n_samples: int, options: VadOptions = VadOptions()) -> list[SpeechRegion]:
+    """Speech regions from frame probabilities, by Silero's own hysteresis (``get_speech_timestamps_from_probs``)."""
+    if len(probs) == 0:
+        return []
+    stamps = _silero().utils_vad.get_speech_timestamps_from_probs(
+        [float(p) for p in probs], sampling_rate=SAMPLE_RATE, threshold=options.threshold,
+        neg_threshold=options.neg_threshold, min_speech_duration_ms=options.min_speech_ms,
+        min_silence_duration_ms=options.min_silence_ms, speech_pad_ms=options.speech_pad_ms,
+        max_speech_duration_s=options.max_speech_s, audio_length_samples=n_samples,
+    )
+    return [SpeechRegion(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+
+
+def speech_regions(audio: np.ndarray, options: VadOptions = VadOptions(),
+                   should_stop: Callable[[], bool] | None = None) -> list[SpeechRegion]:
+    """Where someone speaks in 16-kHz mono ``audio``."""
+    return regions_from_probabilities(speech_probabilities(audio, should_stop), len(audio), options)
+
+
+def probability_at(probs: np.ndarray, seconds: float) -> float:
+    """The frame probability at a time (0 outside the audio)."""
+    index = int(seconds / FRAME_SECONDS)
+    return float(probs[index]) if 0 <= index < len(probs) else 0.0
