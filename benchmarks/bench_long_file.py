@@ -2,12 +2,18 @@
 
 The long files are built from the shared English clips (../shared/data) joined into one ~3-minute
 piece and looped with ffmpeg to each length, then encoded as MP3 (as a film's audio would arrive).
-Each command runs in its own process; its peak resident memory comes from wait4(). The feature
-step alone is also measured in-process: the whole-file log-mel the old code built, against the
-per-window features used now.
+Each command runs in its own process; its peak resident memory comes from wait4().
 
-    .venv/bin/python benchmarks/bench_long_file.py                 # 30, 60 and 120 minutes, tiny.en, base for detect
-    .venv/bin/python benchmarks/bench_long_file.py --minutes 30 --skip-transcribe
+Transcription's memory is all taken before and in its first windows (decoded samples, model, the
+feature set-up; the old code's whole-file spectrogram too); later windows reuse the same buffers.
+So besides full runs (--full, slow on a shared 2-core machine: tiny.en needs minutes per hour of
+audio), each length is also transcribed through its first --windows-minutes of windows and then
+interrupted (SIGINT, as Ctrl+C), which measures the same peak in a fraction of the time; a full run
+next to a partial one on the same file shows the two agree. `--old PATH` adds the same partial run
+with another checkout's code (the commit before the per-window features) for comparison.
+
+    .venv/bin/python benchmarks/bench_long_file.py                       # 30, 60, 120 min, partial runs
+    .venv/bin/python benchmarks/bench_long_file.py --full 30 --old /tmp/oldcheck/repo
 """
 
 from __future__ import annotations
@@ -51,17 +57,30 @@ def build(minutes: int, folder: Path) -> Path:
     return out
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float, int]:
-    """Run `python -m subtitler ARGS`; its peak RSS in MB, wall seconds and exit status."""
+def peak_rss_mb(args: list[str], code: Path = ROOT, stop_after_s: float | None = None) -> tuple[float, float]:
+    """Run `python -m subtitler ARGS` with the package in `code`; its peak RSS in MB and wall seconds.
+
+    With `stop_after_s`, the segments it prints are read and it is interrupted (SIGINT) once one ends past that time.
+    """
+    import signal
+
     began = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "subtitler", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen([sys.executable, "-m", "subtitler", *args], cwd=code, stderr=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE if stop_after_s else subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONPATH": str(code)})
+    if stop_after_s is not None:
+        for line in proc.stdout:  # "[mm:ss.fff --> mm:ss.fff] text"
+            end = line.split("-->", 1)[-1].split("]", 1)[0].strip() if "-->" in line else ""
+            minutes, _, seconds = end.partition(":")
+            if seconds and int(minutes) * 60 + float(seconds) >= stop_after_s:
+                proc.send_signal(signal.SIGINT)
+                break
+        proc.stdout.close()
     _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace").strip().splitlines()
-    if proc.returncode:
-        print(f"  {' '.join(args[:2])}: exit {proc.returncode}: {err[-1] if err else ''}", file=sys.stderr)
-    return usage.ru_maxrss / 1024, time.perf_counter() - began, proc.returncode
+    code_ = os.waitstatus_to_exitcode(status)
+    if code_ not in (0, 130):
+        print(f"  {' '.join(args[:2])}: exit {code_}", file=sys.stderr)
+    return usage.ru_maxrss / 1024, time.perf_counter() - began
 
 
 def rss_mb() -> float:
@@ -95,29 +114,36 @@ def feature_step(path: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, nargs="+", default=[30, 60, 120])
+    parser.add_argument("--full", type=int, nargs="*", default=[], metavar="MIN", help="lengths also transcribed to the end")
+    parser.add_argument("--windows-minutes", type=float, default=2.0, help="audio transcribed by a partial run")
+    parser.add_argument("--old", type=Path, help="a checkout of older code to compare (its partial runs and detect)")
     parser.add_argument("--model", default="tiny.en", help="model for transcribe (default tiny.en)")
     parser.add_argument("--detect-model", default="base", help="multilingual model for detect (default base)")
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "subtitler-long-files")
-    parser.add_argument("--skip-transcribe", action="store_true", help="detect and the feature step only")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, shared with other work; model {args.model} (transcribe), "
-          f"{args.detect_model} (detect); peak RSS of each whole process, MB")
-    print(f"{'length':>8} {'audio MB':>9} {'detect MB':>10} {'detect s':>9} {'transcribe MB':>14} {'transcribe s':>13} "
-          f"{'old mel +MB':>12} {'windows +MB':>12}")
+    # Word timestamps off: the same work per window as the older code compared with (it had none).
+    transcribe = ["-m", args.model, "--no-fallback"]
+    ours = [*transcribe, "--no-word-timestamps"]
+    print(f"machine: {os.cpu_count()} cores, shared with other work; {args.model} for transcribe, {args.detect_model} for "
+          f"detect; peak RSS of each whole process in MB (seconds); partial = first {args.windows_minutes:g} min of windows")
+    print(f"{'length':>7} {'samples':>8} | {'detect':>12} {'partial':>12} {'full':>12} {'old detect':>12} {'old partial':>12}"
+          f" | {'old mel +MB':>11} {'windows +MB':>11}")
     for minutes in args.minutes:
         path = build(minutes, args.folder)
-        audio_mb = minutes * 60 * 16000 * 4 / 2**20
-        detect_mb, detect_s, _ = peak_rss_mb(["detect", str(path), "-m", args.detect_model])
-        if args.skip_transcribe:
-            transcribe_mb, transcribe_s = float("nan"), float("nan")
-        else:
-            out = args.folder / f"long_{minutes}min.srt"
-            transcribe_mb, transcribe_s, _ = peak_rss_mb(["transcribe", str(path), "-m", args.model, "--no-fallback",
-                                                          "-o", str(out), "--force"])
+        cells = [peak_rss_mb(["detect", str(path), "-m", args.detect_model]),
+                 peak_rss_mb(["transcribe", str(path), *ours], stop_after_s=args.windows_minutes * 60)]
+        out = args.folder / f"long_{minutes}min.srt"
+        cells.append(peak_rss_mb(["transcribe", str(path), *ours, "-o", str(out), "--force"])
+                     if minutes in args.full else None)
+        if args.old is not None:
+            cells.append(peak_rss_mb(["detect", str(path), "-m", args.detect_model], code=args.old))
+            cells.append(peak_rss_mb(["transcribe", str(path), *transcribe], code=args.old,
+                                     stop_after_s=args.windows_minutes * 60))
+        cells += [None] * (5 - len(cells))
         old_mel, windows = feature_step(path)
-        print(f"{minutes:>6} m {audio_mb:>9.0f} {detect_mb:>10.0f} {detect_s:>9.1f} {transcribe_mb:>14.0f} "
-              f"{transcribe_s:>13.0f} {old_mel:>12.0f} {windows:>12.0f}", flush=True)
+        shown = " ".join(f"{f'{mb:.0f} ({s:.0f})':>12}" if cell else f"{'-':>12}" for cell in cells for mb, s in [cell or (0, 0)])
+        print(f"{minutes:>5} m {minutes * 60 * 16000 * 4 / 2**20:>6.0f}MB | {shown} | {old_mel:>11.0f} {windows:>11.0f}", flush=True)
     return 0
 
 

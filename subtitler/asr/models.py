@@ -20,7 +20,8 @@ import hashlib
 import importlib.util
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -297,28 +298,23 @@ def download_model(
     return folder
 
 
-class _model_lock:  # noqa: N801 - used as a context manager
+@contextmanager
+def _model_lock(folder: Path, should_stop: Callable[[], bool] | None) -> Iterator[None]:
     """An inter-process lock per model folder (filelock: flock/LockFileEx), waited for cancellably."""
+    from filelock import FileLock, Timeout
 
-    def __init__(self, folder: Path, should_stop: Callable[[], bool] | None) -> None:
-        from filelock import FileLock
-
-        self.lock = FileLock(str(folder.with_name(f".{folder.name}.lock")))
-        self.should_stop = should_stop
-
-    def __enter__(self) -> None:
-        from filelock import Timeout
-
-        while True:
-            try:
-                self.lock.acquire(timeout=0.5)
-                return
-            except Timeout:
-                if self.should_stop is not None and self.should_stop():
-                    raise Cancelled("stopped while another download of this model was running") from None
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.lock.release()
+    lock = FileLock(str(folder.with_name(f".{folder.name}.lock")))
+    while True:
+        try:
+            lock.acquire(timeout=0.5)
+            break
+        except Timeout:
+            if should_stop is not None and should_stop():
+                raise Cancelled("stopped while another download of this model was running") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @dataclass(frozen=True)

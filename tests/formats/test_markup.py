@@ -107,3 +107,12 @@ def test_vtt_voice_with_a_comma_keeps_the_ass_line_whole():
 def test_speaker_dropped_from_srt_is_reported():
     document = Document([Cue(0, 1000, "hi", speaker="Ann")])
     assert any("speaker" in str(w) for w in render_text(document, "srt")[1])
+
+
+@pytest.mark.parametrize("target", ["srt", "vtt"])
+def test_ass_empty_line_becomes_one_break_with_a_warning(target):
+    """10.4: '\\N\\N' in ASS (Enter twice in the editor, 'a||b' in the table) lost the rest of the cue in SRT and WebVTT."""
+    ass = ASS.replace("{\\i1}Hello{\\i0}\\N{\\an8\\pos(100,50)}world", "first\\N\\Nsecond")
+    document, _, warnings = convert(ass, "ass", target)
+    assert [c.text for c in document] == ["first\nsecond"]
+    assert any("blank lines" in w for w in warnings)
