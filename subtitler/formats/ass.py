@@ -40,7 +40,11 @@ def parse(text: str, source: str = "<text>", dialect: str = "ass") -> ReadResult
             subs = pysubs2.SSAFile.from_string(text, format_=dialect)
         except Exception:  # pysubs2 raises ValueError and others for one bad line; find and skip those lines
             text, skipped = _without_bad_lines(text, dialect)
-            subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+            try:
+                subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+            except Exception as exc:  # a bad line only in context (a damaged section header): the file is unreadable
+                raise FormatError(f"{source}: cannot read as {dialect.upper()} ({type(exc).__name__}: {exc}); "
+                                  "check its [Script Info], styles and events sections") from None
     notes = tuple(skipped) + tuple(dict.fromkeys(FormatWarning(None, str(w.message)) for w in caught))
     return ReadResult(_document(subs), notes)
 

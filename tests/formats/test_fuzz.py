@@ -75,3 +75,10 @@ def test_deep_nesting_and_huge_numbers(name):
                  '{"format": "subtitler-project", "version": 1, "cues": [{"start_ms": 1e999, "end_ms": 0, "text": ""}]}',
                  "[Script Info]\n[Events]\nFormat: Start, End, Text\nDialogue: 99999999:00:00.00,0:00:00.00,x\n"):
         parse_directly(name, text)
+
+
+def test_ass_line_bad_only_in_context_is_a_format_error():
+    """Found by benchmarks/fuzz_parsers.py: a style colour pysubs2 cannot read, under a damaged section header."""
+    text = VALID["ass"].decode("utf-8").replace("[Script Info]", "[Scrip<i>t Info]")
+    text = text.replace("[V4+ Styles]", "<i>[V4+ Styles]").replace("&H00FFFFFF", "&H00\u2028000000", 1)
+    parse_directly("ass", text)
