@@ -31,12 +31,13 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
                         help=f"model name (tiny.en, base, small, large-v3, large-v3-turbo, ...) or path (default {DEFAULT_MODEL})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model")
     parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
-    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track, counted from 0 (0 = first)")
+    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
 
 
 def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
-    p = sub.add_parser("transcribe", help="speech to subtitles (.srt .vtt .txt .json)")
-    p.add_argument("file", help="audio or video file ffmpeg can read")
+    p = sub.add_parser("transcribe", help="speech to subtitles (.srt .vtt .txt .json); many files with --output-dir")
+    p.add_argument("files", nargs="+", metavar="file",
+                   help="audio or video file ffmpeg can read; with --output-dir also folders and glob patterns")
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--task", default="transcribe", choices=("transcribe", "translate"), help="translate gives English")
@@ -49,6 +50,12 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
                    help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
+    batch = p.add_argument_group("several files (batch)")
+    batch.add_argument("--output-dir", default=None, metavar="OUT",
+                       help="write OUT/NAME.FORMAT for every input; one model serves them all")
+    batch.add_argument("-f", "--formats", default=None, metavar="LIST",
+                       help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
+    batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -74,46 +81,48 @@ def _register_models(sub: "argparse._SubParsersAction") -> None:
 
 def _cmd_transcribe(args: argparse.Namespace) -> int:
     """Check everything cheap first (output path, media, options), then load the model and decode."""
-    output = _check_output(args.output, args.file, args.force)
-    media = _check_media(args.file, args.audio_track)
-    from subtitler.asr.engine import MAX_BEAM_SIZE
-    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.cli_batch import is_batch, run_batch
 
-    if args.beam_size is not None and not 1 <= args.beam_size <= MAX_BEAM_SIZE:
-        raise UserError(f"--beam-size {args.beam_size}: use a width from 1 to {MAX_BEAM_SIZE} (5 is usual)")
-
-    options = TranscribeOptions(
-        task=args.task,
-        language=_language(args.language),
-        beam_size=args.beam_size,
-        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
-        condition_on_previous_text=not args.no_condition_on_previous_text,
-        initial_prompt=args.initial_prompt,
-        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
-    )
+    if is_batch(args):
+        return run_batch(args)
+    if args.formats is not None:
+        raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
+    output = _check_output(args.output, args.files[0], args.force)
+    media = _check_input(args.files[0], args.audio_track)
+    options = _options(args)
     _check_model(args, options.language, options.task)
     audio = _decode(media, args.audio_track)  # decoded before the model loads: bad media costs no loading time
     engine = _load_engine(args)
     progress = ProgressBar(sys.stderr)
-    infos = []
-    segments = []
-    for segment in engine.transcribe(audio, options, on_progress=progress.update, on_info=infos.append):
-        segments.append(segment)
+
+    def show(segment) -> None:
         if output is None:
             progress.clear()
             print(f"[{_clock(segment.start)} --> {_clock(segment.end)}] {segment.text.strip()}", flush=True)
+
+    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
     progress.finish()
     if not segments:
         print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
-    _write_output(output, media, infos[0], segments)
+    _write_output(output, media, info, segments)
     return 0
+
+
+def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
+    """Run the whole transcription; returns (TranscriptionInfo, segments). One file in batch runs exactly this too."""
+    infos, segments = [], []
+    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append):
+        segments.append(segment)
+        if on_segment is not None:
+            on_segment(segment)
+    return infos[0], segments
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
     """Only the first 30 s are decoded (ffmpeg stops there), and before the model loads."""
     from subtitler.asr.audio import CHUNK_LENGTH
 
-    media = _check_media(args.file, args.audio_track)
+    media = _check_input(args.file, args.audio_track)
     english_only = UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
     if _check_model(args, None, "transcribe"):
         raise english_only
@@ -165,19 +174,23 @@ def _check_output(output: str | None, media: str, force: bool) -> Path | None:
     return path
 
 
-def _language(value: str) -> str | None:
-    """A code or an English name ('de', 'German'); None means detect."""
-    if value.lower() in ("auto", ""):
-        return None
-    from subtitler.asr.tokenizer import language_code
+def _options(args: argparse.Namespace):
+    """TranscribeOptions from the flags; wrong values are UserErrors before any model loads."""
+    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.asr.user_options import check_beam_size, parse_language
 
-    code = language_code(value)
-    if code is None:
-        raise UserError(f"--language {value}: not a language Whisper knows; use a code such as en, de, es, or auto")
-    return code
+    return TranscribeOptions(
+        task=args.task,
+        language=parse_language(args.language),
+        beam_size=check_beam_size(args.beam_size),
+        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
+        condition_on_previous_text=not args.no_condition_on_previous_text,
+        initial_prompt=args.initial_prompt,
+        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
+    )
 
 
-def _check_media(file: str, audio_track: int) -> Path:
+def _check_input(file: str, audio_track: int = 0) -> Path:
     """The media file probed and its audio track checked, before seconds go into loading a model."""
     from subtitler.errors import MediaError
     from subtitler.media.probe import probe, require_audio_stream

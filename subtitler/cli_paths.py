@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from subtitler.errors import UserError
-from subtitler.media.kinds import is_media_name
+from subtitler.media.extensions import is_media_name
 
 
 def check_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]], force: bool,

@@ -30,17 +30,6 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
         assert needle in lines[0]
 
 
-@pytest.fixture(scope="module")
-def bad_media(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("bad")
-    text = folder / "notes.mp4"
-    text.write_text("this is not a video\n")
-    silent = folder / "silent_video.mp4"
-    subprocess.run([find_ffmpeg(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48",
-                    "-an", str(silent)], check=True)
-    return {"text": text, "silent": silent}
-
-
 @pytest.mark.parametrize(
     "args, needles",
     [

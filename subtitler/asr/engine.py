@@ -14,10 +14,10 @@ import numpy as np
 import torch
 
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
+from subtitler.asr.user_options import MAX_BEAM_SIZE
 from subtitler.errors import ModelError
 
 ProgressCallback = Callable[[float, float], None]
-MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
 
 
 def pick_device(device: str = "auto") -> str:
@@ -51,7 +51,7 @@ class Engine:
         should_stop: Callable[[], bool] | None = None,
         on_info: Callable[[TranscriptionInfo], None] | None = None,
     ) -> Iterator[Segment]:
-        self._check_options(options)
+        self.check_options(options)
         return transcribe(self.model, self.tokenizer, audio, options, on_progress=on_progress,
                           should_stop=should_stop, on_info=on_info)
 
@@ -65,7 +65,8 @@ class Engine:
         mel = log_mel_spectrogram(pad_or_trim(audio[:N_SAMPLES]), n_mels=self.model.dims.n_mels)
         return detect_language(self.model, self.tokenizer, mel.to(self.model.device, self.model.dtype))
 
-    def _check_options(self, options: TranscribeOptions) -> None:
+    def check_options(self, options: TranscribeOptions) -> None:
+        """ModelError when this model cannot honour the options (a language it lacks, translating with .en)."""
         for name, value in (("beam size", options.beam_size), ("best-of", options.best_of)):
             if value is not None and not 1 <= value <= MAX_BEAM_SIZE:
                 raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")

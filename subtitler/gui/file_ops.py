@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from subtitler.formats.registry import format_for_path, formats
-from subtitler.media.kinds import AUDIO_EXTENSIONS, MEDIA_EXTENSIONS, VIDEO_EXTENSIONS  # noqa: F401 - re-exported
+from subtitler.media.extensions import MEDIA_EXTENSIONS
 
 PROJECT_SUFFIX = ".subtitler.json"
 

@@ -1,4 +1,8 @@
-"""File name extensions of audio and video files: what the GUI opens as media and what the CLI never overwrites."""
+"""File name endings of the audio and video files Subtitler offers to open or transcribe.
+
+ffmpeg reads far more; these lists only decide what a file dialog shows and which
+files of a folder a batch transcription picks up (a file named explicitly is always tried).
+"""
 
 from __future__ import annotations
 
