@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from subtitler.cli import main
 
@@ -33,8 +36,8 @@ def test_warnings_go_to_stderr(tmp_path, capsys):
     assert "warning" in capsys.readouterr().err
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "subtitler", *args], capture_output=True, text=True)
+def run_cli(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "subtitler", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path):
@@ -51,6 +54,22 @@ def test_bad_input_exits_2_with_one_line(tmp_path):
         result = run_cli("convert", source_path, target)
         assert result.returncode == 2, result.stderr
         assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize("command", ["convert", "check"])
+@pytest.mark.parametrize("kind", ["dev-zero", "link-to-dev-zero", "fifo"])
+def test_devices_and_pipes_are_one_line_never_an_endless_read_or_a_hang(tmp_path, command, kind):
+    """Issue 10.9: `convert /dev/zero out.srt` read without end and `convert` on a FIFO hung."""
+    source = {"dev-zero": Path("/dev/zero"), "link-to-dev-zero": tmp_path / "zero.srt", "fifo": tmp_path / "pipe.srt"}[kind]
+    if kind == "link-to-dev-zero":
+        source.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(source)
+    args = [str(source), str(tmp_path / "out.vtt")] if command == "convert" else [str(source)]
+    result = run_cli(command, *args, timeout=60)  # the old code never returned: the timeout fails the test
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "device, pipe or socket" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out.vtt").exists()
 
 
 def test_convert_never_overwrites_its_input_a_media_file_or_a_foreign_file_without_force(tmp_path, data_dir):
