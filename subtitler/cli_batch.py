@@ -21,6 +21,7 @@ from pathlib import Path
 from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
 )
+from subtitler.cli_paths import write_refused
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
 
@@ -195,6 +196,9 @@ def _output_dir(name: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"--output-dir {name}: cannot create it ({exc.strerror or exc}); choose another folder") from None
+    reason = write_refused(path)  # checked before the model loads: not after the first file's transcription
+    if reason is not None:
+        raise UserError(f"--output-dir {name}: cannot write in it ({reason}); choose another folder")
     return path
 
 

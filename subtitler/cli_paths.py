@@ -36,16 +36,23 @@ def check_output(output: str | os.PathLike[str], inputs: Iterable[str | os.PathL
 
 def check_writable_folder(path: Path) -> None:
     """The folder exists and a file can be created in it (tried for real: permissions, ACLs, read-only mounts)."""
-    import tempfile
-
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{path}: folder {folder} does not exist; create it or choose another output path")
+    reason = write_refused(folder)
+    if reason is not None:
+        raise UserError(f"{path}: cannot write in folder {folder} ({reason}); choose another output path")
+
+
+def write_refused(folder: Path) -> str | None:
+    """Why no file can be created in `folder` (tried for real), or None when one can."""
+    import tempfile
+
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".subtitler-check-"):
-            pass
+            return None
     except OSError as exc:
-        raise UserError(f"{path}: cannot write in folder {folder} ({exc.strerror or exc}); choose another output path") from None
+        return exc.strerror or str(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from subtitler.cli import main
 from subtitler.cli_batch import expand_inputs, is_batch, parse_formats, plan_outputs
 from subtitler.errors import UserError
-from tests.test_cli_asr import assert_one_line_error, run_cli
+from tests.test_cli_asr import assert_one_line_error, no_model, run_cli  # noqa: F401 - fixture
 
 
 def test_parse_formats():
@@ -75,8 +75,10 @@ def test_names_the_system_refuses_are_left_to_the_one_line_check(tmp_path):
     (["transcribe", "a.wav", "--output-dir", "{tmp}", "-f", "docx"], ["-f docx", "unknown output format"]),
     (["transcribe", "a.wav", "--output-dir", "{tmp}/file.txt"], ["is a file, not a folder"]),
     (["transcribe", "a.wav", "--output-dir", "{tmp}", "--language", "xx"], ["--language xx"]),
+    # issue 10.8: a folder that cannot be written is said before the model loads, not after the first transcription
+    (["transcribe", "{data}/jfk.flac", "--output-dir", "/proc"], ["--output-dir /proc", "cannot write in it"]),
 ])
-def test_wrong_batch_input_gives_one_line_and_status_2(capsys, tmp_path, data_dir, argv, needles):
+def test_wrong_batch_input_gives_one_line_and_status_2(capsys, tmp_path, data_dir, no_model, argv, needles):
     (tmp_path / "file.txt").write_text("x")
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{data}", str(data_dir)) for a in argv]
     code, _, err = run_cli(capsys, *argv)
