@@ -16,7 +16,9 @@ from subtitler import __version__, cli_desktop
 from subtitler.errors import Cancelled, UserError
 
 # Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
-COMMAND_MODULES = ("subtitler.cli_asr", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve")
+COMMAND_MODULES = (
+    "subtitler.cli_asr", "subtitler.cli_align", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Iterable, TextIO
 
 from subtitler.errors import UserError
 
@@ -48,6 +48,15 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
     p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
                    help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
+    p.add_argument("--word-timing", default=None, choices=("refined", "reference"),
+                   help="refined (default): word edges moved out of pauses by voice activity and energy; "
+                        "reference: openai-whisper's timings exactly")
+    p.add_argument("--vad", action="store_true",
+                   help="decode only the stretches where the voice-activity model hears speech (skips silence and music)")
+    p.add_argument("--max-words-per-cue", type=int, default=None, metavar="N",
+                   help="at most N words in one cue (.srt .vtt .ass .subtitler.json)")
+    p.add_argument("--highlight-words", action="store_true",
+                   help="mark each word as it is spoken: underlined in .srt/.vtt, karaoke tags in .ass")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
     batch = p.add_argument_group("several files (batch)")
@@ -87,7 +96,8 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         return run_batch(args)
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
-    output = _check_output(args.output, args.files[0], args.force)
+    output = _check_output(args.output, [args.files[0]], args.force)
+    _check_cue_options(args, output)
     media = _check_input(args.files[0], args.audio_track)
     options = _options(args)
     _check_model(args, options.language, options.task)
@@ -104,7 +114,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     progress.finish()
     if not segments:
         print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
-    _write_output(output, media, info, segments)
+    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words)
     return 0
 
 
@@ -161,17 +171,49 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None, media: str, force: bool) -> Path | None:
+def _check_output(output: str | None, inputs: Iterable[str], force: bool,
+                  suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
     """Reject a bad output path before spending minutes on recognition: wrong type, missing or read-only
-    folder, a folder, the input itself or a file that is not a subtitle file (without --force)."""
+    folder, a folder, an input itself or a file that is not a subtitle file (without --force)."""
     if output is None:
         return None
     from subtitler.cli_paths import check_output
 
-    path = check_output(output, [media], force, OUTPUT_SUFFIXES)
-    if not path.name.lower().endswith(OUTPUT_SUFFIXES):
-        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
+    path = check_output(output, inputs, force, suffixes)
+    if not path.name.lower().endswith(suffixes):
+        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
     return path
+
+
+def _check_cue_options(args: argparse.Namespace, output: Path | None) -> None:
+    """--max-words-per-cue and --highlight-words shape cues: refuse them where no cues are written."""
+    asked = [flag for flag, given in (("--max-words-per-cue", args.max_words_per_cue is not None),
+                                      ("--highlight-words", args.highlight_words)) if given]
+    if not asked:
+        return
+    if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
+        raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
+    if output is None or _format_of(output) in ("json", "txt"):
+        where = "without -o" if output is None else f"for {output}"
+        raise UserError(f"{' and '.join(asked)} shape subtitle cues, which are not written {where}; "
+                        "write .srt, .vtt, .ass or .subtitler.json with -o")
+    if args.highlight_words:
+        from subtitler.formats.highlight import FORMATS
+
+        if _format_of(output) not in FORMATS:
+            raise UserError(f"--highlight-words: {output} keeps every word's time already; highlight in .srt, .vtt or .ass")
+        if args.word_timestamps is False:
+            raise UserError("--highlight-words needs word timings: drop --no-word-timestamps")
+
+
+def _format_of(output: Path) -> str:
+    """'json' (openai-whisper's result), 'txt', or the subtitle format the registry writes for the name."""
+    name = output.name.lower()
+    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+        return "json"
+    from subtitler.formats.registry import format_for_path
+
+    return format_for_path(output) or ""
 
 
 def _options(args: argparse.Namespace):
@@ -179,6 +221,7 @@ def _options(args: argparse.Namespace):
     from subtitler.asr.transcribe import TranscribeOptions
     from subtitler.asr.user_options import check_beam_size, parse_language
 
+    defaults = TranscribeOptions()
     return TranscribeOptions(
         task=args.task,
         language=parse_language(args.language),
@@ -186,7 +229,9 @@ def _options(args: argparse.Namespace):
         temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
         condition_on_previous_text=not args.no_condition_on_previous_text,
         initial_prompt=args.initial_prompt,
-        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
+        word_timestamps=defaults.word_timestamps if args.word_timestamps is None else args.word_timestamps,
+        word_timing=args.word_timing or defaults.word_timing,
+        vad_filter=args.vad,
     )
 
 
@@ -246,19 +291,20 @@ def _decode(media: Path, audio_track: int, duration_s: float | None = None):
     return audio
 
 
-def _write_output(output: Path | None, media: Path, info, segments) -> None:
+def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
+                  highlight: bool = False) -> None:
     """Write the result; if that fails after all (disk full, folder gone), keep it elsewhere and say where."""
     if output is None:
         return
     try:
-        _write_result(output, media, info, segments)
+        _write_result(output, media, info, segments, max_words, highlight)
     except (UserError, OSError) as error:
         from subtitler.cli_paths import fallback_path
 
         kept = fallback_path(output)
         reason = str(error) if isinstance(error, UserError) else (error.strerror or str(error))
         try:
-            _write_result(kept, media, info, segments)
+            _write_result(kept, media, info, segments, max_words, highlight)
         except (UserError, OSError) as second:
             raise UserError(f"{output}: could not be written ({reason}), nor kept at {kept} ({second}); "
                             "run again with another -o") from None
@@ -266,20 +312,24 @@ def _write_output(output: Path | None, media: Path, info, segments) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
-def _write_result(output: Path, media: Path, info, segments) -> None:
+def _write_result(output: Path, media: Path, info, segments, max_words: int | None, highlight: bool) -> None:
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
+    from subtitler.core.segmentation import SegmentOptions
 
-    name = output.name.lower()
-    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+    kind = _format_of(output)
+    if kind == "json":
         atomic_write_text(output, json.dumps(result_dict(info, segments), ensure_ascii=False, indent=2) + "\n")
-    elif name.endswith(".txt"):
+    elif kind == "txt":
         atomic_write_text(output, plain_text(segments))
     else:
         from subtitler.cli_subtitles import warn
+        from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
 
-        warn(str(output), write_document(segments_to_document(segments, info, media), output))
+        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words))
+        # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
+        warn(str(output), write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output))
 
 
 def _clock(seconds: float) -> str:

@@ -18,9 +18,10 @@ from subtitler.core.commands_time import (
     SnapToWords,
     TwoPointSync,
 )
+from subtitler.core.commands_words import SetWords
 
 __all__ = [
     "NO_MERGE", "Command", "Composite", "ReplaceAllCues", "ReplaceRows",
     "SetText", "ReplaceTexts", "SetStyle", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
-    "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes",
+    "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes", "SetWords",
 ]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 from subtitler.core.document import Document, DocumentChange
 from subtitler.errors import UserError
 from subtitler.gui.actions import ActionRegistry, Scheme, load_shortcuts, save_shortcuts
+from subtitler.gui.alignment.controller import AlignmentController
 from subtitler.gui.autosave import AutosaveStore, Autosaver
 from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self._autosave_store(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.alignment = AlignmentController(self)
 
     def _autosave_store(self, autosave_dir: Path | None) -> AutosaveStore | None:
         """The autosave folder, or None when it cannot be created or locked: the editor opens anyway and warns."""
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.actions.connect({"about": lambda: about.show_about(self)})
         self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)
+        self.alignment.bind(self.actions)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
         self.apply_shortcuts(shortcuts)
@@ -326,6 +329,7 @@ class MainWindow(QMainWindow):
         self.timeline.shutdown()
         self.tools.shutdown()
         self.transcription.shutdown()
+        self.alignment.shutdown()
         self.autosaver.finish()
         event.accept()
 

@@ -27,6 +27,7 @@ from subtitler.gui.timeline.spectrogram_item import SpectrogramItem
 from subtitler.gui.timeline.time_axis import TimeAxisItem
 from subtitler.gui.timeline.view_box import TimelineViewBox
 from subtitler.gui.timeline.waveform_item import WaveformItem
+from subtitler.gui.timeline.word_marks import WordMarkLayer
 from subtitler.gui.undo import push_command
 from subtitler.gui.workers.envelope_worker import EnvelopeWorker
 from subtitler.gui.workers.job import JobWorker, start_worker
@@ -96,6 +97,7 @@ class TimelineWidget(QWidget):
         self.view_box.addItem(self.shots, ignoreBounds=True)
         self.regions = RegionLayer(self.view_box, self._on_region_clicked, self._on_region_drag_finished,
                                    constrain=self._constrain_drag)
+        self.word_marks = WordMarkLayer.attach(self.view_box)
         self.playhead = Playhead()
         self.view_box.addItem(self.playhead, ignoreBounds=True)
 
@@ -114,6 +116,7 @@ class TimelineWidget(QWidget):
     def set_player(self, player: MediaPlayer) -> None:
         self._player = player
         player.position_ms_changed.connect(self._on_player_position_ms_changed)
+        player.position_ms_changed.connect(self.word_marks.set_position_ms)
         player.duration_ms_changed.connect(self._on_player_duration_ms_changed)
         self.playhead.set_position_ms(player.position_ms)
 
@@ -126,6 +129,7 @@ class TimelineWidget(QWidget):
         if document is not None:
             document.changed.connect(self._on_document_changed)
         self.regions.set_document(document)
+        self.word_marks.set_document(document)
         self._update_duration()
         if replaced:
             self.set_visible_range_s(0.0, DEFAULT_SPAN_S)
