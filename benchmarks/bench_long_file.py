@@ -111,6 +111,13 @@ def feature_step(path: Path) -> tuple[float, float]:
     return old, peak
 
 
+def feature_step_apart(path: Path) -> tuple[float, float]:
+    """feature_step in a process of its own: a child forked from a parent holding 2 GB counts them in its peak RSS."""
+    done = subprocess.run([sys.executable, __file__, "--feature-step", str(path)], capture_output=True, text=True, check=True)
+    old, windows = done.stdout.split()
+    return float(old), float(windows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, nargs="+", default=[30, 60, 120])
@@ -120,7 +127,11 @@ def main() -> int:
     parser.add_argument("--model", default="tiny.en", help="model for transcribe (default tiny.en)")
     parser.add_argument("--detect-model", default="base", help="multilingual model for detect (default base)")
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "subtitler-long-files")
+    parser.add_argument("--feature-step", type=Path, help=argparse.SUPPRESS)  # the child run of feature_step_apart
     args = parser.parse_args()
+    if args.feature_step is not None:
+        print(*feature_step(args.feature_step))
+        return 0
     args.folder.mkdir(parents=True, exist_ok=True)
     # Word timestamps off: the same work per window as the older code compared with (it had none).
     transcribe = ["-m", args.model, "--no-fallback"]
@@ -141,7 +152,7 @@ def main() -> int:
             cells.append(peak_rss_mb(["transcribe", str(path), *transcribe], code=args.old,
                                      stop_after_s=args.windows_minutes * 60))
         cells += [None] * (5 - len(cells))
-        old_mel, windows = feature_step(path)
+        old_mel, windows = feature_step_apart(path)
         shown = " ".join(f"{f'{mb:.0f} ({s:.0f})':>12}" if cell else f"{'-':>12}" for cell in cells for mb, s in [cell or (0, 0)])
         print(f"{minutes:>5} m {minutes * 60 * 16000 * 4 / 2**20:>6.0f}MB | {shown} | {old_mel:>11.0f} {windows:>11.0f}", flush=True)
     return 0
