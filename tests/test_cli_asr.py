@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
         (["transcribe", "{data}/jfk.flac", "-o", "/no/such/dir/out.srt"], ["does not exist"]),
         (["transcribe", "{data}/jfk.flac", "--beam-size", "0"], ["--beam-size"]),
         (["transcribe", "{data}/jfk.flac", "--device", "cuda", "-m", "tiny.en"], ["cuda"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--device", "cpu", "--compute-type", "float16"],
+         ["--compute-type float16", "GPU only"]),
+        (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--threads", "0"], ["--threads 0"]),
         (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--language", "de"], ["English-only"]),
         (["transcribe", "{data}/jfk.flac", "-m", "tiny.en", "--task", "translate"], ["cannot translate"]),
         (["transcribe", "{data}/jfk.flac", "-m", "base", "--language", "xx"], ["--language xx"]),
@@ -58,7 +62,7 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
     ],
 )
 def test_wrong_input_gives_one_line_and_status_2(capsys, data_dir, args, needles):
-    if args[:1] == ["transcribe"] and "--device" in args:
+    if args[:1] == ["transcribe"] and "cuda" in args:
         import torch
 
         if torch.cuda.is_available():
@@ -106,6 +110,16 @@ def test_transcribe_writes_every_output_format(capsys, data_dir, tmp_path):
         doc = read_document(outputs[ext]).document
         assert len(doc) >= 1 and doc[-1].end_ms <= 11_000 and "your country" in doc[-1].text
     assert "ask what you can do for your country" in outputs[".txt"].read_text()
+
+
+@pytest.mark.slow
+def test_int8_transcribes_and_reports_its_speed(capsys, data_dir, tmp_path):
+    out = tmp_path / "jfk.srt"
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "--compute-type", "int8",
+                           "--threads", "1", "-o", str(out))
+    assert code == 0, err
+    assert "your country" in out.read_text()
+    assert re.search(r"transcribed 11\.0 s of audio in [\d.]+ s \([\d.]+x realtime, int8\)", err), err
 
 
 @pytest.mark.slow

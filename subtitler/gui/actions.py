@@ -81,6 +81,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("seek_back", "Back 1 second", "playback", ("Ctrl+Alt+Left",)),
     A("seek_forward", "Forward 1 second", "playback", ("Ctrl+Alt+Right",)),
     A("transcribe", "&Transcribe media…", "speech", ("Ctrl+T",)),
+    A("transcribe_selection", "Transcribe &selection again…", "speech", ("Ctrl+Shift+R",)),
+    A("translate_selection", "Translate selection to &English…", "speech"),
     A("cancel_transcription", "&Cancel transcription", "speech", ("Ctrl+Shift+T",)),
     A("align_words", "&Align words of selection", "speech", ("Ctrl+Shift+L",)),
     A("cancel_alignment", "Cancel word a&lignment", "speech"),

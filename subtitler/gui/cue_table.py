@@ -14,18 +14,23 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout, QBrush, QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QPixmap, QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
+)
 
 from subtitler.core.commands import SetStyle
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.reading_rules import cps, profile_for_language
 from subtitler.core.timecode import format_timecode, parse_timecode
+from subtitler.gui.cue_text import LINE_BREAK, display_html, display_positions, display_text, has_markup
 from subtitler.gui.edits import set_text_command, set_times_command
 
 Index = QModelIndex | QPersistentModelIndex
-LINE_BREAK = " | "  # how a line break reads (and is typed) inside a single-line cell
+HTML_ROLE = Qt.ItemDataRole.UserRole + 2  # the text cell as rich text (RichTextDelegate draws it)
 
 
 class Column(IntEnum):
@@ -42,11 +47,6 @@ HEADERS = ("Start", "End", "Duration", "CPS", "Text", "Style", "Original")
 MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(start, end)] of find results, as positions in the cell's text
 SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
 SEVERITY_ORDER = ("info", "warning", "error")
-
-
-def display_offset(text: str, index: int) -> int:
-    """Where character `index` of a cue text sits in its one-line cell (line breaks read as LINE_BREAK)."""
-    return index + (len(LINE_BREAK) - 1) * text.count("\n", 0, index)
 
 
 def parse_duration(text: str) -> int:
@@ -108,6 +108,8 @@ class CueTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._cues = self._document.cues
             self.endResetModel()
+        elif change.kind == "properties" and self._cues:  # the language sets the reading rules behind CPS
+            self.dataChanged.emit(self.index(0, Column.CPS), self.index(len(self._cues) - 1, Column.CPS))
 
     def _renumber(self, first: int) -> None:
         if first < len(self._cues):
@@ -186,6 +188,8 @@ class CueTableModel(QAbstractTableModel):
         cue = self._cues[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(cue, row, Column(index.column()), role)
+        if role == HTML_ROLE and index.column() == Column.TEXT:
+            return display_html(cue) if has_markup(cue) else None  # plain text: Qt's own (fast) painting
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -196,7 +200,8 @@ class CueTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.TEXT and row in self._marks:
             return _mark_icon()
         if role == MATCHES_ROLE and index.column() == Column.TEXT and row in self._matches:
-            return [(display_offset(cue.text, a), display_offset(cue.text, b)) for a, b in self._matches[row]]
+            shown = display_positions(cue)  # the cell shows display_text: tags rendered, voices named, " | " for breaks
+            return [(shown[min(a, len(shown) - 1)], shown[min(b, len(shown) - 1)]) for a, b in self._matches[row]]
         if role == Qt.ItemDataRole.FontRole and row == self._playing_row:
             font = QFont()
             font.setBold(True)
@@ -219,7 +224,9 @@ class CueTableModel(QAbstractTableModel):
         if column == Column.ORIGINAL:
             original = self._original_text(row) if self._original_text is not None else None
             return (original or "").replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
-        return cue.text.replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(cue)  # tags rendered, voices named; the cell editor gets the source below
+        return cue.text.replace("\n", "|")
 
     def _background(self, row: int) -> QBrush | None:
         severities = {str(getattr(f, "severity", "info")).lower().split(".")[-1] for f in self._findings.get(row, ())}
@@ -258,6 +265,35 @@ class CueTableModel(QAbstractTableModel):
         if end <= start or (start, end) == (cue.start_ms, cue.end_ms):
             return None
         return set_times_command(self._document, row, start, end)
+
+
+class RichTextDelegate(QStyledItemDelegate):
+    """Draws HTML_ROLE as rich text on one line (selection colours kept), so <i> shows as italic, not as "<i>"."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        markup = index.data(HTML_ROLE)
+        if markup is None:
+            super().paint(painter, option, index)
+            return
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        options.text = ""
+        style = options.widget.style() if options.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget)
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(options.font)
+        document.setHtml(f'<span style="white-space:pre">{markup}</span>')
+        selected = bool(options.state & QStyle.StateFlag.State_Selected)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, options.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, options, options.widget)
+        painter.save()
+        painter.translate(rect.left(), rect.top() + (rect.height() - document.size().height()) / 2)
+        painter.setClipRect(0, 0, rect.width(), rect.height())
+        document.documentLayout().draw(painter, context)
+        painter.restore()
 
 
 _MARK_ICON: QIcon | None = None
@@ -323,6 +359,7 @@ class CueTableView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegateForColumn(Column.TEXT, RichTextDelegate(self))
         for column in (Column.STYLE, Column.ORIGINAL):  # before the text, hidden until there is something to show
             header.moveSection(header.visualIndex(column), header.visualIndex(Column.TEXT))
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from PySide6.QtCore import QObject
 
 from subtitler.core.commands_base import ReplaceAllCues
+from subtitler.core.commands_document import attach_media
 from subtitler.core.document import Document
 from subtitler.errors import UserError
 from subtitler.formats.encoding import UnencodableText
@@ -22,7 +23,8 @@ from subtitler.formats.registry import format_for_path, formats, read_document, 
 from subtitler.gui.dialogs import file_dialogs, messages
 from subtitler.gui.dialogs.messages import SaveChoice
 from subtitler.gui.file_ops import (
-    PROJECT_SUFFIX, dialog_filters, is_dir, is_file, media_beside, open_filter, pair_paths, suggested_path, with_extension,
+    PROJECT_SUFFIX, dialog_filters, is_dir, is_file, media_beside, name_for_format, open_filter, pair_paths, save_target,
+    suggested_path, with_extension,
 )
 from subtitler.gui.recent_files import RecentFiles
 
@@ -126,9 +128,10 @@ class FileController(QObject):
         if len(current) > 0 and not current.media_path:
             if not self.window.load_media(path):
                 return False
-            current.media_path = str(path)
-            if self.format in (None, "project"):
-                self.window.undo_stack.resetClean()  # a project (or untitled work) now names its media: worth saving
+            was_clean = self.window.undo_stack.isClean()
+            self.window.push(attach_media(current, str(path)))  # undoable, and it reaches the autosave
+            if was_clean and self.format not in (None, "project"):
+                self.window.undo_stack.setClean()  # an SRT/VTT file cannot store its media: nothing new to save there
             self.window.refresh_title()
             return True
         if not self.window.check_media(path) or not self.confirm_discard():
@@ -251,11 +254,14 @@ class FileController(QObject):
     def ask_and_save_as(self) -> bool:
         choices = dialog_filters(writable=True)
         suggested = suggested_path(self.path, self.window.document.media_path, PROJECT_SUFFIX)
-        answer = file_dialogs.ask_save_path(self.window, "Save As", str(suggested), ";;".join(f for f, _ in choices))
+        by_filter = dict(choices)
+        answer = file_dialogs.ask_save_path(
+            self.window, "Save As", str(suggested), ";;".join(f for f, _ in choices),
+            rename=lambda name, chosen: name_for_format(name, by_filter[chosen]) if chosen in by_filter else name)
         if answer is None:
             return False
-        fmt = dict(choices).get(answer[1]) or format_for_path(answer[0]) or "project"
-        return self.save_as(with_extension(Path(answer[0]), fmt), fmt)
+        path, fmt = save_target(Path(answer[0]), by_filter.get(answer[1]))
+        return self.save_as(path, fmt)
 
     def ask_and_export(self, fmt: str) -> bool:
         extension = EXPORT_EXTENSIONS[fmt]

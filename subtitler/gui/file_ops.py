@@ -105,6 +105,41 @@ def open_filter() -> str:
     return f"Subtitles and media ({subtitle_globs} {media_globs});;Subtitles ({subtitle_globs});;Media ({media_globs});;All files (*)"
 
 
+def bare_stem(name: str) -> str:
+    """'talk.subtitler.srt', 'talk.subtitler.json', 'talk.srt' -> 'talk': every subtitle extension off, and a stray '.subtitler'."""
+    extensions = sorted((ext for info in formats() for ext in info.extensions), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for ext in extensions + [".subtitler"]:
+            if name.lower().endswith(ext) and len(name) > len(ext):
+                name, stripped = name[: -len(ext)], True
+                break
+    return name
+
+
+def name_for_format(name: str, format_name: str) -> str:
+    """The file name a save dialog should show once the user picks `format_name`'s filter.
+
+    Qt's dialog may already have swapped the last suffix for the filter's ('talk.srt' ->
+    'talk.json' for '*.subtitler.json'); that half-suffix goes too.
+    """
+    extension = next(info for info in formats() if info.name == format_name).extensions[0]
+    last = "." + extension.rsplit(".", 1)[-1]
+    if name.lower().endswith(last) and not name.lower().endswith(extension) and len(name) > len(last):
+        name = name[: -len(last)]
+    return bare_stem(name) + extension
+
+
+def save_target(typed: Path, filter_format: str | None) -> tuple[Path, str]:
+    """Where and how to save: an extension the user typed wins; otherwise the chosen filter's format, its extension added."""
+    typed_format = format_for_path(typed)
+    if typed_format is not None:
+        return typed, typed_format
+    fmt = filter_format or "project"
+    return with_extension(typed, fmt), fmt
+
+
 def with_extension(path: Path, format_name: str) -> Path:
     """Add the format's extension when the chosen name has none of it."""
     for info in formats():

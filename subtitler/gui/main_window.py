@@ -6,6 +6,7 @@ playback handlers in PlaybackController; this class only composes and routes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,8 @@ from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_f
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
 from subtitler.gui.tools.install import install_tools
-from subtitler.gui.transcribe_dialog import transcribe_media
-from subtitler.gui.transcription_controller import TranscriptionController
+from subtitler.gui.transcription.controller import TranscriptionController
+from subtitler.gui.transcription.flow import TranscriptionFlow
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_layout import panel, restore_layout, save_layout, splitter
@@ -41,6 +42,7 @@ from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
 APP_NAME = "Subtitler"
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self._autosave_store(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.transcription_flow = TranscriptionFlow(self)
         self.alignment = AlignmentController(self)
 
     def _autosave_store(self, autosave_dir: Path | None) -> AutosaveStore | None:
@@ -119,7 +122,7 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
-        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect(self.transcription_flow.handlers())
         self.actions.connect({"about": lambda: about.show_about(self)})
         self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)
@@ -161,15 +164,17 @@ class MainWindow(QMainWindow):
         self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
         self.qc.findings_changed.connect(self._on_qc_findings_changed)
-        self.transcription.status_changed.connect(lambda text: self.status.show_hint(text, 0))
-        self.transcription.progress_changed.connect(self.status.show_progress)
-        self.transcription.running_changed.connect(self._on_transcription_running_changed)
-        self.transcription.failed.connect(lambda message: messages.show_error(self, "Transcription failed", message))
 
     # --- document -----------------------------------------------------------------
-    def push(self, command: Any) -> None:
-        """Every edit goes through here onto the one undo stack."""
-        push_command(self.undo_stack, command)
+    def push(self, command: Any) -> bool:
+        """Every edit goes through here onto the one undo stack; an edit that fails is reported and not kept."""
+        try:
+            push_command(self.undo_stack, command)
+        except Exception as exc:  # a refused or broken edit must not take the window down or sit on the stack
+            log.exception("edit %r failed", getattr(command, "text", command))
+            messages.show_error(self, "Edit failed", f"{getattr(command, 'text', 'Edit')}: {exc}; nothing was kept on the undo stack")
+            return False
+        return True
 
     def set_document(self, document: Document, dirty: bool = False) -> None:
         """Show `document` everywhere; the undo history starts afresh (marked unsaved when `dirty`)."""
@@ -245,6 +250,8 @@ class MainWindow(QMainWindow):
         self.refresh_title()
 
     def _on_document_changed(self, change: DocumentChange) -> None:
+        if change.kind == "properties":
+            self.refresh_title()  # the media (and so the title and the empty list's hint) may have changed
         if change.kind == "reset" and self.table.current_row() < 0 and len(self.document):
             self.table.select_row(min(max(self.editor.row, 0), len(self.document) - 1))  # a reset drops Qt's selection
         self._show_selection()
@@ -269,24 +276,6 @@ class MainWindow(QMainWindow):
         self.status.show_position_ms(ms, self.player.duration_ms)
         self.table_model.set_playing_row(self.document.index_at(ms))
         self.editor.show_position_ms(ms)
-
-    def transcribe(self) -> None:
-        """Ask for model and language, then recognise the document's media on a worker thread."""
-        media = self.document.media_path
-        if not media:
-            messages.show_error(self, "Nothing to transcribe",
-                                "Open a video or audio file first (Ctrl+O, or drop it on the window).")
-            return
-        try:
-            transcribe_media(self, self.settings, self.transcription, media)
-        except UserError as exc:
-            messages.show_error(self, "Could not transcribe", str(exc))
-
-    def _on_transcription_running_changed(self, running: bool) -> None:
-        self.actions["transcribe"].setEnabled(not running)
-        self.actions["cancel_transcription"].setEnabled(running)
-        if not running:
-            self.status.hide_progress()
 
     def _on_qc_findings_changed(self, findings: list) -> None:
         self.table_model.set_findings(findings)

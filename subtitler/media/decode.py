@@ -124,6 +124,35 @@ def _grow(path: Path, buf: np.ndarray, samples: int) -> None:
                          "close other programs or split the file") from None
 
 
+def decode_span(
+    path: str | Path,
+    start_s: float,
+    duration_s: float,
+    audio_stream: int = 0,
+    sample_rate: int = SAMPLE_RATE,
+    should_stop: ShouldStop | None = None,
+) -> np.ndarray:
+    """`duration_s` of the track from `start_s` (shorter at the end of the file): re-transcribing a
+    selection of a two-hour film decodes seconds, not the film."""
+    if start_s < 0 or duration_s <= 0:
+        raise ValueError(f"decode_span needs start_s >= 0 and duration_s > 0, not {start_s}, {duration_s}")
+    want = round(duration_s * sample_rate)
+    out = np.empty(want, dtype=np.float32)
+    filled = 0
+    chunks = iter_audio(path, audio_stream, sample_rate, chunk_seconds=min(_READ_SECONDS, duration_s),
+                        should_stop=should_stop, start_s=start_s)
+    try:
+        for chunk in chunks:
+            take = min(len(chunk), want - filled)
+            out[filled:filled + take] = chunk[:take]
+            filled += take
+            if filled == want:
+                break
+    finally:
+        chunks.close()  # stops ffmpeg when the span ends before the file does
+    return out[:filled]
+
+
 def warn_if_incomplete(path: Path, complaint: str, decoded_s: float, expected_s: float | None) -> None:
     """Issue a MediaWarning when ffmpeg complained, or the audio ended well before the announced duration.
 

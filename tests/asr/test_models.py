@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import os
-import re
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,104 +13,7 @@ import pytest
 from subtitler.asr import models
 from subtitler.errors import Cancelled, ModelError
 
-REPO = "Systran/faster-whisper-tiny.en"
-
-
-class Hub:
-    """What the test server does: files to serve, checksums to announce, where to cut a reply short."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.sha = {"model.bin": hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()}
-        self.cut_after: int | None = None  # bytes of model.bin sent before dropping the connection once
-        self.requests: list[tuple[str, str | None]] = []
-        self.checksums = True  # a mirror that sends no ETags when False
-        self.body: dict[str, bytes] = {}  # replaced file contents (a damaged or truncated mirror)
-        self.delay_s = 0.0  # per 1 MB block, so that parallel clients overlap
-        self.redirect_to: str | None = None  # where large files are redirected (default: this server's /cdn/)
-
-    def data(self, name: str) -> bytes:
-        return self.body.get(name) if name in self.body else (self.folder / name).read_bytes()
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Like the hub: /REPO/resolve/main/FILE redirects large files (with X-Linked-Etag) to a CDN path."""
-
-    hub: Hub
-
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
-
-    def do_GET(self) -> None:
-        self.hub.requests.append((self.path, self.headers.get("Range")))
-        match = re.fullmatch(r"/(.+)/resolve/(\w+)/([\w.]+)", self.path)
-        if match and match.group(1) == REPO:
-            return self._resolve(match.group(3))
-        if self.path.startswith("/cdn/"):
-            return self._serve(self.path[5:])
-        self.send_error(404)
-
-    def _resolve(self, name: str) -> None:
-        if not (self.hub.folder / name).is_file():
-            return self.send_error(404)
-        if name in self.hub.sha:
-            self.send_response(302)
-            self.send_header("Location", self.hub.redirect_to or f"/cdn/{name}")
-            if self.hub.checksums:
-                self.send_header("X-Linked-Etag", f'"{self.hub.sha[name]}"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
-        self.send_response(200)
-        if self.hub.checksums:  # what the hub sends for a file kept in git: its blob sha1
-            data = (self.hub.folder / name).read_bytes()
-            self.send_header("ETag", '"%s"' % hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest())
-        self._body(self.hub.data(name))
-
-    def _serve(self, name: str) -> None:
-        data = self.hub.data(name)
-        start = 0
-        wanted = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
-        if wanted:
-            start = int(wanted.group(1))
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-        else:
-            self.send_response(200)
-        body = data[start:]
-        if self.hub.cut_after is not None:
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: self.hub.cut_after])
-            self.hub.cut_after = None
-            self.close_connection = True
-            return
-        self._body(body)
-
-    def _body(self, body: bytes) -> None:
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        for at in range(0, len(body), 1 << 20):
-            self.wfile.write(body[at: at + (1 << 20)])
-            time.sleep(self.hub.delay_s)
-
-
-@pytest.fixture()
-def hub(tiny_en_dir):
-    state = Hub(tiny_en_dir)
-    handler = type("BoundHandler", (Handler,), {"hub": state})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
-    server.server_close()
+from tests.hub_server import REPO, hub  # noqa: F401 - fixture
 
 
 @pytest.fixture()
@@ -249,7 +148,7 @@ DOWNLOAD = "import sys; from subtitler.asr.models import download_model; print(d
 @pytest.mark.slow
 def test_parallel_first_downloads_of_one_model_share_one_download(hub, models_dir, tiny_en_dir):
     """Issue 10.10: three processes started together used to share one .part file (checksum mismatch, FileNotFoundError)."""
-    hub.delay_s = 0.02  # ~1.5 s for model.bin: the three processes overlap for certain
+    hub.seconds_per_megabyte = 0.02  # ~1.5 s for model.bin: the three processes overlap for certain
     env = {**os.environ, "HF_ENDPOINT": hub.url, models.MODELS_DIR_ENV: str(models_dir)}
     runs = [subprocess.Popen([sys.executable, "-c", DOWNLOAD, "tiny.en"], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
