@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Iterable, TextIO
 
 from subtitler.cli_speakers import add_transcribe_arguments as add_speaker_arguments
 from subtitler.cli_speakers import check_transcribe_arguments, find_turns
@@ -64,6 +64,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--highlight-words", action="store_true",
                    help="mark each word as it is spoken: underlined in .srt/.vtt, karaoke tags in .ass")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
     batch = p.add_argument_group("several files (batch)")
     batch.add_argument("--output-dir", default=None, metavar="OUT",
                        help="write OUT/NAME.FORMAT for every input; one model serves them all")
@@ -95,19 +96,21 @@ def _register_models(sub: "argparse._SubParsersAction") -> None:
 # --- handlers -------------------------------------------------------------------
 
 def _cmd_transcribe(args: argparse.Namespace) -> int:
+    """Check everything cheap first (output path, media, options), then load the model and decode."""
     from subtitler.cli_batch import is_batch, run_batch
 
     if is_batch(args):
         return run_batch(args)
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
-    output = _check_output(args.output)
+    output = _check_output(args.output, [args.files[0]], args.force)
     _check_cue_options(args, output)
     speakers = check_transcribe_arguments(args)
-    media = _check_input(args.files[0])
+    media = _check_input(args.files[0], args.audio_track)
     options = _options(args)
+    _check_model(args, options.language, options.task)
+    audio = _decode(media, args.audio_track)  # decoded before the model loads: bad media costs no loading time
     engine = _load_engine(args)
-    audio = _decode(media, args.audio_track)
     progress = ProgressBar(sys.stderr)
 
     def show(segment) -> None:
@@ -118,6 +121,8 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
     progress.finish()
+    if not segments:
+        print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
     print(speed_line(info.duration, time.perf_counter() - started, engine.compute_type), file=sys.stderr)
     turns = None
     if speakers is not None:
@@ -156,13 +161,20 @@ def speed_line(audio_s: float, wall_s: float, compute_type: str) -> str:
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
-    media = _check_input(args.file)
+    """Only the first 30 s are decoded (ffmpeg stops there), and before the model loads."""
+    from subtitler.asr.audio import CHUNK_LENGTH
+
+    media = _check_input(args.file, args.audio_track)
+    english_only = UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+    if _check_model(args, None, "transcribe"):
+        raise english_only
+    audio = _decode(media, args.audio_track, duration_s=CHUNK_LENGTH)
     engine = _load_engine(args)
     if not engine.multilingual:
-        raise UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+        raise english_only
     from subtitler.asr.tokenizer import LANGUAGES
 
-    probs = engine.detect_language(_decode(media, args.audio_track))
+    probs = engine.detect_language(audio)
     for code, p in list(probs.items())[:5]:
         print(f"{code}\t{p:.4f}\t{LANGUAGES.get(code, code)}")
     return 0
@@ -191,16 +203,17 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
-    """Reject a bad output path before spending minutes on recognition."""
+def _check_output(output: str | None, inputs: Iterable[str], force: bool,
+                  suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
+    """Reject a bad output path before spending minutes on recognition: wrong type, missing or read-only
+    folder, a folder, an input itself or a file that is not a subtitle file (without --force)."""
     if output is None:
         return None
-    path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in suffixes):
+    from subtitler.cli_paths import check_output
+
+    path = check_output(output, inputs, force, suffixes)
+    if not path.name.lower().endswith(suffixes):
         raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
 
 
@@ -254,10 +267,38 @@ def _options(args: argparse.Namespace):
     )
 
 
-def _check_input(file: str) -> Path:
-    from subtitler.media.probe import check_readable
+def _check_input(file: str, audio_track: int = 0) -> Path:
+    """The media file probed and its audio track checked, before seconds go into loading a model."""
+    from subtitler.errors import MediaError
+    from subtitler.media.probe import probe, require_audio_stream
 
-    return check_readable(file)
+    info = probe(file)
+    require_audio_stream(info, audio_track)
+    if info.duration_s == 0:  # a header and no samples: an empty result would be written without a word
+        raise MediaError(f"{info.path}: holds no sound (0 s of audio); choose a file with sound")
+    return info.path
+
+
+def _check_model(args: argparse.Namespace, language: str | None, task: str) -> bool:
+    """Fail fast on a model that is unknown, or that cannot be downloaded; True for a known English-only model.
+
+    A known English-only model asked for another language or translation is refused here,
+    before any decoding; a model given by path is checked when it loads.
+    """
+    from subtitler.asr.models import canonical_name, find_model
+    from subtitler.errors import ModelError
+
+    try:
+        find_model(args.model)
+    except ModelError:
+        if canonical_name(args.model) is None or args.offline:
+            raise
+    english_only = (canonical_name(args.model) or "").endswith(".en")
+    if english_only and language not in (None, "en"):
+        raise UserError(f"{args.model}: this English-only model cannot transcribe '{language}'; use a multilingual model such as 'base'")
+    if english_only and task == "translate":
+        raise UserError(f"{args.model}: this English-only model cannot translate; use a multilingual model such as 'base'")
+    return english_only
 
 
 def _load_engine(args: argparse.Namespace):
@@ -275,14 +316,14 @@ def load_engine_for_cli(model: str, device: str, offline: bool, compute_type: st
     return engine
 
 
-def _decode(media: Path, audio_track: int):
+def _decode(media: Path, audio_track: int, duration_s: float | None = None):
     import warnings
 
     from subtitler.media.decode import decode_audio
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        audio = decode_audio(media, audio_stream=audio_track)
+        audio = decode_audio(media, audio_stream=audio_track, duration_s=duration_s)
     for w in caught:
         print(f"subtitler: warning: {w.message}", file=sys.stderr)
     return audio
@@ -290,9 +331,28 @@ def _decode(media: Path, audio_track: int):
 
 def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
                   highlight: bool = False, turns=None, speaker_names: bool = False) -> None:
-    """Write one output; with speaker ``turns`` cues and words carry speakers (``speaker_names``: named in SRT/TXT text)."""
+    """Write the result (with speaker ``turns``, cues and words carry speakers; ``speaker_names``: named in SRT/TXT text);
+    if that fails after all (disk full, folder gone), keep it elsewhere and say where."""
     if output is None:
         return
+    try:
+        _write_result(output, media, info, segments, max_words, highlight, turns, speaker_names)
+    except (UserError, OSError) as error:
+        from subtitler.cli_paths import fallback_path
+
+        kept = fallback_path(output)
+        reason = str(error) if isinstance(error, UserError) else (error.strerror or str(error))
+        try:
+            _write_result(kept, media, info, segments, max_words, highlight, turns, speaker_names)
+        except (UserError, OSError) as second:
+            raise UserError(f"{output}: could not be written ({reason}), nor kept at {kept} ({second}); "
+                            "run again with another -o") from None
+        raise UserError(f"{output}: could not be written ({reason}); the result was saved to {kept} instead") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _write_result(output: Path, media: Path, info, segments, max_words: int | None, highlight: bool,
+                  turns=None, speaker_names: bool = False) -> None:
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
     from subtitler.core.segmentation import SegmentOptions
@@ -303,6 +363,7 @@ def _write_output(output: Path | None, media: Path, info, segments, max_words: i
     elif kind == "txt" and turns is None:
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.cli_subtitles import warn
         from subtitler.core.speaker_text import name_labels
         from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
@@ -311,8 +372,7 @@ def _write_output(output: Path | None, media: Path, info, segments, max_words: i
         if speaker_names and kind in ("srt", "txt"):
             document.cues_list = name_labels(document.cues_list)
         # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
-        write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output)
-    print(f"wrote {output}", file=sys.stderr)
+        warn(str(output), write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output))
 
 
 def _clock(seconds: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
     check_transcribe_arguments, find_turns,
 )
+from subtitler.cli_paths import write_refused
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
 
@@ -49,7 +51,7 @@ def is_batch(args: argparse.Namespace) -> bool:
     if args.output_dir is not None or len(args.files) > 1:
         return True
     only = args.files[0]
-    return Path(only).is_dir() or (_is_pattern(only) and not Path(only).exists())
+    return os.path.isdir(only) or (_is_pattern(only) and not os.path.exists(only))
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -72,11 +74,12 @@ def expand_inputs(patterns: list[str]) -> tuple[list[Path], list[Failure]]:
     failures: list[Failure] = []
     for pattern in patterns:
         path = Path(pattern)
-        if path.is_dir():
+        # os.path answers False for names the system refuses (too long, NUL): they fail later with one line
+        if os.path.isdir(pattern):
             files = sorted(p for p in path.iterdir() if p.is_file() and is_media_name(p.name))
             if not files:
                 failures.append(Failure(pattern, f"{pattern}: no audio or video files in this folder"))
-        elif path.exists() or not _is_pattern(pattern):
+        elif os.path.exists(pattern) or not _is_pattern(pattern):
             files = [path]  # a missing file fails later with the single-file message
         else:
             files = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
@@ -161,7 +164,7 @@ class _Runner:
         return None
 
     def _transcribe(self, index: int, source: Path, outputs: tuple[Path, ...]) -> None:
-        media = _check_input(str(source))
+        media = _check_input(str(source), self.args.audio_track)
         audio = _decode(media, self.args.audio_track)
 
         def overall(done: float, total: float) -> None:
@@ -201,6 +204,9 @@ def _output_dir(name: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"--output-dir {name}: cannot create it ({exc.strerror or exc}); choose another folder") from None
+    reason = write_refused(path)  # checked before the model loads: not after the first file's transcription
+    if reason is not None:
+        raise UserError(f"--output-dir {name}: cannot write in it ({reason}); choose another folder")
     return path
 
 

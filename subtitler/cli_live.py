@@ -41,14 +41,16 @@ def register(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("-o", "--output", default=None, metavar="OUT.srt",
                    help="subtitle file written at the end or on Ctrl+C: .srt .vtt .ass .txt or .subtitler.json")
     p.add_argument("--record", default=None, metavar="OUT.wav", help="also save the captured audio as a WAV file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing recording, or an output that is the --file itself")
     p.set_defaults(func=_cmd_live)
 
 
 def _cmd_live(args: argparse.Namespace) -> int:
     if args.list_devices:
         return _list_devices()
-    output = check_output(args.output, LIVE_OUTPUT_SUFFIXES)
-    record = check_output(args.record, (".wav",))
+    inputs = [args.file] if args.file else []
+    output = check_output(args.output, inputs, args.force, LIVE_OUTPUT_SUFFIXES)
+    record = check_output(args.record, inputs, args.force, (".wav",))
     if args.speed < 0:
         raise UserError(f"--speed {args.speed}: give 0 (as fast as possible) or a positive factor such as 1 or 4")
     source = _open_source(args, record)  # before the model loads: a missing device is told at once

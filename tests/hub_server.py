@@ -25,12 +25,18 @@ class Hub:
         self.sha = {"model.bin": hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()}
         self.cut_after: int | None = None  # bytes of model.bin sent before dropping the connection once
         self.requests: list[tuple[str, str | None]] = []
-        self.seconds_per_megabyte = 0.0  # > 0: serve slowly, so a download can be watched and stopped
+        self.seconds_per_megabyte = 0.0  # > 0: serve slowly, so a download can be watched and stopped (or overlaps another)
+        self.checksums = True  # a mirror that sends no ETags when False
+        self.body: dict[str, bytes] = {}  # replaced file contents (a damaged or truncated mirror)
+        self.redirect_to: str | None = None  # where large files are redirected (default: this server's /cdn/)
         self.url = ""
+
+    def data(self, name: str) -> bytes:
+        return self.body[name] if name in self.body else (self.folder / name).read_bytes()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    """Like the hub: /REPO/resolve/main/FILE redirects large files (with X-Linked-Etag) to a CDN path."""
+    """Like the hub: /REPO/resolve/REVISION/FILE redirects large files (with X-Linked-Etag) to a CDN path."""
 
     hub: Hub
 
@@ -39,9 +45,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.hub.requests.append((self.path, self.headers.get("Range")))
-        match = re.fullmatch(r"/(.+)/resolve/main/([\w.]+)", self.path)
+        match = re.fullmatch(r"/(.+)/resolve/(\w+)/([\w.]+)", self.path)  # main or a pinned commit
         if match and match.group(1) == REPO:
-            return self._resolve(match.group(2))
+            return self._resolve(match.group(3))
         if self.path.startswith("/cdn/"):
             return self._serve(self.path[5:])
         self.send_error(404)
@@ -51,17 +57,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_error(404)
         if name in self.hub.sha:
             self.send_response(302)
-            self.send_header("Location", f"/cdn/{name}")
-            self.send_header("X-Linked-Etag", f'"{self.hub.sha[name]}"')
+            self.send_header("Location", self.hub.redirect_to or f"/cdn/{name}")
+            if self.hub.checksums:
+                self.send_header("X-Linked-Etag", f'"{self.hub.sha[name]}"')
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
         self.send_response(200)
-        self.send_header("ETag", '"0123456789abcdef0123456789abcdef01234567"')  # a git sha1: not checked
-        self._body((self.hub.folder / name).read_bytes())
+        if self.hub.checksums:  # what the hub sends for a file kept in git: its blob sha1
+            data = (self.hub.folder / name).read_bytes()
+            self.send_header("ETag", '"%s"' % hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest())
+        self._body(self.hub.data(name))
 
     def _serve(self, name: str) -> None:
-        data = (self.hub.folder / name).read_bytes()
+        data = self.hub.data(name)
         start = 0
         wanted = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
         if wanted:

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
+from subtitler.asr.user_options import MAX_BEAM_SIZE
 from subtitler.errors import ModelError
 
 ProgressCallback = Callable[[float, float], None]
@@ -80,6 +81,9 @@ class Engine:
 
     def check_options(self, options: TranscribeOptions) -> None:
         """ModelError when this model cannot honour the options (a language it lacks, translating with .en)."""
+        for name, value in (("beam size", options.beam_size), ("best-of", options.best_of)):
+            if value is not None and not 1 <= value <= MAX_BEAM_SIZE:
+                raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "

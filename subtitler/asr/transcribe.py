@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, words_end
+from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.spans import decode_spans
-from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
@@ -266,7 +266,7 @@ class _History:
             self.reset_at = len(self.tokens)
 
 
-def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions,
+def _choose_language(model, tokenizer: Tokenizer, mel: LogMelWindows, options: TranscribeOptions,
                      first: int = 0) -> tuple[TranscriptionInfo, torch.Tensor | None]:
     """The given language, "en" for English-only models, or the one detected on the 30 s from frame ``first``.
 
@@ -280,7 +280,7 @@ def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: Tr
     return TranscriptionInfo(language, probs[language], duration, probs), features
 
 
-def detect_on_first_window(model, tokenizer: Tokenizer, mel: torch.Tensor,
+def detect_on_first_window(model, tokenizer: Tokenizer, mel: "torch.Tensor | LogMelWindows",
                            first: int = 0) -> tuple[dict[str, float], torch.Tensor]:
     """Language probabilities (highest first) on 30 s of a recording's log-mel from frame `first`, and that window encoded.
 
@@ -289,7 +289,8 @@ def detect_on_first_window(model, tokenizer: Tokenizer, mel: torch.Tensor,
     the loudest part anywhere), so they agree to the last digit. Transcription with the
     voice-activity filter starts at the first speech (`first`).
     """
-    features = model.embed_audio(pad_or_trim(mel[:, first:], N_FRAMES).to(model.device).unsqueeze(0))
+    # only the window's own frames: on per-window features, mel[:, first:] would compute the rest of the file
+    features = model.embed_audio(pad_or_trim(mel[:, first:first + N_FRAMES], N_FRAMES).to(model.device).unsqueeze(0))
     return detect_language(model, tokenizer, features), features
 
 
@@ -339,8 +340,9 @@ def transcribe(
     ``on_info(TranscriptionInfo)`` is called once, before the first segment. ``on_progress(done_s, total_s)``
     is called after every window and ends at (total, total). Segment text keeps Whisper's leading space.
     """
-    # One window of silence is appended so that the last window is sliced like every other.
-    mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
+    # One window of silence is appended so that the last window is sliced like every other; frames are
+    # computed per window as they are needed (memory flat with the length of the file).
+    mel = LogMelWindows(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
     spans, speech = _listen(audio, options, content_frames, should_stop)
     first = spans[0][0] if spans else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from subtitler.errors import UserError
 
 FALLBACK_STEP = 0.2  # openai-whisper's temperature_increment_on_fallback
+MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
 
 
 def parse_language(value: str | None, name: str = "--language") -> str | None:
@@ -36,6 +37,6 @@ def fallback_temperatures(start: float, name: str = "--temperature") -> tuple[fl
 
 
 def check_beam_size(beam_size: int | None, name: str = "--beam-size") -> int | None:
-    if beam_size is not None and beam_size < 1:
-        raise UserError(f"{name} {beam_size}: use a width of 1 or more")
+    if beam_size is not None and not 1 <= beam_size <= MAX_BEAM_SIZE:
+        raise UserError(f"{name} {beam_size}: use a width from 1 to {MAX_BEAM_SIZE} (5 is usual)")
     return beam_size

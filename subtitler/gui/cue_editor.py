@@ -27,7 +27,7 @@ NO_CUE_PLACEHOLDER = "Select a cue to edit its text"
 class CueEditor(QPlainTextEdit):
     """Edits the text of one row of the document; follows the clock for the word highlight."""
 
-    seek_requested = Signal(int)
+    seek_requested = Signal("qint64")  # ms
 
     def __init__(self, document: Document, push: Callable[[Any], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)

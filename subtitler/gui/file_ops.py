@@ -41,6 +41,21 @@ def subtitle_stem(path: str | Path) -> str:
     return Path(name).stem
 
 
+def is_file(path: str | Path) -> bool:
+    """Path.is_file, but False (not OSError) for a name the file system cannot hold (too long, say)."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
+
+
+def is_dir(path: str | Path) -> bool:
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
+
+
 def media_beside(path: str | Path) -> Path | None:
     """A media file in the same folder with the subtitle's stem, or that stem less a language tag ('talk.en.srt' -> 'talk.mp4')."""
     path = Path(path)
@@ -50,7 +65,7 @@ def media_beside(path: str | Path) -> Path | None:
     for stem in stems:
         for ext in MEDIA_EXTENSIONS:
             for candidate in (path.with_name(stem + ext), path.with_name(stem + ext.upper())):
-                if candidate.is_file():
+                if is_file(candidate):
                     return candidate
     return None
 

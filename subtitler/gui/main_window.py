@@ -102,12 +102,21 @@ class MainWindow(QMainWindow):
         self.files = FileController(self, self.recent)
         self.edits = EditController(self)
         self.playback = PlaybackController(self)
-        self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
+        self.autosaver = Autosaver(self._autosave_store(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
         self.transcription_flow = TranscriptionFlow(self)
         self.alignment = AlignmentController(self)
         self.live_dialog = None  # the Live captions window, made when first asked for
+
+    def _autosave_store(self, autosave_dir: Path | None) -> AutosaveStore | None:
+        """The autosave folder, or None when it cannot be created or locked: the editor opens anyway and warns."""
+        try:
+            return AutosaveStore(autosave_dir)
+        except UserError as exc:
+            message = f"{exc}.\nThe editor works, but your work is not autosaved: save it yourself (Ctrl+S)."
+            QTimer.singleShot(0, lambda: messages.show_warning(self, "Autosave is off", message))
+            return None
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)

@@ -25,8 +25,8 @@ BACKSTEP_TOLERANCE_MS = 80  # a smaller step backwards is jitter between estimat
 class MediaPlayer(QObject):
     """Loads one media file and publishes its position in integer milliseconds."""
 
-    position_ms_changed = Signal(int)
-    duration_ms_changed = Signal(int)
+    position_ms_changed = Signal("qint64")  # 64-bit: int would overflow past 596 hours (a damaged header)
+    duration_ms_changed = Signal("qint64")
     playing_changed = Signal(bool)
     media_failed = Signal(str)
     media_loaded = Signal(str)
