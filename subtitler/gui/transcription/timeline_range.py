@@ -31,7 +31,7 @@ class _ShiftDragCatcher(pg.GraphicsObject):
         return QRectF(-1e7, -1e3, 2e7, 2e3)  # seconds x amplitude: everything the timeline can show
 
     def paint(self, painter: QPainter, *args) -> None:
-        pass
+        """Nothing to draw: this item only catches Shift-drags; the band is a separate item."""
 
     def mouseDragEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
         if ev.button() != Qt.MouseButton.LeftButton or not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
