@@ -72,12 +72,18 @@ class TranscribeOptions:
     repeat_lookback: int = 10  # a segment of repeat_min_words+ words repeating one of the last N is dropped
     repeat_min_words: int = 4
     drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature
+    # Decode at most this many 30-s windows (None: all). Live captions decode a buffer shorter than one window;
+    # a second window would only re-read the half-spoken word after the last timed one, at the cost of a whole
+    # encoder pass and decode, and the next step hears that word anyway.
+    max_windows: int | None = None
 
     def __post_init__(self) -> None:
         if self.word_timing not in WORD_TIMINGS:
             raise ValueError(f"TranscribeOptions.word_timing must be one of {', '.join(WORD_TIMINGS)}, not {self.word_timing!r}")
         if any(not 0 <= start < end for start, end in self.clip_timestamps):
             raise ValueError("TranscribeOptions.clip_timestamps must be (start, end) pairs with 0 <= start < end")
+        if self.max_windows is not None and self.max_windows < 1:
+            raise ValueError("TranscribeOptions.max_windows must be 1 or more (or None for all)")
 
 
 @dataclass(frozen=True)
@@ -353,8 +359,8 @@ def transcribe(
     initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
     history, guard, language = _History(list(initial)), RepetitionGuard(options), info.language
     timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
-    next_id, seek, span = 0, first, 0
-    while span < len(spans):  # openai-whisper's clip loop: each span is decoded window by window
+    next_id, seek, span, windows = 0, first, 0, 0
+    while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
         seek = max(seek, spans[span][0])
         if seek >= spans[span][1]:
             span += 1
@@ -383,6 +389,7 @@ def transcribe(
             history.add([t for s in segments for t in s.tokens], all(keep) and _keeps_prompt(result, repetitive, options))
         next_id += len(segments)
         seek += advance
+        windows += 1
         yield from segments
         if on_progress is not None:
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
