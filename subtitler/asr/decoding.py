@@ -177,7 +177,9 @@ class DecodingTask:
         tokens = torch.tensor([self.initial_tokens], device=features.device).repeat(n_audio, 1)
         languages, language_probs = self._languages(features, tokens)
         tokens = tokens.repeat_interleave(self.n_group, dim=0)
-        grouped_features = features.repeat_interleave(self.n_group, dim=0)
+        # One window's beams share its audio: the model broadcasts batch-1 features, so the cross-attention
+        # keys/values are computed once and never copied when beams are reordered.
+        grouped_features = features if n_audio == 1 else features.repeat_interleave(self.n_group, dim=0)
         tokens, sum_logprobs, no_speech, decoder = self._sample(grouped_features, tokens, should_stop)
         candidates, scores = decoder.finalize(tokens.reshape(n_audio, self.n_group, -1),
                                               sum_logprobs.reshape(n_audio, self.n_group))

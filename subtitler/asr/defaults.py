@@ -1,0 +1,27 @@
+"""The transcription defaults, in one place: ``TranscribeOptions`` takes its field defaults from here.
+
+The command line and the editor both start from ``TranscribeOptions()``, so they cannot drift apart;
+this module has no imports so that ``subtitler --help`` can print the defaults without loading torch.
+The decoding strategy and the guards were chosen by ``benchmarks/bench_accuracy.py`` (see its docstring
+for the figures).
+"""
+
+# Decoding
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # tried in turn until a window's text passes the checks below
+BEAM_SIZE: int | None = None  # beams at temperature 0 (None: greedy)
+BEST_OF: int | None = None  # samples per window above temperature 0 (None: one)
+COMPRESSION_RATIO_THRESHOLD = 2.4  # above: the text repeats itself, retry hotter
+LOGPROB_THRESHOLD = -1.0  # below: the model is unsure, retry hotter
+NO_SPEECH_THRESHOLD = 0.6  # above (and unsure): the window is silence
+CONDITION_ON_PREVIOUS_TEXT = True
+PROMPT_RESET_ON_TEMPERATURE = 0.5  # a window decoded hotter than this does not prompt the next
+WORD_TIMESTAMPS = True
+
+# Guards against invented text (subtitler.asr.hallucination); each can be switched off
+MAX_REPEATS = 3  # the same segment text at most this often in a row
+REPEAT_LOOKBACK = 10  # segments of recent text a new segment must not replay
+REPEAT_MIN_WORDS = 4  # shorter texts may recur ("Okay.")
+RETRY_REPLAYS = True  # a window that replays recent text is decoded again without the previous text as prompt
+SPEECH_THRESHOLD = 0.2  # voice-activity probability below which a stretch yields no words (None: off)
+DROP_FILLERS = True  # known filler phrases ("Thank you.", "Subtitles by ...") are dropped on non-speech
+HALLUCINATION_SILENCE_THRESHOLD: float | None = None  # seconds; skip silence around suspicious segments (None: off)
