@@ -68,16 +68,8 @@ def load_engine(engine: str, model: str):
         return run
     if engine == "openai-whisper":
         import whisper
-        from whisper.model import ModelDimensions, Whisper
 
-        from subtitler.asr.weights import read_checkpoint
-        from subtitler.asr.weights_openai import openai_name
-
-        ckpt = read_checkpoint(model_dir(model))
-        m = Whisper(ModelDimensions(**ckpt.dims.__dict__))
-        m.load_state_dict({openai_name(k): v.float() for k, v in ckpt.state_dict.items()}, strict=True)
-        m.set_alignment_heads(_alignment_mask_b85(ckpt))
-        m.eval()
+        m = openai_whisper_model(model)
 
         def run(audio, language):
             r = whisper.transcribe(m, audio, temperature=0.0, language=language if m.is_multilingual else "en", fp16=False)
@@ -92,6 +84,20 @@ def load_engine(engine: str, model: str):
         segments, _ = fw.transcribe(audio, beam_size=1, temperature=0.0, language=language)
         return "".join(s.text for s in segments)
     return run
+
+
+def openai_whisper_model(model: str):
+    """openai-whisper's own model class holding our checkpoint's weights (fp32) and alignment heads."""
+    from whisper.model import ModelDimensions, Whisper
+
+    from subtitler.asr.weights import read_checkpoint
+    from subtitler.asr.weights_openai import openai_name
+
+    ckpt = read_checkpoint(model_dir(model))
+    m = Whisper(ModelDimensions(**ckpt.dims.__dict__))
+    m.load_state_dict({openai_name(k): v.float() for k, v in ckpt.state_dict.items()}, strict=True)
+    m.set_alignment_heads(_alignment_mask_b85(ckpt))
+    return m.eval()
 
 
 def _alignment_mask_b85(ckpt) -> bytes:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from subtitler.asr.hallucination import Dropped
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
 from subtitler.errors import ModelError
 
@@ -49,10 +50,11 @@ class Engine:
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         on_info: Callable[[TranscriptionInfo], None] | None = None,
+        on_dropped: Callable[[Dropped], None] | None = None,
     ) -> Iterator[Segment]:
         self._check_options(options)
         return transcribe(self.model, self.tokenizer, audio, options, on_progress=on_progress,
-                          should_stop=should_stop, on_info=on_info)
+                          should_stop=should_stop, on_info=on_info, on_dropped=on_dropped)
 
     def detect_language(self, audio: np.ndarray) -> dict[str, float]:
         """Probabilities over every language the model knows, highest first (first 30 s)."""
