@@ -16,7 +16,7 @@ from subtitler import __version__
 from subtitler.errors import Cancelled, UserError
 
 # Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
-COMMAND_MODULES = ("subtitler.cli_asr", "subtitler.cli_subtitles", "subtitler.cli_check")
+COMMAND_MODULES = ("subtitler.cli_asr", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -35,8 +35,9 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
-    p = sub.add_parser("transcribe", help="speech to subtitles (.srt .vtt .txt .json)")
-    p.add_argument("file", help="audio or video file ffmpeg can read")
+    p = sub.add_parser("transcribe", help="speech to subtitles (.srt .vtt .txt .json); many files with --output-dir")
+    p.add_argument("files", nargs="+", metavar="file",
+                   help="audio or video file ffmpeg can read; with --output-dir also folders and glob patterns")
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--task", default="transcribe", choices=("transcribe", "translate"), help="translate gives English")
@@ -48,6 +49,12 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
                    help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
+    batch = p.add_argument_group("several files (batch)")
+    batch.add_argument("--output-dir", default=None, metavar="OUT",
+                       help="write OUT/NAME.FORMAT for every input; one model serves them all")
+    batch.add_argument("-f", "--formats", default=None, metavar="LIST",
+                       help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
+    batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -72,34 +79,38 @@ def _register_models(sub: "argparse._SubParsersAction") -> None:
 # --- handlers -------------------------------------------------------------------
 
 def _cmd_transcribe(args: argparse.Namespace) -> int:
-    output = _check_output(args.output)
-    media = _check_input(args.file)
-    if args.beam_size is not None and args.beam_size < 1:
-        raise UserError(f"--beam-size {args.beam_size}: use a width of 1 or more")
-    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.cli_batch import is_batch, run_batch
 
-    options = TranscribeOptions(
-        task=args.task,
-        language=_language(args.language),
-        beam_size=args.beam_size,
-        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
-        condition_on_previous_text=not args.no_condition_on_previous_text,
-        initial_prompt=args.initial_prompt,
-        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
-    )
+    if is_batch(args):
+        return run_batch(args)
+    if args.formats is not None:
+        raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
+    output = _check_output(args.output)
+    media = _check_input(args.files[0])
+    options = _options(args)
     engine = _load_engine(args)
     audio = _decode(media, args.audio_track)
     progress = ProgressBar(sys.stderr)
-    infos = []
-    segments = []
-    for segment in engine.transcribe(audio, options, on_progress=progress.update, on_info=infos.append):
-        segments.append(segment)
+
+    def show(segment) -> None:
         if output is None:
             progress.clear()
             print(f"[{_clock(segment.start)} --> {_clock(segment.end)}] {segment.text.strip()}", flush=True)
+
+    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
     progress.finish()
-    _write_output(output, media, infos[0], segments)
+    _write_output(output, media, info, segments)
     return 0
+
+
+def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
+    """Run the whole transcription; returns (TranscriptionInfo, segments). One file in batch runs exactly this too."""
+    infos, segments = [], []
+    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append):
+        segments.append(segment)
+        if on_segment is not None:
+            on_segment(segment)
+    return infos[0], segments
 
 
 def _cmd_detect(args: argparse.Namespace) -> int:
@@ -151,16 +162,20 @@ def _check_output(output: str | None) -> Path | None:
     return path
 
 
-def _language(value: str) -> str | None:
-    """A code or an English name ('de', 'German'); None means detect."""
-    if value.lower() in ("auto", ""):
-        return None
-    from subtitler.asr.tokenizer import language_code
+def _options(args: argparse.Namespace):
+    """TranscribeOptions from the flags; wrong values are UserErrors before any model loads."""
+    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.asr.user_options import check_beam_size, parse_language
 
-    code = language_code(value)
-    if code is None:
-        raise UserError(f"--language {value}: not a language Whisper knows; use a code such as en, de, es, or auto")
-    return code
+    return TranscribeOptions(
+        task=args.task,
+        language=parse_language(args.language),
+        beam_size=check_beam_size(args.beam_size),
+        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
+        condition_on_previous_text=not args.no_condition_on_previous_text,
+        initial_prompt=args.initial_prompt,
+        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
+    )
 
 
 def _check_input(file: str) -> Path:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from subtitler.cli import main
-from subtitler.media.ffmpeg_binary import find_ffmpeg
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -27,17 +25,6 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
     assert "Traceback" not in err
     for needle in needles:
         assert needle in lines[0]
-
-
-@pytest.fixture(scope="module")
-def bad_media(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("bad")
-    text = folder / "notes.mp4"
-    text.write_text("this is not a video\n")
-    silent = folder / "silent_video.mp4"
-    subprocess.run([find_ffmpeg(), "-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48",
-                    "-an", str(silent)], check=True)
-    return {"text": text, "silent": silent}
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ class Engine:
         on_info: Callable[[TranscriptionInfo], None] | None = None,
         on_dropped: Callable[[Dropped], None] | None = None,
     ) -> Iterator[Segment]:
-        self._check_options(options)
+        self.check_options(options)
         return transcribe(self.model, self.tokenizer, audio, options, on_progress=on_progress,
                           should_stop=should_stop, on_info=on_info, on_dropped=on_dropped)
 
@@ -66,7 +66,8 @@ class Engine:
         mel = log_mel_spectrogram(pad_or_trim(audio[:N_SAMPLES]), n_mels=self.model.dims.n_mels)
         return detect_language(self.model, self.tokenizer, mel.to(self.model.device, self.model.dtype))
 
-    def _check_options(self, options: TranscribeOptions) -> None:
+    def check_options(self, options: TranscribeOptions) -> None:
+        """ModelError when this model cannot honour the options (a language it lacks, translating with .en)."""
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "

@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Iterable
 
 from subtitler.formats.registry import format_for_path, formats
+from subtitler.media.extensions import MEDIA_EXTENSIONS
 
 PROJECT_SUFFIX = ".subtitler.json"
-VIDEO_EXTENSIONS = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
-AUDIO_EXTENSIONS = (".mp3", ".wav", ".flac", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wma", ".aiff", ".aif")
-MEDIA_EXTENSIONS = VIDEO_EXTENSIONS + AUDIO_EXTENSIONS
 
 
 class FileKind(Enum):
