@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from subtitler.cli_decoding import add_decoding_args, decoding_options
 from subtitler.errors import UserError
 
 OUTPUT_SUFFIXES = (".srt", ".vtt", ".txt", ".json", ".ass", ".subtitler.json")
@@ -41,13 +42,6 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--task", default="transcribe", choices=("transcribe", "translate"), help="translate gives English")
-    p.add_argument("--beam-size", type=int, default=None, metavar="N", help="beam search width (default: greedy)")
-    p.add_argument("--no-fallback", action="store_true", help="decode at temperature 0 only (no temperature fallback)")
-    p.add_argument("--no-condition-on-previous-text", action="store_true",
-                   help="do not feed the previous window's text as a prompt (less prone to loops)")
-    p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
-    p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
-                   help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     batch = p.add_argument_group("several files (batch)")
     batch.add_argument("--output-dir", default=None, metavar="OUT",
@@ -55,6 +49,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     batch.add_argument("-f", "--formats", default=None, metavar="LIST",
                        help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
     batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
+    add_decoding_args(p)
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -97,16 +92,21 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
             progress.clear()
             print(f"[{_clock(segment.start)} --> {_clock(segment.end)}] {segment.text.strip()}", flush=True)
 
-    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
+    def dropped(d) -> None:
+        progress.clear()
+        print(f"subtitler: dropped ({d.reason}) [{_clock(d.start)} --> {_clock(d.end)}] {d.text.strip()}", file=sys.stderr)
+
+    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show,
+                                     on_dropped=dropped if args.show_dropped else None)
     progress.finish()
     _write_output(output, media, info, segments)
     return 0
 
 
-def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
+def transcribe_file(engine, audio, options, on_progress=None, on_segment=None, on_dropped=None):
     """Run the whole transcription; returns (TranscriptionInfo, segments). One file in batch runs exactly this too."""
     infos, segments = [], []
-    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append):
+    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append, on_dropped=on_dropped):
         segments.append(segment)
         if on_segment is not None:
             on_segment(segment)
@@ -165,17 +165,9 @@ def _check_output(output: str | None) -> Path | None:
 def _options(args: argparse.Namespace):
     """TranscribeOptions from the flags; wrong values are UserErrors before any model loads."""
     from subtitler.asr.transcribe import TranscribeOptions
-    from subtitler.asr.user_options import check_beam_size, parse_language
+    from subtitler.asr.user_options import parse_language
 
-    return TranscribeOptions(
-        task=args.task,
-        language=parse_language(args.language),
-        beam_size=check_beam_size(args.beam_size),
-        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
-        condition_on_previous_text=not args.no_condition_on_previous_text,
-        initial_prompt=args.initial_prompt,
-        word_timestamps=TranscribeOptions().word_timestamps if args.word_timestamps is None else args.word_timestamps,
-    )
+    return decoding_options(args, TranscribeOptions(task=args.task, language=parse_language(args.language)))
 
 
 def _check_input(file: str) -> Path:

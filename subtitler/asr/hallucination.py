@@ -20,6 +20,7 @@ Everything here is plain Python on texts, times and probabilities; transcribe.py
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import string
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ import numpy as np
 
 from subtitler.asr.alignment import WordTiming
 from subtitler.asr.decoding import compression_ratio
-from subtitler.asr.vad import SpeechActivity
+from subtitler.asr.vad import FRAME_SECONDS, SpeechActivity
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,15 @@ class SpeechGate:
         threshold = self.threshold if threshold is None else threshold
         return threshold is None or self.activity.peak(start, end) >= threshold
 
+    def speech_bounds(self, start: float, end: float) -> tuple[float, float]:
+        """[start, end] narrowed to where clear speech begins and ends in it (unchanged when there is none)."""
+        probs = self.activity.probabilities(start, end)
+        voiced = np.flatnonzero(probs >= self.FILLER_THRESHOLD)
+        if not len(voiced):
+            return start, end
+        first = math.floor(start / FRAME_SECONDS + 1e-9)
+        return max(start, (first + voiced[0]) * FRAME_SECONDS), min(end, (first + voiced[-1] + 1) * FRAME_SECONDS)
+
     def clear_speech(self, start: float, end: float) -> bool:
         """Speech by Silero's own threshold somewhere in [start, end): what a filler or a replay needs to stay."""
         return self.activity.peak(start, end) >= self.FILLER_THRESHOLD
@@ -201,9 +211,15 @@ def _span(start: float, end: float, words: Sequence[WordTiming]) -> tuple[float,
 
 
 def judge_segment(start: float, end: float, text: str, words: Sequence[WordTiming], reason: str | None,
-                  gate: SpeechGate | None, drop_fillers: bool) -> Verdict:
-    """Apply the repetition verdict ``reason``, the filler guard and the speech gate to one segment."""
+                  gate: SpeechGate | None, drop_fillers: bool, timed: bool = True) -> Verdict:
+    """Apply the repetition verdict ``reason``, the filler guard and the speech gate to one segment.
+
+    ``timed=False``: the word times are estimates (see :func:`spread`), so the gate judges the segment's span.
+    """
     words = tuple(words)
+    if not timed:
+        verdict = judge_segment(start, end, text, (), reason, gate, drop_fillers)
+        return Verdict(verdict.keep, words if verdict.keep else (), verdict.dropped)
     low, high = _span(start, end, words)
     if reason == "replay" and gate is not None and gate.clear_speech(low, high):
         reason = None  # the same words again, but someone says them
@@ -219,6 +235,31 @@ def judge_segment(start: float, end: float, text: str, words: Sequence[WordTimin
     gone = [w for w in words if w not in kept]
     dropped = (Dropped("no-speech", gone[0].start, gone[-1].end, "".join(w.word for w in gone)),) if gone else ()
     return Verdict(bool(kept), kept, dropped)
+
+
+# --- word times the alignment put elsewhere ---------------------------------------------------------------
+
+STRAY_S = 1.0  # how far outside its segment's own timestamps a word may be timed
+
+
+def stray(start: float, end: float, words: Sequence[WordTiming]) -> bool:
+    """Words timed wholly outside their segment's own timestamps (more than STRAY_S off): the alignment failed.
+
+    Seen on pyannote_sample.wav (tiny.en, with a prompt): a 0–12.2 s segment's words were all put at 27.2–30 s,
+    and openai-whisper's rule of starting the next window after the last word skipped 18 s of speech.
+    """
+    return bool(words) and (words[0].start > end + STRAY_S or words[-1].end < start - STRAY_S)
+
+
+def spread(words: Sequence[WordTiming], start: float, end: float) -> tuple[WordTiming, ...]:
+    """The words re-timed over [start, end] in proportion to their length (what is known without the alignment)."""
+    weights = [max(1, len(w.word.strip())) for w in words]
+    total, done, out = sum(weights), 0, []
+    for word, weight in zip(words, weights):
+        a = start + (end - start) * done / total
+        done += weight
+        out.append(dataclasses.replace(word, start=round(a, 3), end=round(start + (end - start) * done / total, 3)))
+    return tuple(out)
 
 
 # --- openai-whisper's hallucination_silence_threshold ---------------------------------------------------
@@ -329,6 +370,23 @@ class WindowGuards:
     def window_has_speech(self, start: float, end: float) -> bool:
         return self.gate is None or self.gate.window_has_speech(start, end)
 
+    def _repair(self, untimed: list, timed: list, alive: list[int], advance: int,
+                timed_advance: int) -> tuple[list, int, set[int]]:
+        """Stray words go back inside their segment (where clear speech is, if the voice-activity model is on);
+        the next window starts by the timestamps when the last segment's words end more than STRAY_S after
+        its own end (the words are not to be trusted for that). Also returns the indices re-timed."""
+        last = next((i for i in reversed(alive) if timed[i].words), None)
+        if last is not None and timed[last].words[-1].end > untimed[last].end + STRAY_S:
+            timed_advance = advance
+        timed, repaired = list(timed), set()
+        for i in alive:
+            before, after = untimed[i], timed[i]
+            if stray(before.start, before.end, after.words):
+                start, end = self.gate.speech_bounds(before.start, before.end) if self.gate else (before.start, before.end)
+                timed[i] = dataclasses.replace(after, start=start, end=end, words=spread(after.words, start, end))
+                repaired.add(i)
+        return timed, timed_advance, repaired
+
     def _report(self, dropped: Sequence[Dropped]) -> None:
         if self.on_dropped is not None:
             for d in dropped:
@@ -339,8 +397,12 @@ class WindowGuards:
               last_speech: float) -> GuardedWindow:
         reasons = self.repetition.filter(texts, repetitive)
         alive = [i for i, r in enumerate(reasons) if r in (None, "replay")]
+        spread_out: set[int] = set()  # pieces whose words were re-timed by length
         if add_words is not None:
-            pieces, advance = add_words([r in (None, "replay") for r in reasons])
+            timed, timed_advance = add_words([r in (None, "replay") for r in reasons])
+            if self.options.repair_word_times:
+                timed, timed_advance, spread_out = self._repair(pieces, timed, alive, advance, timed_advance)
+            pieces, advance = timed, timed_advance
         threshold = self.options.hallucination_silence_threshold
         if threshold is not None and add_words is not None:
             skip = silence_skip([(pieces[i].start, pieces[i].end, pieces[i].words) for i in alive], threshold,
@@ -353,8 +415,9 @@ class WindowGuards:
             for i in alive[skip.keep:]:
                 reasons[i] = "silence-skip"
         kept, kept_texts, clean = [], [], True
-        for piece, text, reason in zip(pieces, texts, reasons):
-            verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers)
+        for index, (piece, text, reason) in enumerate(zip(pieces, texts, reasons)):
+            verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers,
+                                    timed=index not in spread_out)
             self._report(verdict.dropped)
             clean = clean and not verdict.dropped
             if not verdict.keep:

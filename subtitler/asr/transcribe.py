@@ -67,13 +67,14 @@ class TranscribeOptions:
     speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
     hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # needs word_timestamps
+    repair_word_times: bool = defaults.REPAIR_WORD_TIMES  # words timed outside their segment are put back; seek by timestamps
 
     def without_guards(self) -> TranscribeOptions:
         """These options with every guard against invented text off (openai-whisper's behaviour for its settings,
         apart from ``language_per_window``)."""
         return dataclasses.replace(self, max_repeats=None, repeat_lookback=0,
                                    drop_repetitive=False, retry_replays=False, speech_threshold=None,
-                                   drop_fillers=False, hallucination_silence_threshold=None)
+                                   drop_fillers=False, hallucination_silence_threshold=None, repair_word_times=False)
 
 
 @dataclass(frozen=True)

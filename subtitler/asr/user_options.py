@@ -24,18 +24,15 @@ def parse_language(value: str | None, name: str = "--language") -> str | None:
     return code
 
 
-def fallback_temperatures(start: float, name: str = "--temperature") -> tuple[float, ...]:
-    """Temperatures tried in turn from ``start`` up to 1.0, as openai-whisper and the OpenAI API do.
+def fallback_temperatures(start: float, name: str = "--temperature", step: float = FALLBACK_STEP) -> tuple[float, ...]:
+    """Temperatures tried in turn from ``start`` up to 1.0 in steps of ``step``, as openai-whisper and the OpenAI API do.
 
-    0 means greedy first, then hotter only when a window's text is repetitive or unsure.
+    0 means greedy first, then hotter only when a window's text is repetitive or unsure; step 0: ``start`` only.
     """
     if not 0.0 <= start <= 1.0:
         raise UserError(f"{name} {start:g}: use a temperature from 0 to 1")
-    steps = int((1.0 - start) / FALLBACK_STEP + 1e-9)
-    return tuple(round(start + i * FALLBACK_STEP, 6) for i in range(steps + 1))
+    if step <= 0:
+        return (start,)
+    steps = int((1.0 - start) / step + 1e-9)
+    return tuple(round(start + i * step, 6) for i in range(steps + 1))
 
-
-def check_beam_size(beam_size: int | None, name: str = "--beam-size") -> int | None:
-    if beam_size is not None and beam_size < 1:
-        raise UserError(f"{name} {beam_size}: use a width of 1 or more")
-    return beam_size

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -183,3 +185,73 @@ def test_speech_activity_rates_each_half_minute_afresh(data_dir) -> None:
     assert len(late) == len(alone)
     np.testing.assert_allclose(late, alone, atol=0.05)  # same as heard from a fresh start
     assert activity.peak(0.0, start - 1.0) < 0.2 and activity.peak(start, start + 5.0) > 0.8
+
+
+# --- whole transcriptions on real speech and synthetic non-speech ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny(tiny_en, tiny_en_dir):
+    from subtitler.asr.tokenizer import Tokenizer
+
+    return tiny_en, Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)
+
+
+def transcript(tiny, audio, options=TranscribeOptions(), dropped=None) -> str:
+    from subtitler.asr.transcribe import transcribe
+
+    model, tok = tiny
+    segments = list(transcribe(model, tok, audio, options, on_dropped=dropped.append if dropped is not None else None))
+    assert all(0 <= s.start < s.end <= len(audio) / 16000 for s in segments)
+    return " ".join(normalise_text(s.text) for s in segments).strip()
+
+
+def normalise_text(text: str) -> str:
+    from subtitler.asr.hallucination import normalised
+
+    return normalised(text)
+
+
+@pytest.mark.slow
+def test_stray_word_times_do_not_skip_speech(tiny, data_dir) -> None:
+    """tiny.en with a prompt on pyannote_sample.wav: the alignment put the first segment's words (0–12.2 s) at
+    27.2–30 s, and starting the next window after them (openai-whisper's rule, which it shares) lost 18 s."""
+    from tests.asr.clips import load_clip
+
+    audio = load_clip(data_dir / "pyannote_sample.wav")
+    options = TranscribeOptions(initial_prompt="Diane, Sheila")
+    assert "yankee down here" in transcript(tiny, audio, options)
+    assert "yankee" not in transcript(tiny, audio, dataclasses.replace(options, repair_word_times=False))
+
+
+@pytest.mark.slow
+def test_speech_said_twice_is_kept_twice(tiny, data_dir) -> None:
+    """The replay guard must not cost real words: the same sentence again, two seconds later, is heard again."""
+    from tests.asr.clips import load_clip
+
+    jfk = load_clip(data_dir / "jfk.flac")
+    dropped = []
+    text = transcript(tiny, np.concatenate([jfk, np.zeros(32000, np.float32), jfk]), dropped=dropped)
+    assert text.count("ask what you can do for your country") == 2, (text, dropped)
+
+
+def non_speech(kind: str, seconds: float = 60.0) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    t = np.arange(int(seconds * 16000)) / 16000
+    if kind == "silence":
+        return np.zeros(len(t), np.float32)
+    if kind == "white":
+        return (0.03 * rng.standard_normal(len(t))).astype(np.float32)
+    beeps = np.sin(2 * np.pi * np.where((t % 2) < 1, 440.0, 1000.0) * t) * ((t % 1) < 0.6)  # test tones
+    return (0.1 * beeps).astype(np.float32)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["silence", "white", "tones"])
+def test_no_words_on_non_speech(tiny, kind: str) -> None:
+    assert transcript(tiny, non_speech(kind)) == ""
+
+
+@pytest.mark.slow
+def test_without_guards_silence_gets_words(tiny) -> None:
+    """What the guards are for: openai-whisper's behaviour (guards off) writes " you" into a minute of silence."""
+    assert "you" in transcript(tiny, non_speech("silence"), TranscribeOptions().without_guards())
