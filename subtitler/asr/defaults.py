@@ -10,17 +10,24 @@ for the figures).
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # tried in turn until a window's text passes the checks below
 BEAM_SIZE: int | None = None  # beams at temperature 0 (None: greedy)
 BEST_OF: int | None = None  # samples per window above temperature 0 (None: one)
+PATIENCE: float | None = None  # beam search: stop after beam_size x patience finished candidates (None: 1)
+LENGTH_PENALTY: float | None = None  # None: rank candidates by log probability per token
 COMPRESSION_RATIO_THRESHOLD = 2.4  # above: the text repeats itself, retry hotter
 LOGPROB_THRESHOLD = -1.0  # below: the model is unsure, retry hotter
 NO_SPEECH_THRESHOLD = 0.6  # above (and unsure): the window is silence
 CONDITION_ON_PREVIOUS_TEXT = True
 PROMPT_RESET_ON_TEMPERATURE = 0.5  # a window decoded hotter than this does not prompt the next
 WORD_TIMESTAMPS = True
+SUPPRESS_TOKENS: str | None = "-1"  # token ids never emitted; -1: the non-speech symbols
+SUPPRESS_BLANK = True  # a window never starts with a blank
+MAX_INITIAL_TIMESTAMP: float | None = 1.0  # seconds; a window's first segment starts within this
+LANGUAGE_PER_WINDOW = True  # with no language given, detect it per window (mixed-language media)
 
 # Guards against invented text (subtitler.asr.hallucination); each can be switched off
 MAX_REPEATS = 3  # the same segment text at most this often in a row
 REPEAT_LOOKBACK = 10  # segments of recent text a new segment must not replay
 REPEAT_MIN_WORDS = 4  # shorter texts may recur ("Okay.")
+DROP_REPETITIVE = True  # looping segments of a window no temperature made less repetitive are dropped
 RETRY_REPLAYS = True  # a window that replays recent text is decoded again without the previous text as prompt
 SPEECH_THRESHOLD = 0.2  # voice-activity probability below which a stretch yields no words (None: off)
 DROP_FILLERS = True  # known filler phrases ("Thank you.", "Subtitles by ...") are dropped on non-speech

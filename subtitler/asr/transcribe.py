@@ -39,8 +39,8 @@ class TranscribeOptions:
     temperature: tuple[float, ...] = defaults.TEMPERATURES  # tried in turn until a result passes
     beam_size: int | None = defaults.BEAM_SIZE  # used at temperature 0
     best_of: int | None = defaults.BEST_OF  # used above temperature 0
-    patience: float | None = None
-    length_penalty: float | None = None
+    patience: float | None = defaults.PATIENCE
+    length_penalty: float | None = defaults.LENGTH_PENALTY
     compression_ratio_threshold: float | None = defaults.COMPRESSION_RATIO_THRESHOLD  # above: too repetitive, retry hotter
     logprob_threshold: float | None = defaults.LOGPROB_THRESHOLD  # below: too unsure, retry hotter
     no_speech_threshold: float | None = defaults.NO_SPEECH_THRESHOLD  # above (and unsure): silence, skip the window
@@ -49,20 +49,20 @@ class TranscribeOptions:
     initial_prompt: str | None = None  # primes the first window (style, spelling); later windows see the previous text
     hotwords: str | None = None  # names and terms to spell right: in every window's prompt (faster-whisper's hotwords); not with prefix
     prefix: str | None = None
-    suppress_tokens: str | tuple[int, ...] | None = "-1"
-    suppress_blank: bool = True
+    suppress_tokens: str | tuple[int, ...] | None = defaults.SUPPRESS_TOKENS
+    suppress_blank: bool = defaults.SUPPRESS_BLANK
     without_timestamps: bool = False
-    max_initial_timestamp: float | None = 1.0
+    max_initial_timestamp: float | None = defaults.MAX_INITIAL_TIMESTAMP
     word_timestamps: bool = defaults.WORD_TIMESTAMPS  # words timed by cross-attention DTW (subtitler.asr.alignment); openai's default is off
     alignment: AlignmentOptions = AlignmentOptions()
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
-    language_per_window: bool = True  # with language=None, re-detect per window (mixed-language media)
+    language_per_window: bool = defaults.LANGUAGE_PER_WINDOW  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
     # The guards against invented text (subtitler.asr.hallucination); without_guards() turns them all off.
     max_repeats: int | None = defaults.MAX_REPEATS  # a segment text may occur this often in a row ("Hello? Hello? Hello?")
     repeat_lookback: int = defaults.REPEAT_LOOKBACK  # a segment of repeat_min_words+ words replaying the last N segments is suspect
     repeat_min_words: int = defaults.REPEAT_MIN_WORDS
-    drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature
+    drop_repetitive: bool = defaults.DROP_REPETITIVE  # drop segments that stay too repetitive after every temperature
     retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying window again without the previous text
     speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
