@@ -28,6 +28,7 @@ the machine is shared; every engine runs on --threads threads (default 1, which 
 runs far faster than 2).
 
     .venv/bin/python benchmarks/bench_accuracy.py [--models tiny.en base] [--rows subtitler:default openai-whisper:default ...]
+        [--sets clips long-form non-speech]
 """
 
 from __future__ import annotations
@@ -151,11 +152,18 @@ def _loader(engine: str, config: str, model: str, threads: int):
     return run
 
 
-def worker(engine: str, config: str, model: str, threads: int) -> None:
+SETS = ("clips", "long-form", "non-speech")
+
+
+def items_of(model: str, sets: list[str]) -> list[Item]:
+    return [item for item in all_items(model.endswith(".en")) if item.set in sets]
+
+
+def worker(engine: str, config: str, model: str, threads: int, sets: list[str]) -> None:
     """Transcribe every file of every set with one row, caching each file's result as it finishes."""
     folder = RESULTS / row_key(engine, config, model)
     folder.mkdir(parents=True, exist_ok=True)
-    todo = [item for item in all_items(model.endswith(".en")) if not (folder / f"{_file_name(item)}.json").is_file()]
+    todo = [item for item in items_of(model, sets) if not (folder / f"{_file_name(item)}.json").is_file()]
     if not todo:
         return
     t0 = time.perf_counter()
@@ -268,11 +276,21 @@ def row_name(row: str) -> str:
 
 def report(model: str, rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
     clips = [i for i in items if i.set == "clips"]
-    long_form = next(i for i in items if i.set == "long-form")
+    long_form = next((i for i in items if i.set == "long-form"), None)
     non_speech = [i for i in items if i.set == "non-speech"]
     print(f"\n### {model}\n")
     header = "| " + " | ".join(["set"] + [row_name(r) for r in rows]) + " |"
     rule = "|" + "---|" * (len(rows) + 1)
+    if clips:
+        _clips_table(rows, results, clips, header, rule)
+    if long_form is not None:
+        _long_form_table(rows, results, long_form, header, rule)
+    if non_speech:
+        _non_speech_table(rows, results, non_speech, header, rule)
+    _guard_report(rows, results, items)
+
+
+def _clips_table(rows: list[str], results: dict[str, dict], clips: list[Item], header: str, rule: str) -> None:
 
     print("WER per human-reference clip (CER for Japanese)\n")
     print(header.replace("| set", "| clip")), print(rule)
@@ -289,7 +307,12 @@ def report(model: str, rows: list[str], results: dict[str, dict], items: list[It
     cells = [f"{error_rate([i.reference for i in spaced], [text_of(results[r][i.name]) for i in spaced]):.3f}" for r in rows]
     print(f"| **overall WER** ({len(spaced)} clips{', Japanese apart' if len(spaced) < len(clips) else ''}) | "
           + " | ".join(cells) + " |")
+    clip_wall = {r: sum(results[r][i.name]["wall_s"] for i in clips) for r in rows}
+    print(f"\nClips: wall s (approx., {sum(i.seconds for i in clips):.0f} s of audio): "
+          + ", ".join(f"{row_name(r)} {clip_wall[r]:.0f}" for r in rows))
 
+
+def _long_form_table(rows: list[str], results: dict[str, dict], long_form: Item, header: str, rule: str) -> None:
     silent = [s for s in long_form.stretches if s.kind != "speech"]
     print(f"\nLong-form ({long_form.seconds / 60:.1f} min, {len(normalise(long_form.reference).split())} reference words, "
           f"{sum(s.end - s.start for s in silent) / 60:.1f} min of non-speech in {len(silent)} stretches)\n")
@@ -299,7 +322,19 @@ def report(model: str, rows: list[str], results: dict[str, dict], items: list[It
     print("| words inside non-speech | " + " | ".join(str(len(words_in(lf[r], silent))) for r in rows) + " |")
     print("| differences > 3 words | " + " | ".join(str(len(differences(long_form.reference, text_of(lf[r])))) for r in rows) + " |")
     print("| wall s (approx.) | " + " | ".join(f"{lf[r]['wall_s']:.0f}" for r in rows) + " |")
+    for r in rows:
+        diffs = differences(long_form.reference, text_of(lf[r]))
+        print(f"\nLong-form differences spanning more than three words, {row_name(r)}: {len(diffs)}")
+        for d in diffs:
+            at = hyp_time(lf[r], d["hyp_index"])
+            print(f"- [{clip_at(long_form.stretches, d['ref_index'])}; heard at {at if at is None else round(at, 1)} s] "
+                  f"ref: \"{d['reference']}\" / hyp: \"{d['hypothesis']}\"")
+        inside = words_in(lf[r], silent)
+        if inside:
+            print(f"  words inside non-speech: " + "; ".join(f"{w.strip()!r} at {s:.1f}" for w, s, _ in inside[:20]))
 
+
+def _non_speech_table(rows: list[str], results: dict[str, dict], non_speech: list[Item], header: str, rule: str) -> None:
     print("\nNon-speech: words emitted per minute of non-speech\n")
     print(header.replace("| set", "| file")), print(rule)
     for item in non_speech:
@@ -312,22 +347,7 @@ def report(model: str, rows: list[str], results: dict[str, dict], items: list[It
             cells.append(f"{count / minutes:.1f}")
         print(f"| {item.name} | " + " | ".join(cells) + " |")
     ns_wall = {r: sum(results[r][i.name]["wall_s"] for i in non_speech) for r in rows}
-    clip_wall = {r: sum(results[r][i.name]["wall_s"] for i in clips) for r in rows}
     print("| wall s, all non-speech (approx.) | " + " | ".join(f"{ns_wall[r]:.0f}" for r in rows) + " |")
-    print(f"\nClips: wall s (approx., {sum(i.seconds for i in clips):.0f} s of audio): "
-          + ", ".join(f"{row_name(r)} {clip_wall[r]:.0f}" for r in rows))
-
-    for r in rows:
-        diffs = differences(long_form.reference, text_of(lf[r]))
-        print(f"\nLong-form differences spanning more than three words, {row_name(r)}: {len(diffs)}")
-        for d in diffs:
-            at = hyp_time(lf[r], d["hyp_index"])
-            print(f"- [{clip_at(long_form.stretches, d['ref_index'])}; heard at {at if at is None else round(at, 1)} s] "
-                  f"ref: \"{d['reference']}\" / hyp: \"{d['hypothesis']}\"")
-        inside = words_in(lf[r], silent)
-        if inside:
-            print(f"  words inside non-speech: " + "; ".join(f"{w.strip()!r} at {s:.1f}" for w, s, _ in inside[:20]))
-    _guard_report(rows, results, items)
 
 
 def _guard_report(rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
@@ -357,23 +377,25 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), help="engine:config, see above")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS, help="which sets to run and report")
     parser.add_argument("--report-only", action="store_true", help="print from the cache; run nothing")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "CONFIG", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(*args.worker, threads=args.threads)
+        worker(*args.worker, threads=args.threads, sets=args.sets)
         return
     for row in args.rows:
         engine, _, config = row.partition(":")
         if engine == "subtitler" and config not in CONFIGS or engine != "subtitler" and config not in PEER_CONFIGS.get(engine, {}):
             parser.error(f"unknown row {row}")
     for model in args.models:
-        items = all_items(model.endswith(".en"))
+        items = items_of(model, args.sets)
         results = {}
         for row in args.rows:
             engine, _, config = row.partition(":")
             if not args.report_only and load_row(engine, config, model, items) is None:
-                subprocess.run([sys.executable, __file__, "--worker", engine, config, model, "--threads", str(args.threads)],
+                subprocess.run([sys.executable, __file__, "--worker", engine, config, model, "--threads", str(args.threads),
+                            "--sets", *args.sets],
                                check=False)
             found = load_row(engine, config, model, items)
             if found is None:

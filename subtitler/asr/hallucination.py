@@ -1,7 +1,7 @@
 """Guards against Whisper's best-known failure: text it invents or repeats on silence, noise, music and at file ends.
 
 Each guard is switched by its own ``TranscribeOptions`` field and reports what it removed as
-:class:`Dropped` (the CLI's ``--verbose`` prints them; ``benchmarks/bench_accuracy.py`` counts them on
+:class:`Dropped` (the CLI's ``--show-dropped`` prints them; ``benchmarks/bench_accuracy.py`` counts them on
 speech and on non-speech, because a guard must never cost real words):
 
 - :class:`RepetitionGuard` — the same text many times in a row, text that replays the recent
