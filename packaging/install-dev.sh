@@ -9,6 +9,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get install -y -qq libpulse0 libegl1 libxkbcommon0 libgl1 libfontconfig1 libdbus-1-3 \
     xvfb xdotool libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
     libxcb-randr0 libxcb-render-util0 libxcb-image0 >/dev/null
+  # Desktop-entry tests validate and index what `subtitler --install-desktop-entry` writes; `import` takes screenshots.
+  apt-get install -y -qq desktop-file-utils shared-mime-info appstream imagemagick >/dev/null
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip

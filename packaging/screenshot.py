@@ -2,7 +2,7 @@
 
 Needs Xvfb, xdotool and ImageMagick's `import` (Debian packages). The cues come from the word-timed
 reference transcription in tests/core/fixtures, segmented by our reading rules, so the overlay's word
-highlight and the low-confidence colouring show. Run: .venv/bin/python packaging/screenshot.py
+highlight and the low-confidence colouring show. Run: .venv/bin/python packaging/screenshot.py   (SHOT_DISPLAY picks the X display, default :77)
 """
 
 from __future__ import annotations
@@ -41,14 +41,15 @@ def main() -> None:
     (config / "Subtitler").mkdir(parents=True)
     (config / "Subtitler" / "Subtitler.ini").write_text("[view]\nspectrogram_visible=true\n")
     project = make_project(work)
-    env = dict(os.environ, DISPLAY=":77", XDG_CONFIG_HOME=str(config), XDG_DATA_HOME=str(work / "data"),
+    display = os.environ.get("SHOT_DISPLAY", ":77")
+    env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=str(config), XDG_DATA_HOME=str(work / "data"),
                XDG_CACHE_HOME=str(work / "cache"))
     env.pop("QT_QPA_PLATFORM", None)
-    xvfb = subprocess.Popen(["Xvfb", ":77", "-screen", "0", "1280x800x24"], stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24"], stderr=subprocess.DEVNULL)
     time.sleep(1.5)
     app = subprocess.Popen([str(ROOT / ".venv/bin/subtitler"), str(project)], env=env)
     try:
-        time.sleep(8)
+        time.sleep(float(os.environ.get("SHOT_WAIT", "8")))  # a busy machine needs longer for the spectrogram
         # No window manager on Xvfb: a click gives the window the keyboard focus (it selects the second cue).
         subprocess.run(["xdotool", "mousemove", "900", "70", "click", "1"], env=env, check=False)
         time.sleep(0.5)

@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from subtitler import __version__
+from subtitler import __version__, cli_desktop
 from subtitler.errors import Cancelled, UserError
 
 # Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
-COMMAND_MODULES = ("subtitler.cli_asr", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve")
+COMMAND_MODULES = (
+    "subtitler.cli_asr", "subtitler.cli_align", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="subtitler", description="Subtitle editor with Whisper speech recognition.")
     parser.add_argument("--version", action="version", version=f"subtitler {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    cli_desktop.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     import importlib
 
@@ -67,10 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors: argparse already printed its line
         return int(exc.code or 0)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 2
     try:
+        if func is None:  # no subcommand: an action flag, or nothing to do
+            status = cli_desktop.run(args)
+            if status is None:
+                parser.print_help()
+            return 2 if status is None else status
         return int(func(args) or 0)
     except UserError as exc:
         if debug:

@@ -42,6 +42,10 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--task", default="transcribe", choices=("transcribe", "translate"), help="translate gives English")
+    p.add_argument("--max-words-per-cue", type=int, default=None, metavar="N",
+                   help="at most N words in one cue (.srt .vtt .ass .subtitler.json)")
+    p.add_argument("--highlight-words", action="store_true",
+                   help="mark each word as it is spoken: underlined in .srt/.vtt, karaoke tags in .ass")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
     batch = p.add_argument_group("several files (batch)")
     batch.add_argument("--output-dir", default=None, metavar="OUT",
@@ -81,6 +85,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
     output = _check_output(args.output)
+    _check_cue_options(args, output)
     media = _check_input(args.files[0])
     options = _options(args)
     engine = _load_engine(args)
@@ -99,7 +104,7 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show,
                                      on_dropped=dropped if args.show_dropped else None)
     progress.finish()
-    _write_output(output, media, info, segments)
+    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words)
     return 0
 
 
@@ -149,17 +154,48 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None) -> Path | None:
+def _check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
     """Reject a bad output path before spending minutes on recognition."""
     if output is None:
         return None
     path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in OUTPUT_SUFFIXES):
-        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(OUTPUT_SUFFIXES)}")
+    if not any(path.name.lower().endswith(s) for s in suffixes):
+        raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
+
+
+def _check_cue_options(args: argparse.Namespace, output: Path | None) -> None:
+    """--max-words-per-cue and --highlight-words shape cues: refuse them where no cues are written."""
+    asked = [flag for flag, given in (("--max-words-per-cue", args.max_words_per_cue is not None),
+                                      ("--highlight-words", args.highlight_words)) if given]
+    if not asked:
+        return
+    if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
+        raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
+    if output is None or _format_of(output) in ("json", "txt"):
+        where = "without -o" if output is None else f"for {output}"
+        raise UserError(f"{' and '.join(asked)} shape subtitle cues, which are not written {where}; "
+                        "write .srt, .vtt, .ass or .subtitler.json with -o")
+    if args.highlight_words:
+        from subtitler.formats.highlight import FORMATS
+
+        if _format_of(output) not in FORMATS:
+            raise UserError(f"--highlight-words: {output} keeps every word's time already; highlight in .srt, .vtt or .ass")
+        if args.word_timestamps is False:
+            raise UserError("--highlight-words needs word timings: drop --no-word-timestamps")
+
+
+def _format_of(output: Path) -> str:
+    """'json' (openai-whisper's result), 'txt', or the subtitle format the registry writes for the name."""
+    name = output.name.lower()
+    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+        return "json"
+    from subtitler.formats.registry import format_for_path
+
+    return format_for_path(output) or ""
 
 
 def _options(args: argparse.Namespace):
@@ -198,21 +234,26 @@ def _decode(media: Path, audio_track: int):
     return audio
 
 
-def _write_output(output: Path | None, media: Path, info, segments) -> None:
+def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
+                  highlight: bool = False) -> None:
     if output is None:
         return
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
+    from subtitler.core.segmentation import SegmentOptions
 
-    name = output.name.lower()
-    if name.endswith(".json") and not name.endswith(".subtitler.json"):
+    kind = _format_of(output)
+    if kind == "json":
         atomic_write_text(output, json.dumps(result_dict(info, segments), ensure_ascii=False, indent=2) + "\n")
-    elif name.endswith(".txt"):
+    elif kind == "txt":
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
 
-        write_document(segments_to_document(segments, info, media), output)
+        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words))
+        # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
+        write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output)
     print(f"wrote {output}", file=sys.stderr)
 
 

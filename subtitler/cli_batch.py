@@ -105,6 +105,8 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.output_dir is None:
         raise UserError(f"{len(args.files)} inputs: name a folder for their subtitles with --output-dir OUT")
     suffixes = parse_formats(args.formats or "srt")
+    if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
+        raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
     options = _options(args)  # wrong flags fail before anything is loaded
     out_dir = _output_dir(args.output_dir)
     sources, failures = expand_inputs(args.files)
@@ -165,7 +167,8 @@ class _Runner:
         info, segments = transcribe_file(self.engine, audio, self.options, on_progress=overall)
         self.progress.clear()  # the writer's "wrote ..." lines start on a clean line
         for output in outputs:
-            _write_output(output, media, info, segments)
+            # --max-words-per-cue and --highlight-words shape the subtitle formats; json and txt ignore them
+            _write_output(output, media, info, segments, self.args.max_words_per_cue, self.args.highlight_words)
 
     def _failed(self, head: str, item: BatchItem, message: str) -> Failure:
         self.say(f"{head.split(' ', 1)[0]} failed: {message}")  # the message names the file

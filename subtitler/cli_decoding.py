@@ -49,9 +49,11 @@ def add_decoding_args(parser: argparse.ArgumentParser) -> None:
     for spec in SPECS:
         help = f"{spec.help} (default {spec.shown(spec.default)})" if spec.default is not None or spec.can_be_off else spec.help
         if spec.kind is bool:
-            groups[spec.group].add_argument(spec.flag, action=argparse.BooleanOptionalAction, default=None, help=help)
+            groups[spec.group].add_argument(spec.flag, action=argparse.BooleanOptionalAction, default=None, help=help,
+                                            dest=spec.field)
         else:
-            groups[spec.group].add_argument(spec.flag, type=_typed(spec), default=None, metavar=spec.metavar, help=help)
+            groups[spec.group].add_argument(spec.flag, type=_typed(spec), default=None, metavar=spec.metavar, help=help,
+                                            dest=spec.field)
     groups[GUARDS].add_argument("--show-dropped", action="store_true",
                                 help="print each text a guard removed, with its time (stderr)")
 

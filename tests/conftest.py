@@ -13,6 +13,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own app-data folder (autosaves, user dictionaries), never the user's real one.
+
+    Set before any window exists: a window created by an earlier fixture would otherwise load
+    (and write) the real ~/.local/share/subtitler.
+    """
+    folder = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     if not DATA_DIR.is_dir():
@@ -23,6 +35,14 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def manifest(data_dir: Path) -> list[dict]:
     return json.loads((data_dir / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def cut_clip(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 11-s video with two cuts (tests/cut_clip.py), made once per session with ffmpeg."""
+    from tests.cut_clip import make_cut_clip
+
+    return make_cut_clip(data_dir, tmp_path_factory.mktemp("cut_clip"))
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,13 @@ def assert_one_line_error(code: int, err: str, *needles: str) -> None:
         (["transcribe", "{data}/jfk.flac", "-m", "base", "--language", "Klingon"], ["--language Klingon"]),
         (["detect", "{data}/jfk.flac", "-m", "tiny.en"], ["English-only"]),
         (["transcribe", "{data}/jfk.flac", "--task", "dance"], ["--task"]),
+        (["transcribe", "{data}/jfk.flac", "--word-timing", "exact"], ["--word-timing"]),
+        (["transcribe", "{data}/jfk.flac", "--highlight-words"], ["--highlight-words", "without -o"]),
+        (["transcribe", "{data}/jfk.flac", "--max-words-per-cue", "3", "-o", "x.json"], ["--max-words-per-cue", "x.json"]),
+        (["transcribe", "{data}/jfk.flac", "--highlight-words", "-o", "x.subtitler.json"], ["x.subtitler.json", ".ass"]),
+        (["transcribe", "{data}/jfk.flac", "--max-words-per-cue", "0", "-o", "x.srt"], ["--max-words-per-cue 0"]),
+        (["transcribe", "{data}/jfk.flac", "--highlight-words", "--no-word-timestamps", "-o", "x.srt"],
+         ["--no-word-timestamps"]),
         (["transcribe"], ["file"]),
         (["models", "download", "no-such-model"], ["no-such-model"]),
         (["no-such-command"], ["no such command or file"]),
@@ -96,6 +103,50 @@ def test_transcribe_writes_every_output_format(capsys, data_dir, tmp_path):
         doc = read_document(outputs[ext]).document
         assert len(doc) >= 1 and doc[-1].end_ms <= 11_000 and "your country" in doc[-1].text
     assert "ask what you can do for your country" in outputs[".txt"].read_text()
+
+
+@pytest.mark.slow
+def test_project_output_keeps_words_and_passes_the_timing_rules(capsys, data_dir, tmp_path):
+    """Issue 11 fault 1 through the CLI (cues one segment at a time touched: five 0-ms gaps on this clip)."""
+    from subtitler.core.qc import check
+    from subtitler.formats.registry import read_document
+
+    out = tmp_path / "cold.subtitler.json"
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "mfa_cold_corpus.wav"), "-m", "tiny.en", "-o", str(out))
+    assert code == 0, err
+    doc = read_document(out).document
+    assert len(doc) >= 4 and doc.language == "en"
+    assert [f.message for f in check(doc) if f.rule in ("overlap", "gap_too_small", "too_short")] == []
+    assert all(cue.words and cue.start_ms == cue.words[0].start_ms for cue in doc)
+    assert all(w.probability is not None for cue in doc for w in cue.words)
+
+
+@pytest.mark.slow
+def test_max_words_highlight_and_vad_shape_the_cues(capsys, data_dir, tmp_path):
+    import pysubs2
+
+    from subtitler.formats.registry import read_document
+
+    srt = tmp_path / "jfk.srt"
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "--max-words-per-cue", "4",
+                           "-o", str(srt))
+    assert code == 0, err
+    doc = read_document(srt).document
+    assert len(doc) >= 6 and all(len(cue.plain_text.split()) <= 4 for cue in doc)
+    ass = tmp_path / "jfk.ass"
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "--vad", "--highlight-words",
+                           "-o", str(ass))
+    assert code == 0, err
+    events = pysubs2.load(str(ass)).events
+    assert events and all("\\k" in e.text for e in events)
+    assert "ask not what your country" in " ".join(e.plaintext for e in events).lower().replace("\n", " ")
+    vtt = tmp_path / "jfk.vtt"
+    code, _, err = run_cli(capsys, "transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "--highlight-words",
+                           "-o", str(vtt))
+    assert code == 0, err
+    cues = read_document(vtt).document
+    assert sum("<u>" in c.text for c in cues) >= 20  # one cue per spoken word
+    assert all(a.end_ms <= b.start_ms for a, b in zip(cues, list(cues)[1:]))
 
 
 @pytest.mark.slow

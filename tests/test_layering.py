@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 CORE_MODULES = [
-    "subtitler", "subtitler.core", "subtitler.formats", "subtitler.media", "subtitler.asr",
+    "subtitler", "subtitler.core", "subtitler.formats", "subtitler.media", "subtitler.asr", "subtitler.desktop",
 ]
 
 
@@ -12,7 +12,7 @@ def test_core_packages_do_not_import_qt():
     import pkgutil
 
     names = list(CORE_MODULES)
-    for pkg in ("core", "formats", "media", "asr", "service"):
+    for pkg in ("core", "formats", "media", "asr", "service", "desktop"):
         mod = __import__(f"subtitler.{pkg}", fromlist=["_"])
         names += [f"subtitler.{pkg}.{m.name}" for m in pkgutil.iter_modules(mod.__path__)]
     names.append("subtitler.cli")

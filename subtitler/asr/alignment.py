@@ -154,6 +154,12 @@ def attention_path(model, tokenizer: Tokenizer, text_tokens: Sequence[int], feat
     return rows, cols, token_probs
 
 
+def token_start_times(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Seconds (window-relative) at which the DTW path first reaches each row: one time per token, then end-of-text."""
+    jumps = np.pad(np.diff(rows), (1, 0), constant_values=1).astype(bool)
+    return cols[jumps] / FRAMES_PER_SECOND_OUT
+
+
 def find_alignment(model, tokenizer: Tokenizer, text_tokens: Sequence[int], features: Tensor, num_frames: int,
                    options: AlignmentOptions = AlignmentOptions()) -> list[_RawWord]:
     """Words of ``text_tokens`` with window-relative times (seconds) and probabilities."""
@@ -164,8 +170,7 @@ def find_alignment(model, tokenizer: Tokenizer, text_tokens: Sequence[int], feat
     if len(word_tokens) <= 1:
         return []
     boundaries = np.pad(np.cumsum([len(t) for t in word_tokens[:-1]]), (1, 0))
-    jumps = np.pad(np.diff(rows), (1, 0), constant_values=1).astype(bool)
-    jump_times = cols[jumps] / FRAMES_PER_SECOND_OUT
+    jump_times = token_start_times(rows, cols)
     starts, ends = jump_times[boundaries[:-1]], jump_times[boundaries[1:]]
     return [
         _RawWord(word, list(tokens), float(start), float(end), float(np.mean(token_probs[i:j])))

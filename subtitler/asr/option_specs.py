@@ -38,10 +38,12 @@ class OptionSpec:
     can_be_off: bool = False  # a number that may be None ("off"); the editor shows a check box beside it
     metavar: str = ""
     advanced: bool = True  # the editor shows it under "Advanced" (False: in the dialog's main settings)
+    choices: tuple[str, ...] = ()  # a text that must be one of these (the editor shows a list)
+    cli_flag: str = ""  # the flag, where it is not --field-name
 
     @property
     def flag(self) -> str:
-        return "--" + self.field.replace("_", "-")
+        return self.cli_flag or flag_name(self.field)
 
     def shown(self, value: Any) -> str:
         """``value`` as the CLI's help and the dialog show it."""
@@ -54,6 +56,8 @@ class OptionSpec:
     def parse(self, text: str) -> Any:
         """A typed value (or None for ``off``); ValueError with a sentence saying what to give."""
         if self.kind is str:
+            if self.choices and text not in self.choices:
+                raise ValueError(f"{text!r}: use one of {', '.join(self.choices)}")
             return text
         if self.kind is bool:
             lowered = text.strip().lower()
@@ -113,6 +117,11 @@ SPECS: tuple[OptionSpec, ...] = (
           float, DECODING, low=0, high=30, can_be_off=True, metavar="S"),
     _spec("word_timestamps", "Word timings", "time every word by cross-attention alignment (JSON gets 'words' per "
           "segment)", bool, DECODING, advanced=False),
+    _spec("word_timing", "Word timing", "refined: word edges moved out of pauses by voice activity and energy; "
+          "reference: openai-whisper's timings exactly", str, DECODING, metavar="{refined,reference}",
+          choices=("refined", "reference")),
+    _spec("vad_filter", "Decode only speech", "decode only the stretches where the voice-activity model hears speech "
+          "(skips silence and music)", bool, GUARDS, cli_flag="--vad"),
     _spec("language_per_window", "Detect language per window", "with the language on auto, detect the language "
           "of every 30-s window", bool, DECODING),
     OptionSpec("initial_prompt", "Initial prompt", "text that primes the first window's vocabulary and style", str,
@@ -166,7 +175,7 @@ def apply_settings(base, settings: Mapping[str, Any], name: Callable[[str], str]
         if spec is None:
             raise UserError(f"{name(field)}: not a transcription setting")
         try:
-            changes[field] = spec.check(value) if spec.kind in (int, float) else value
+            changes[field] = spec.check(value) if spec.kind in (int, float) else spec.parse(value) if spec.choices else value
         except ValueError as error:
             raise UserError(f"{name(field)} {error}") from None
     if FIRST_TEMPERATURE in settings or FALLBACK_STEP in settings:

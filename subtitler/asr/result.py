@@ -6,6 +6,7 @@ Seconds stop here: cues and words carry integer milliseconds from this point on.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from subtitler.asr.transcribe import Segment, TranscriptionInfo
@@ -62,7 +63,8 @@ class CueStream:
     the next cue's start, and it may still grow); :meth:`finish` closes it.
     """
 
-    def __init__(self, duration_s: float | None = None) -> None:
+    def __init__(self, duration_s: float | None = None, options: SegmentOptions = SegmentOptions()) -> None:
+        self._options = options
         self._limit_ms = seconds_to_ms(duration_s) if duration_s is not None else None  # no cue ends after the audio
         self._words: list[Word] = []
         self._ends: list[int] = []  # indices into _words of words that end a segment
@@ -104,7 +106,7 @@ class CueStream:
     def _cues(self) -> list[Cue]:
         if not self._words:
             return []
-        options = SegmentOptions() if self._timed else SegmentOptions(tail_ms=0)
+        options = self._options if self._timed else replace(self._options, tail_ms=0)
         cues = segment(self._words, profile_for_language(self._language or "en"), self._ends, options)
         if self._limit_ms is not None and cues and cues[-1].end_ms > self._limit_ms:
             last = cues[-1]
@@ -112,14 +114,16 @@ class CueStream:
         return cues
 
 
-def segments_to_cues(segments: Sequence[Segment], duration_s: float | None = None) -> list[Cue]:
+def segments_to_cues(segments: Sequence[Segment], duration_s: float | None = None,
+                     options: SegmentOptions = SegmentOptions()) -> list[Cue]:
     """Readable cues from all segments of a transcription (see :class:`CueStream`)."""
-    stream = CueStream(duration_s)
+    stream = CueStream(duration_s, options)
     return stream.add(segments) + stream.finish()
 
 
-def segments_to_document(segments: Sequence[Segment], info: TranscriptionInfo, media_path: str | Path | None) -> Document:
-    document = Document(cues_list=segments_to_cues(segments, info.duration), language=info.language)
+def segments_to_document(segments: Sequence[Segment], info: TranscriptionInfo, media_path: str | Path | None,
+                         options: SegmentOptions = SegmentOptions()) -> Document:
+    document = Document(cues_list=segments_to_cues(segments, info.duration, options), language=info.language)
     if media_path is not None:
         document.media_path = str(Path(media_path).resolve())
     return document

@@ -22,12 +22,18 @@ import torch
 
 from subtitler.asr import defaults
 from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, words_end
+from subtitler.asr.spans import decode_spans
 from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, decode
 from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
+from subtitler.asr.vad import VadOptions, regions_from_probabilities, speech_probabilities
+from subtitler.asr.word_refine import RefineOptions, SpeechMap, refine_window
 from subtitler.errors import Cancelled
+
+
+WORD_TIMINGS = ("refined", "reference")
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,13 @@ class TranscribeOptions:
     max_initial_timestamp: float | None = defaults.MAX_INITIAL_TIMESTAMP
     word_timestamps: bool = defaults.WORD_TIMESTAMPS  # words timed by cross-attention DTW (subtitler.asr.alignment); openai's default is off
     alignment: AlignmentOptions = AlignmentOptions()
+    # "refined": word edges moved out of pauses by the audio (subtitler.asr.word_refine); "reference": openai-whisper's exactly.
+    # Both give the same text: the next window starts where the reference timing says the last word ended.
+    word_timing: str = defaults.WORD_TIMING
+    refine: RefineOptions = RefineOptions()
+    vad_filter: bool = defaults.VAD_FILTER  # decode only where the voice-activity model hears speech (stretches of up to 30 s)
+    vad: VadOptions = VadOptions(min_speech_ms=0, min_silence_ms=2000, speech_pad_ms=400)  # regions for vad_filter
+    clip_timestamps: tuple[tuple[float, float], ...] = ()  # decode only these (start, end) seconds; () is the whole audio
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
     language_per_window: bool = defaults.LANGUAGE_PER_WINDOW  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
@@ -75,6 +88,12 @@ class TranscribeOptions:
         return dataclasses.replace(self, max_repeats=None, repeat_lookback=0,
                                    drop_repetitive=False, retry_replays=False, speech_threshold=None,
                                    drop_fillers=False, hallucination_silence_threshold=None, repair_word_times=False)
+
+    def __post_init__(self) -> None:
+        if self.word_timing not in WORD_TIMINGS:
+            raise ValueError(f"TranscribeOptions.word_timing must be one of {', '.join(WORD_TIMINGS)}, not {self.word_timing!r}")
+        if any(not 0 <= start < end for start, end in self.clip_timestamps):
+            raise ValueError("TranscribeOptions.clip_timestamps must be (start, end) pairs with 0 <= start < end")
 
 
 @dataclass(frozen=True)
@@ -225,19 +244,34 @@ class _History:
             self.reset_at = len(self.tokens)
 
 
-def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor,
-                     options: TranscribeOptions) -> tuple[TranscriptionInfo, torch.Tensor | None]:
-    """The given language, "en" for English-only models, or the one detected on the first 30 s.
+def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions,
+                     first: int = 0) -> tuple[TranscriptionInfo, torch.Tensor | None]:
+    """The given language, "en" for English-only models, or the one detected on the 30 s from frame ``first``.
 
-    Also returns the encoded first 30 s when detection needed them, so a full first window is not encoded twice.
+    Also returns the encoded 30 s when detection needed them, so a full first window is not encoded twice.
     """
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
         return TranscriptionInfo(options.language or "en", 1.0, duration), None
-    features = model.embed_audio(pad_or_trim(mel, N_FRAMES).to(model.device).unsqueeze(0))
+    features = model.embed_audio(pad_or_trim(mel[:, first:], N_FRAMES).to(model.device).unsqueeze(0))
     probs = detect_language(model, tokenizer, features)
     language = next(iter(probs))
     return TranscriptionInfo(language, probs[language], duration, probs), features
+
+
+def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
+            should_stop: Callable[[], bool] | None) -> tuple[list[tuple[int, int]], SpeechMap | None]:
+    """The frame spans to decode and, for refined word timings, where the speech is.
+
+    The voice-activity model runs once for both (about a second per five minutes of audio).
+    """
+    refine = options.word_timestamps and options.word_timing == "refined"
+    if not (refine or options.vad_filter) or content_frames == 0:
+        return decode_spans(content_frames, options.clip_timestamps), None
+    probabilities = speech_probabilities(audio, should_stop)
+    regions = regions_from_probabilities(probabilities, len(audio), options.vad) if options.vad_filter else None
+    speech = SpeechMap.from_audio(audio, probabilities, options.refine) if refine else None
+    return decode_spans(content_frames, options.clip_timestamps, regions), speech
 
 
 def _segments_of_window(pieces: list[_Piece], texts: list[str], result: DecodingResult,
@@ -297,26 +331,32 @@ def transcribe(
     # One window of silence is appended so that the last window is sliced like every other.
     mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
-    info, first_features = _choose_language(model, tokenizer, mel, options)
+    spans, speech = _listen(audio, options, content_frames, should_stop)
+    first = spans[0][0] if spans else 0
+    info, first_features = _choose_language(model, tokenizer, mel, options, first)
     if on_info is not None:
         on_info(info)
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     history, language = _new_history(tokenizer, options, model.dims.n_text_ctx), info.language
     guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
-    timing = _WordTimer(model, tokenizer, options) if options.word_timestamps else None
-    next_id, seek = 0, 0
-    while seek < content_frames:
+    timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
+    next_id, seek, span = 0, first, 0
+    while span < len(spans):  # openai-whisper's clip loop: each span is decoded window by window
+        seek = max(seek, spans[span][0])
+        if seek >= spans[span][1]:
+            span += 1
+            continue
         if should_stop is not None and should_stop():
             raise Cancelled("transcription stopped")
-        size = min(N_FRAMES, content_frames - seek)
+        size = min(N_FRAMES, spans[span][1] - seek)
         segments, advance = [], size
         if guards.window_has_speech(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):  # else not decoded
-            if seek == 0 and size == N_FRAMES and first_features is not None:
+            if seek == first and size == N_FRAMES and first_features is not None:
                 features = first_features  # language detection encoded exactly this window
             else:
                 window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
                 features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
-            detected = _window_language(model, tokenizer, features, options, language) if seek > 0 else language
+            detected = _window_language(model, tokenizer, features, options, language) if seek > first else language
             if detected != language:
                 language = detected
                 history.forget()  # text in the old language would pull the decoder back to it
@@ -338,8 +378,8 @@ def transcribe(
         yield from segments
         if on_progress is not None:
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
-    if on_progress is not None and content_frames == 0:
-        on_progress(0.0, 0.0)
+    if on_progress is not None and (seek < content_frames or content_frames == 0):
+        on_progress(content_frames / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)  # the rest was skipped
 
 
 def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: int) -> _History:
@@ -367,10 +407,12 @@ class _WordTimer:
     """Adds word timings to each window's kept pieces and moves the seek to the last word's end, as openai-whisper does.
 
     Holds the end of the last word so far: the recipe shortens a first word stretched over the pause before it.
+    With a speech map the words are then refined (subtitler.asr.word_refine); the seek and that end stay the
+    recipe's, so refined and reference timings come with the same text.
     """
 
-    def __init__(self, model, tokenizer: Tokenizer, options: TranscribeOptions) -> None:
-        self.model, self.tokenizer, self.options = model, tokenizer, options
+    def __init__(self, model, tokenizer: Tokenizer, options: TranscribeOptions, speech: SpeechMap | None = None) -> None:
+        self.model, self.tokenizer, self.options, self.speech = model, tokenizer, options, speech
         self.last_speech_timestamp = 0.0
 
     def add_words(self, pieces: list[_Piece], keep: list[bool], result: DecodingResult, language: str,
@@ -384,8 +426,9 @@ class _WordTimer:
         aligned = align_window(self.model, tokenizer, [pieces[i].tokens for i in kept],
                                [(pieces[i].start, pieces[i].end) for i in kept], features, size, time_offset,
                                self.last_speech_timestamp, self.options.alignment)
+        timed = aligned if self.speech is None else refine_window(aligned, self.speech, self.options.refine)
         pieces = list(pieces)
-        for i, words in zip(kept, aligned):
+        for i, words in zip(kept, timed):
             pieces[i] = _Piece(words.start, words.end, pieces[i].tokens, words.words)
         last_end = words_end(aligned, aligned[-1].end)
         if not ends_with_single_timestamp(result.tokens, tokenizer.timestamp_begin) and keep[-1] and last_end > time_offset:

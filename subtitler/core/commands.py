@@ -8,7 +8,7 @@ adapter drive the same objects.
 """
 
 from subtitler.core.commands_base import NO_MERGE, Command, Composite, ReplaceAllCues, ReplaceRows
-from subtitler.core.commands_text import DeleteCues, InsertCue, MergeCues, SetText, SplitCue
+from subtitler.core.commands_text import DeleteCues, InsertCue, MergeCues, ReplaceTexts, SetStyle, SetText, SplitCue
 from subtitler.core.commands_time import (
     ApplyFixes,
     ChangeSpeed,
@@ -18,9 +18,10 @@ from subtitler.core.commands_time import (
     SnapToWords,
     TwoPointSync,
 )
+from subtitler.core.commands_words import SetWords
 
 __all__ = [
     "NO_MERGE", "Command", "Composite", "ReplaceAllCues", "ReplaceRows",
-    "SetText", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
-    "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes",
+    "SetText", "ReplaceTexts", "SetStyle", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
+    "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes", "SetWords",
 ]

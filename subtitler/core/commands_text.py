@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Mapping
 
-from subtitler.core.commands_base import MERGE_TEXT, Command, check_row, check_rows, check_times, runs
+from subtitler.core.commands_base import MERGE_TEXT, Command, ReplaceRows, check_row, check_rows, check_times, runs
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines
@@ -22,12 +22,7 @@ class SetText(Command):
         self.doc = doc
         self.row = check_row(doc, row)
         self.old = doc[row]
-        self.new = self._with_text(self.old, text)
-
-    @staticmethod
-    def _with_text(cue: Cue, text: str) -> Cue:
-        words = retime_words(cue.words, text, cue.start_ms, cue.end_ms)
-        return replace(cue, text=text, words=words)
+        self.new = with_text(self.old, text)
 
     def redo(self) -> None:
         self.doc.replace_cues(self.row, [self.new])
@@ -40,6 +35,28 @@ class SetText(Command):
             return False
         self.new = other.new
         return True
+
+
+def with_text(cue: Cue, text: str) -> Cue:
+    """The cue with new text; words the edit left alone keep their timings."""
+    return replace(cue, text=text, words=retime_words(cue.words, text, cue.start_ms, cue.end_ms))
+
+
+class ReplaceTexts(ReplaceRows):
+    """New text for several rows as one step that never merges (replace all, a spelling correction)."""
+
+    def __init__(self, doc: Document, texts: Mapping[int, str], text: str = "Replace text") -> None:
+        for row in texts:
+            check_row(doc, row)
+        super().__init__(doc, text, {row: with_text(doc[row], new) for row, new in texts.items() if new != doc[row].text})
+
+
+class SetStyle(ReplaceRows):
+    """Give the rows an ASS/SSA style by name (None: the format's default)."""
+
+    def __init__(self, doc: Document, rows: Iterable[int], style: str | None) -> None:
+        rows = check_rows(doc, rows)
+        super().__init__(doc, "Set style", {r: replace(doc[r], style=style) for r in rows if doc[r].style != style})
 
 
 class InsertCue(Command):

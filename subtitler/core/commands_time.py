@@ -134,13 +134,13 @@ class ApplyFixes(ReplaceRows):
     `fixes` holds (row, cue) pairs or objects with `.row` and `.fix` (a Cue); later fixes of a row win.
     """
 
-    def __init__(self, doc: Document, fixes: Iterable[object] | Mapping[int, Cue]) -> None:
+    def __init__(self, doc: Document, fixes: Iterable[object] | Mapping[int, Cue], text: str = "Apply fixes") -> None:
         items = fixes.items() if isinstance(fixes, Mapping) else (_as_pair(f) for f in fixes)
         new = {row: cue for row, cue in items if cue is not None}
         for row, cue in new.items():
             check_row(doc, row)
             check_times(cue.start_ms, cue.end_ms, f"cue {row + 1}")
-        super().__init__(doc, "Apply fixes", new)
+        super().__init__(doc, text, new)
 
 
 def _as_pair(fix: object) -> tuple[int, Cue | None]:

@@ -8,16 +8,19 @@ them as one undoable step.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.core.reading_rules import DEFAULT_PROFILE, ReadingProfile, break_lines, cps, reading_length, text_length
+from subtitler.core.timecode import format_timecode
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 RULES = ("overlap", "empty_text", "too_short", "too_long", "too_fast", "line_too_long", "too_many_lines",
-         "gap_too_small", "unbalanced_lines", "low_confidence")
+         "gap_too_small", "unbalanced_lines", "low_confidence", "shot_change")
+SHOT_TOLERANCE_MS = 1  # shot times and snapped edges are the same whole milliseconds
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Thresholds beyond the profile: word probability below `min_probability` is flagged; lines are unbalanced below `min_balance`."""
+    """Thresholds beyond the profile: word probability below `min_probability` is flagged; lines are unbalanced below `min_balance`.
+
+    `shot_changes_ms` (sorted) are the video's cuts; a cue edge within `shot_change_window_ms` of one
+    should sit on it: the start on the cut, the end the profile's minimum gap before it, as if the cut
+    were the next cue (Netflix: within 12 frames, ~500 ms).
+    """
 
     min_probability: float = 0.5
     min_balance: float = 0.5
+    shot_changes_ms: tuple[int, ...] = ()
+    shot_change_window_ms: int = 500
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,10 @@ class _Context:
 
     def next_start(self, row: int) -> int | None:
         return self.cues[row + 1].start_ms if row + 1 < len(self.cues) else None
+
+    def earliest_start(self, row: int) -> int:
+        """The earliest start the cue may have without crowding the previous one."""
+        return self.cues[row - 1].end_ms + self.profile.min_gap_ms if row > 0 else 0
 
     def latest_end(self, row: int) -> float:
         """The latest end the cue may have without crowding the next one."""
@@ -189,13 +203,43 @@ def _low_confidence(ctx: _Context, row: int) -> Finding | None:
     return Finding(row, "low_confidence", INFO, f"{len(doubtful)} word(s) recognised with probability under {limit:g}: {shown}")
 
 
+def nearest_within(sorted_times: Sequence[int], ms: int, window_ms: int) -> int | None:
+    """The time in `sorted_times` nearest to `ms`, if it is no further than `window_ms`."""
+    i = bisect_left(sorted_times, ms)
+    near = [t for t in sorted_times[max(0, i - 1) : i + 1] if abs(t - ms) <= window_ms]
+    return min(near, key=lambda t: abs(t - ms)) if near else None
+
+
+def _shot_change(ctx: _Context, row: int) -> Finding | None:
+    """Edges near a cut move onto it, where the neighbours leave room (a fix that would crowd them is not proposed)."""
+    shots, window, gap = ctx.options.shot_changes_ms, ctx.options.shot_change_window_ms, ctx.profile.min_gap_ms
+    if not shots:
+        return None
+    cue = ctx.cues[row]
+    start, end, notes = cue.start_ms, cue.end_ms, []
+    cut = nearest_within(shots, cue.start_ms, window)
+    if cut is not None and abs(cut - start) > SHOT_TOLERANCE_MS and ctx.earliest_start(row) <= cut < end:
+        notes.append(f"starts {abs(cut - start)} ms {'after' if start > cut else 'before'} a shot change at {format_timecode(cut)}; start on it")
+        start = cut
+    cut = nearest_within(shots, cue.end_ms + gap, window)
+    if cut is not None and abs(cut - gap - end) > SHOT_TOLERANCE_MS and start < cut - gap <= ctx.latest_end(row):
+        notes.append(f"ends {abs(cut - gap - end)} ms {'late' if end > cut - gap else 'early'} for the shot change at "
+                     f"{format_timecode(cut)}; end {gap} ms before it")
+        end = cut - gap
+    if not notes:
+        return None
+    return Finding(row, "shot_change", INFO, "; ".join(notes), replace(cue, start_ms=start, end_ms=end))
+
+
 _CHECKS: tuple[Callable[[_Context, int], Finding | None], ...] = (
     _empty, _overlap, _too_short, _too_long, _too_fast, _line_too_long, _too_many_lines, _gap, _unbalanced, _low_confidence,
+    _shot_change,
 )
 
 
 def fixes_for(document: Document | Sequence[Cue], findings: Iterable[Finding]) -> dict[int, Cue]:
-    """One replacement per row combining its fixes: text from text fixes, the latest proposed end from time fixes.
+    """One replacement per row combining its fixes: text from text fixes, the latest proposed end from time fixes,
+    the start from the (only) fix that moves it.
 
     Every time fix already keeps the minimum gap to the next cue, so the latest end is safe and serves them all.
     """
@@ -208,6 +252,8 @@ def fixes_for(document: Document | Sequence[Cue], findings: Iterable[Finding]) -
         current = out.get(finding.row, original)
         if fix.text != original.text:
             current = replace(current, text=fix.text)
+        if fix.start_ms != original.start_ms:
+            current = replace(current, start_ms=fix.start_ms)
         if fix.end_ms != original.end_ms:
             end = fix.end_ms if current.end_ms == original.end_ms else max(current.end_ms, fix.end_ms)
             current = replace(current, end_ms=end)

@@ -12,7 +12,7 @@ lengthened for reading speed and minimum duration where the next cue leaves room
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from subtitler.core.cue import Cue, Word
@@ -32,11 +32,19 @@ CUE_COST = 12.0  # fewer, fuller cues unless a break is clearly better
 
 @dataclass(frozen=True)
 class SegmentOptions:
-    """Timing choices: `tail_ms` after the last word; a pause of `pause_break_ms` is a good place to break."""
+    """Timing choices: `tail_ms` after the last word; a pause of `pause_break_ms` is a good place to break.
+
+    `max_words` caps the words of one cue (openai-whisper's --max_words_per_line, for short, punchy captions).
+    """
 
     tail_ms: int = 400
     pause_break_ms: int = 700
     long_pause_ms: int = 1500
+    max_words: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_words is not None and self.max_words < 1:
+            raise ValueError("SegmentOptions.max_words must be at least 1")
 
 
 def segment(words: Sequence[Word], profile: ReadingProfile = DEFAULT_PROFILE, segment_ends: Sequence[int] = (),
@@ -117,6 +125,8 @@ class _Growth:
 
     def too_big(self, i: int) -> bool:
         words = self.prep.words
+        if self.options.max_words is not None and self.j - i > self.options.max_words:
+            return True
         return self.overflow or self.lines > self.profile.max_lines or words[self.j - 1].end_ms - words[i].start_ms > self.profile.max_duration_ms
 
 
@@ -211,6 +221,14 @@ def _cue_times(prep: _Prepared, i: int, j: int, profile: ReadingProfile, options
     return start, max(end, start + 1)
 
 
+def cue_times(words: Sequence[Word], breaks: Sequence[int], profile: ReadingProfile = DEFAULT_PROFILE,
+              options: SegmentOptions = SegmentOptions()) -> list[tuple[int, int]]:
+    """(start, end) of cues made of words[i:j] between consecutive ``breaks`` (exclusive word indices, the last
+    one ``len(words)``), by the same rules as :func:`segment`: for cues whose text is given, such as subtitles being retimed."""
+    prep = _Prepared(list(words), profile)
+    return [_cue_times(prep, i, j, profile, options) for i, j in zip([0, *breaks[:-1]], breaks)]
+
+
 def _make_cues(words: list[Word], breaks: list[int], profile: ReadingProfile, options: SegmentOptions) -> list[Cue]:
     prep = _Prepared(words, profile)
     cues = []
@@ -227,7 +245,7 @@ def cues_from_segments(segments: Iterable[object], profile: ReadingProfile = DEF
     A segment is (start_ms, end_ms, text), a mapping or an object with start_ms/end_ms/text, or an ASR
     segment with float-second start/end.
     """
-    plain = SegmentOptions(tail_ms=0, pause_break_ms=options.pause_break_ms, long_pause_ms=options.long_pause_ms)
+    plain = replace(options, tail_ms=0)
     spans = [_segment_fields(seg) for seg in segments]
     cues: list[Cue] = []
     for k, (start, end, text) in enumerate(spans):

@@ -43,3 +43,16 @@ def parse_timecode(text: str) -> int:
 def frame_ms(frame_rate: float) -> int:
     """Duration of one frame in whole milliseconds (at least 1)."""
     return max(1, int(round(1000.0 / frame_rate)))
+
+
+def parse_offset(text: str) -> int:
+    """A signed shift: milliseconds ('-1500', '+250') or a timecode ('-00:00:01,500'); ValueError otherwise."""
+    text = text.strip()
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-").strip()
+    if ":" in body:
+        return sign * parse_timecode(body)
+    try:
+        return sign * int(round(float(body.replace(",", "."))))
+    except ValueError:
+        raise ValueError(f"not a shift: {text!r} (type milliseconds like -1500, or -00:00:01,500)") from None

@@ -65,11 +65,10 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("nudge_start_later", "Start one frame later", "edit", ("Alt+Right",)),
     A("nudge_end_earlier", "End one frame earlier", "edit", ("Alt+Shift+Left",)),
     A("nudge_end_later", "End one frame later", "edit", ("Alt+Shift+Right",)),
-    A("shift_times", "S&hift times…", "edit", ("Ctrl+Shift+A",)),
     A("previous_cue", "Previous cue", "navigate", ("Alt+Up",), ("Alt+Up", "Z")),
     A("next_cue", "Next cue", "navigate", ("Alt+Down",), ("Alt+Down", "X")),
-    A("next_low_confidence", "Next low-confidence word", "navigate", ("F3",)),
-    A("previous_low_confidence", "Previous low-confidence word", "navigate", ("Shift+F3",)),
+    A("next_low_confidence", "Next low-confidence word", "navigate", ("Ctrl+F3",)),  # F3 finds next, as in SE5
+    A("previous_low_confidence", "Previous low-confidence word", "navigate", ("Ctrl+Shift+F3",)),
     A("focus_editor", "Edit cue text", "navigate", ("F2",)),
     A("focus_table", "Back to cue list", "navigate", ("Esc",)),
     A("play_pause", "Play/Pause", "playback", ("Space", "Ctrl+Space")),
@@ -83,8 +82,48 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     A("seek_forward", "Forward 1 second", "playback", ("Ctrl+Alt+Right",)),
     A("transcribe", "&Transcribe media…", "speech", ("Ctrl+T",)),
     A("cancel_transcription", "&Cancel transcription", "speech", ("Ctrl+Shift+T",)),
+    A("align_words", "&Align words of selection", "speech", ("Ctrl+Shift+L",)),
+    A("cancel_alignment", "Cancel word a&lignment", "speech"),
     A("toggle_spectrogram", "&Spectrogram", "view", checkable=True),
     A("shortcuts", "&Keyboard shortcuts…", "view"),
+    # Editing tools (issue 13); SE5's keys where it has one: Ctrl+G, Ctrl+F, F3, Ctrl+R, F8, Ctrl+F8, Alt+F7, Ctrl+Shift+A.
+    A("insert_cue_before", "Insert cue &before", "edit", ("Alt+Shift+Ins",)),
+    A("set_style", "Set st&yle…", "edit", ("F9",)),
+    A("go_to", "&Go to cue or time…", "navigate", ("Ctrl+G",)),
+    A("find", "&Find…", "tools", ("Ctrl+F",)),
+    A("replace", "&Replace…", "tools", ("Ctrl+H", "Ctrl+R")),
+    A("find_next", "Find &next", "tools", ("F3",)),
+    A("find_previous", "Find pre&vious", "tools", ("Shift+F3",)),
+    A("spell_check", "&Spell check: next misspelling with suggestions", "tools", ("Alt+F7",)),
+    A("next_misspelling", "Next misspelt word", "tools", ("F7",)),
+    A("previous_misspelling", "Previous misspelt word", "tools", ("Shift+F7",)),
+    A("add_to_dictionary", "&Add word to dictionary", "tools", ("Ctrl+F7",)),
+    A("ignore_word", "&Ignore word", "tools", ("Ctrl+Shift+F7",)),
+    A("toggle_qc_panel", "&Quality checks panel", "tools", ("Ctrl+F8",), checkable=True),
+    A("next_finding", "Next QC finding", "tools", ("F8",)),
+    A("previous_finding", "Previous QC finding", "tools", ("Shift+F8",)),
+    A("fix_finding", "Fix this QC finding", "tools", ("Ctrl+Shift+F8",)),
+    A("fix_all_of_kind", "Fix all QC findings of this kind", "tools", ("Ctrl+Alt+F8",)),
+    A("shift_times", "S&hift times…", "timing", ("Ctrl+Shift+A",)),
+    A("change_speed", "Change &speed / frame rate…", "timing", ("Ctrl+Shift+E",)),
+    A("two_point_sync", "&Two-point sync…", "timing", ("Ctrl+Shift+P",)),
+    A("snap_to_words", "Snap to &words", "timing", ("Ctrl+Shift+W",)),
+    A("frame_back", "One frame back", "playback", (",",)),
+    A("frame_forward", "One frame forward", "playback", (".",)),
+    A("speed_down", "Slower", "playback", ("[",)),
+    A("speed_up", "Faster", "playback", ("]",)),
+    A("speed_reset", "Normal speed", "playback", ("=",)),
+    A("volume_down", "Volume down", "playback", ("Ctrl+Shift+Down",)),
+    A("volume_up", "Volume up", "playback", ("Ctrl+Shift+Up",)),
+    A("mute", "Mute", "playback", ("Ctrl+Alt+M",), checkable=True),
+    A("loop", "&Loop cue or selection", "playback", ("Ctrl+L",), checkable=True),
+    A("follow_playback", "&Follow playback in the list", "playback", ("Ctrl+Shift+F",), checkable=True),
+    A("open_original", "Open &original (translation view)…", "translation", ("Ctrl+Alt+O",)),
+    A("new_translation", "&New translation of this file", "translation", ("Ctrl+Alt+N",)),
+    A("save_original", "&Save original", "translation", ("Ctrl+Alt+S",)),
+    A("overlay_original", "Overlay shows the o&riginal", "translation", ("Ctrl+Alt+T",), checkable=True),
+    A("close_original", "&Close original", "translation", ("Ctrl+Alt+W",)),
+    A("about", "&About Subtitler", "help"),
 )
 del A
 
@@ -159,6 +198,9 @@ class ActionRegistry:
 
     def __getitem__(self, action_id: str) -> QAction:
         return self._actions[action_id]
+
+    def __contains__(self, action_id: object) -> bool:
+        return action_id in self._actions
 
     def connect(self, handlers: Mapping[str, Callable[[], object]]) -> None:
         for action_id, handler in handlers.items():

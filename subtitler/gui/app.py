@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from subtitler import __version__
+from subtitler.desktop.resources import APP_ID, icon_path
 from subtitler.gui.settings import APPLICATION, ORGANIZATION
-
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "subtitler.svg"
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -20,16 +18,18 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("subtitler")
-    if ICON.is_file():
-        app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(APP_ID)  # Wayland's app id: the desktop entry's icon and name for the window
+    icon = icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Open the window, then the files named (a subtitle and/or a media file), then offer a crash restore."""
+    """Open the window, offer a crash restore or open the files named, then (no model yet) offer a model download."""
     paths = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
     app = create_application([a for a in (argv or []) if a.startswith("-")])
+    from subtitler.gui.dialogs import first_start
     from subtitler.gui.main_window import MainWindow
 
     window = MainWindow()
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     def start() -> None:
         if not window.offer_restore() and paths:
             window.files.open_paths(paths)
+        first_start.offer_model_download(window, window.settings, lambda: first_start.open_model_dialog(window))
 
     QTimer.singleShot(0, start)
     return int(app.exec())

@@ -14,9 +14,10 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from subtitler.core.commands import SetStyle
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.reading_rules import cps, profile_for_language
@@ -33,11 +34,19 @@ class Column(IntEnum):
     DURATION = 2
     CPS = 3
     TEXT = 4
+    STYLE = 5  # ASS/SSA style; shown only when the document has styles
+    ORIGINAL = 6  # translation view: the original's text; shown only with an original open
 
 
-HEADERS = ("Start", "End", "Duration", "CPS", "Text")
+HEADERS = ("Start", "End", "Duration", "CPS", "Text", "Style", "Original")
+MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(start, end)] of find results, as positions in the cell's text
 SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
 SEVERITY_ORDER = ("info", "warning", "error")
+
+
+def display_offset(text: str, index: int) -> int:
+    """Where character `index` of a cue text sits in its one-line cell (line breaks read as LINE_BREAK)."""
+    return index + (len(LINE_BREAK) - 1) * text.count("\n", 0, index)
 
 
 def parse_duration(text: str) -> int:
@@ -58,6 +67,9 @@ class CueTableModel(QAbstractTableModel):
         self._cues: tuple[Cue, ...] = document.cues
         self._findings: dict[int, list[Any]] = {}
         self._playing_row: int | None = None
+        self._marks: dict[int, str] = {}  # row -> tooltip (misspelt words)
+        self._matches: dict[int, list[tuple[int, int]]] = {}
+        self._original_text: Callable[[int], str | None] | None = None
         document.changed.connect(self._on_document_changed)
 
     # --- document binding -------------------------------------------------
@@ -71,6 +83,8 @@ class CueTableModel(QAbstractTableModel):
         self._document = document
         self._cues = document.cues
         self._findings = {}
+        self._marks = {}
+        self._matches = {}
         self._playing_row = None
         document.changed.connect(self._on_document_changed)
         self.endResetModel()
@@ -114,6 +128,28 @@ class CueTableModel(QAbstractTableModel):
     def findings_at(self, row: int) -> list[Any]:
         return list(self._findings.get(row, ()))
 
+    def set_marks(self, marks: dict[int, str]) -> None:
+        """Rows with a problem in their words (misspellings): a mark in the text cell, the words as its tooltip."""
+        self._marks = dict(marks)
+        self._refresh_column(Column.TEXT)
+
+    def marks(self) -> dict[int, str]:
+        return dict(self._marks)
+
+    def set_matches(self, matches: dict[int, list[tuple[int, int]]]) -> None:
+        """Find results to highlight in the text cells (character ranges of the cue text)."""
+        self._matches = {row: list(spans) for row, spans in matches.items()}
+        self._refresh_column(Column.TEXT)
+
+    def set_original_text(self, lookup: Callable[[int], str | None] | None) -> None:
+        """Translation view: `lookup(row)` is the original's text for a row (None: no original open)."""
+        self._original_text = lookup
+        self._refresh_column(Column.ORIGINAL)
+
+    def _refresh_column(self, column: Column) -> None:
+        if len(self._cues):
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._cues) - 1, column))
+
     def set_playing_row(self, row: int | None) -> None:
         """The cue under the playhead reads bold; the clock decides, the model only shows it."""
         if row == self._playing_row:
@@ -139,7 +175,7 @@ class CueTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and index.column() in (Column.START, Column.END, Column.DURATION, Column.TEXT):
+        if index.isValid() and index.column() in (Column.START, Column.END, Column.DURATION, Column.TEXT, Column.STYLE):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -154,12 +190,18 @@ class CueTableModel(QAbstractTableModel):
             return self._background(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             messages = [str(getattr(f, "message", f)) for f in self._findings.get(row, ())]
+            if row in self._marks and index.column() == Column.TEXT:
+                messages.append(self._marks[row])
             return "\n".join(messages) or None
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.TEXT and row in self._marks:
+            return _mark_icon()
+        if role == MATCHES_ROLE and index.column() == Column.TEXT and row in self._matches:
+            return [(display_offset(cue.text, a), display_offset(cue.text, b)) for a, b in self._matches[row]]
         if role == Qt.ItemDataRole.FontRole and row == self._playing_row:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != Column.TEXT:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() not in (Column.TEXT, Column.STYLE, Column.ORIGINAL):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -172,6 +214,11 @@ class CueTableModel(QAbstractTableModel):
             return f"{cue.duration_ms / 1000:.3f}"
         if column == Column.CPS:
             return f"{cps(cue.text, cue.duration_ms, profile_for_language(self._document.language)):.1f}"
+        if column == Column.STYLE:
+            return cue.style or ""
+        if column == Column.ORIGINAL:
+            original = self._original_text(row) if self._original_text is not None else None
+            return (original or "").replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
         return cue.text.replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
 
     def _background(self, row: int) -> QBrush | None:
@@ -196,6 +243,9 @@ class CueTableModel(QAbstractTableModel):
             if column == Column.TEXT:
                 text = "\n".join(part.strip() for part in value.split("|"))
                 return None if text == cue.text else set_text_command(self._document, row, text)
+            if column == Column.STYLE:
+                style = value.strip() or None
+                return None if style == cue.style else SetStyle(self._document, [row], style)
             start, end = cue.start_ms, cue.end_ms
             if column == Column.START:
                 start = parse_timecode(value)
@@ -208,6 +258,25 @@ class CueTableModel(QAbstractTableModel):
         if end <= start or (start, end) == (cue.start_ms, cue.end_ms):
             return None
         return set_times_command(self._document, row, start, end)
+
+
+_MARK_ICON: QIcon | None = None
+
+
+def _mark_icon() -> QIcon:
+    """A red wavy underline: the same sign as the underline in the text editor."""
+    global _MARK_ICON
+    if _MARK_ICON is None:
+        pixmap = QPixmap(14, 14)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setPen(QPen(QColor(220, 40, 40), 2))
+        for x in range(0, 12, 4):
+            painter.drawLine(x, 10, x + 2, 7)
+            painter.drawLine(x + 2, 7, x + 4, 10)
+        painter.end()
+        _MARK_ICON = QIcon(pixmap)
+    return _MARK_ICON
 
 
 class CueTableView(QTableView):
@@ -254,6 +323,12 @@ class CueTableView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        for column in (Column.STYLE, Column.ORIGINAL):  # before the text, hidden until there is something to show
+            header.moveSection(header.visualIndex(column), header.visualIndex(Column.TEXT))
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnHidden(column, True)
+        self.setColumnWidth(Column.STYLE, metrics.horizontalAdvance("Default") + padding)
+        self.setColumnWidth(Column.ORIGINAL, 28 * metrics.horizontalAdvance("n"))
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

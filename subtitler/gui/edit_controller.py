@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtWidgets import QInputDialog
-
-from subtitler.core.timecode import parse_timecode
 from subtitler.gui import edits
 from subtitler.gui.word_spans import next_low_confidence
 
@@ -20,11 +17,11 @@ class EditController:
 
     def handlers(self) -> dict[str, Callable[[], Any]]:
         return {
-            "insert_cue": self.insert_cue, "delete_cues": self.delete_cues, "split_cue": self.split_cue,
+            "insert_cue": self.insert_cue, "insert_cue_before": lambda: self.insert_cue(before=True), "delete_cues": self.delete_cues, "split_cue": self.split_cue,
             "merge_cues": self.merge_cues, "set_start": self.set_start, "set_end": self.set_end,
             "nudge_start_earlier": lambda: self.nudge("start", -1), "nudge_start_later": lambda: self.nudge("start", 1),
             "nudge_end_earlier": lambda: self.nudge("end", -1), "nudge_end_later": lambda: self.nudge("end", 1),
-            "shift_times": self.ask_shift_times, "previous_cue": lambda: self.step_row(-1), "next_cue": lambda: self.step_row(1),
+            "previous_cue": lambda: self.step_row(-1), "next_cue": lambda: self.step_row(1),
             "next_low_confidence": lambda: self.jump_low_confidence(True),
             "previous_low_confidence": lambda: self.jump_low_confidence(False),
             "focus_editor": self.w.editor.setFocus, "focus_table": self.w.table.setFocus,
@@ -49,8 +46,10 @@ class EditController:
         return True
 
     # --- edits ------------------------------------------------------------------
-    def insert_cue(self) -> None:
-        planned = edits.insert_after(self.w.document, self.row, self.w.player.position_ms)
+    def insert_cue(self, before: bool = False, at_ms: int | None = None) -> None:
+        """After (or before) the current cue; at `at_ms` (a timeline right-click) or the playhead when no cue is current."""
+        row, at = (self.row, self.w.player.position_ms) if at_ms is None else (-1, at_ms)
+        planned = (edits.insert_before if before else edits.insert_after)(self.w.document, row, at)
         if planned is None:
             self.w.status.show_hint("No room for a new cue here: make a gap first")
             return
@@ -84,21 +83,6 @@ class EditController:
     def nudge(self, edge: str, frames: int) -> None:
         self._run(lambda: edits.nudge(self.w.document, self.row, edge, frames), "Cannot move that edge further")
 
-    def shift_times(self, offset_ms: int, selected_only: bool) -> bool:
-        rows = self.w.table.selected_rows() if selected_only else None
-        return self._run(lambda: edits.shift(self.w.document, offset_ms, rows), "Nothing to shift")
-
-    def ask_shift_times(self) -> None:
-        text, ok = QInputDialog.getText(self.w, "Shift times", "Shift by (ms, or ±HH:MM:SS,mmm); all cues, or the selection when several are selected:", text="0")
-        if not ok:
-            return
-        try:
-            offset = _parse_offset(text)
-        except ValueError as exc:
-            self.w.status.show_hint(str(exc))
-            return
-        self.shift_times(offset, selected_only=len(self.w.table.selected_rows()) > 1)
-
     # --- navigation ---------------------------------------------------------------
     def step_row(self, step: int) -> None:
         if len(self.w.document) == 0:
@@ -118,11 +102,3 @@ class EditController:
         self.w.editor.setFocus()
         self.w.player.seek(hit.span.word.start_ms)
 
-
-def _parse_offset(text: str) -> int:
-    text = text.strip()
-    sign = -1 if text.startswith("-") else 1
-    body = text.lstrip("+-").strip()
-    if ":" in body:
-        return sign * parse_timecode(body)
-    return sign * int(round(float(body)))

@@ -41,6 +41,18 @@ def insert_after(document: Document, row: int, playhead_ms: int) -> tuple[Any, i
     return commands.InsertCue(document, position, Cue(start, end, "")), position
 
 
+def insert_before(document: Document, row: int, playhead_ms: int) -> tuple[Any, int] | None:
+    """A new empty cue before `row`, within the gap after the previous cue (at the playhead when there is no row)."""
+    if not _valid(document, row):
+        return insert_after(document, -1, playhead_ms)
+    end = document[row].start_ms - MIN_GAP_MS
+    earliest = document[row - 1].end_ms + MIN_GAP_MS if row > 0 else 0
+    start = max(end - NEW_CUE_MS, earliest)
+    if end - start < 100:
+        return None
+    return commands.InsertCue(document, row, Cue(start, end, "")), row
+
+
 def _row_for_time(document: Document, ms: int) -> int:
     for i, cue in enumerate(document):
         if cue.start_ms > ms:

@@ -9,17 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from subtitler.core.document import Document, DocumentChange
 from subtitler.errors import UserError
 from subtitler.gui.actions import ActionRegistry, Scheme, load_shortcuts, save_shortcuts
+from subtitler.gui.alignment.controller import AlignmentController
 from subtitler.gui.autosave import AutosaveStore, Autosaver
 from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
-from subtitler.gui.dialogs import messages
+from subtitler.gui.dialogs import about, messages
 from subtitler.gui.edit_controller import EditController
 from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
@@ -30,11 +31,12 @@ from subtitler.gui.restore import offer_restore
 from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_float
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
+from subtitler.gui.tools.install import install_tools
 from subtitler.gui.transcribe_dialog import transcribe_media
 from subtitler.gui.transcription_controller import TranscriptionController
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
-from subtitler.gui.window_layout import restore_layout, save_layout, splitter
+from subtitler.gui.window_layout import panel, restore_layout, save_layout, splitter
 from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
@@ -42,11 +44,14 @@ APP_NAME = "Subtitler"
 
 
 class MainWindow(QMainWindow):
+    document_replaced = Signal(object)  # the new Document, after every view shows it
+
     def __init__(self, settings: QSettings | None = None, autosave_dir: Path | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else open_settings()
         self.document = Document()
         self.undo_stack = QUndoStack(self)
+        self._selecting_from_timeline = False
         self._init_media()
         self._init_widgets()
         self._init_layout()
@@ -78,8 +83,10 @@ class MainWindow(QMainWindow):
         self.editor.set_low_confidence_threshold(self.low_confidence_threshold)
 
     def _init_layout(self) -> None:
-        self.side_splitter = splitter(Qt.Orientation.Vertical, "side", self.table, self.editor, (5, 1))
-        self.top_splitter = splitter(Qt.Orientation.Horizontal, "top", self.video_view, self.side_splitter, (1, 1))
+        self.video_panel = panel(Qt.Orientation.Vertical, self.video_view)  # the tools add the transport bar
+        self.editor_panel = panel(Qt.Orientation.Horizontal, self.editor)  # ... and the timing fields
+        self.side_splitter = splitter(Qt.Orientation.Vertical, "side", self.table, self.editor_panel, (5, 1))
+        self.top_splitter = splitter(Qt.Orientation.Horizontal, "top", self.video_panel, self.side_splitter, (1, 1))
         self.main_splitter = splitter(Qt.Orientation.Vertical, "main", self.top_splitter, self.timeline, (3, 1))
         self.setCentralWidget(self.main_splitter)
         self.resize(1280, 800)
@@ -95,6 +102,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.alignment = AlignmentController(self)
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -103,7 +111,10 @@ class MainWindow(QMainWindow):
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
         self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect({"about": lambda: about.show_about(self)})
+        self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)
+        self.alignment.bind(self.actions)
         self.menus = build_menus(self, self.actions, self.recent, self.files.open_recent)
         self.scheme, shortcuts = load_shortcuts(self.settings)
         self.apply_shortcuts(shortcuts)
@@ -169,6 +180,7 @@ class MainWindow(QMainWindow):
         self.refresh_title()
         self.table.select_row(0)
         self._show_selection()
+        self.document_replaced.emit(document)
 
     def check_media(self, path: str | Path) -> bool:
         """Probe before loading, so a corrupt or missing file is one clear dialog and nothing changes."""
@@ -232,12 +244,17 @@ class MainWindow(QMainWindow):
         self.editor.set_row(row)
         self.timeline.select_row(row)
         self._show_selection()
-        if 0 <= row < len(self.document) and not self.player.is_playing and self.player.path:
+        from_timeline = self._selecting_from_timeline  # a click seeks where it was made; a drag leaves the playhead
+        if 0 <= row < len(self.document) and not self.player.is_playing and self.player.path and not from_timeline:
             self.player.seek(self.document[row].start_ms)
 
     def _on_timeline_current_row_changed(self, row: int) -> None:
         if row != self.table.current_row():
-            self.table.select_row(row)
+            self._selecting_from_timeline = True
+            try:
+                self.table.select_row(row)
+            finally:
+                self._selecting_from_timeline = False
 
     def _on_player_position_ms_changed(self, ms: int) -> None:
         self.status.show_position_ms(ms, self.player.duration_ms)
@@ -299,9 +316,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         save_layout(self.settings, self, self._splitters())
-        self.player.pause()
+        self.player.close()  # unload while the event loop still runs: a loaded player must not be deleted
         self.timeline.shutdown()
+        self.tools.shutdown()
         self.transcription.shutdown()
+        self.alignment.shutdown()
         self.autosaver.finish()
         event.accept()
 

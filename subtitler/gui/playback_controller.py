@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from subtitler.gui.word_spans import time_at_char
+from subtitler.gui.word_spans import span_at_char, time_at_char, word_spans
 
 if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
 
 EDGE_MS = 500
 AROUND_MS = 1000
+AROUND_WORD_MS = 500  # F6 plays the word under the cursor with this much before and after
 SEEK_STEP_MS = 1000
 
 
@@ -48,10 +49,16 @@ class PlaybackController:
         self.w.player.play_range(max(0, start), end)
 
     def play_around_cursor(self) -> None:
+        """The word under the text cursor with a little before and after; without timed words, a second either side."""
         cue = self._cue()
         if cue is None:
             return
-        at = time_at_char(cue, self.w.editor.text_position())
+        position = self.w.editor.text_position()
+        span = span_at_char(word_spans(cue.text, cue.words), position)
+        if span is not None:
+            self.w.player.play_range(max(0, span.word.start_ms - AROUND_WORD_MS), span.word.end_ms + AROUND_WORD_MS)
+            return
+        at = time_at_char(cue, position)
         self.w.player.play_range(max(0, at - AROUND_MS), at + AROUND_MS)
 
     def seek_by(self, offset_ms: int) -> None:

@@ -129,6 +129,11 @@ class EngineCache:
                 self._engines.popitem(last=False)
             return engine
 
+    def recent(self) -> tuple[str, str] | None:
+        """(model name, device) of the engine used last, if one is loaded: re-alignment reuses it."""
+        with self._lock:
+            return next(reversed(self._engines), None)
+
     def __contains__(self, key: tuple[str, str]) -> bool:
         with self._lock:
             return key in self._engines

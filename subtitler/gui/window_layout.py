@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QBoxLayout, QMainWindow, QSplitter, QWidget
 
 from subtitler.gui.settings import SettingsKey
 
@@ -16,6 +16,18 @@ def splitter(orientation: Qt.Orientation, name: str, first: QWidget, second: QWi
     result.setStretchFactor(0, stretch[0])
     result.setStretchFactor(1, stretch[1])
     result.setChildrenCollapsible(False)
+    return result
+
+
+def panel(orientation: Qt.Orientation, *widgets: QWidget) -> QWidget:
+    """A plain container laying out `widgets` in a row or a column; more can be added to its layout later."""
+    result = QWidget()
+    direction = QBoxLayout.Direction.TopToBottom if orientation == Qt.Orientation.Vertical else QBoxLayout.Direction.LeftToRight
+    layout = QBoxLayout(direction, result)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    for widget in widgets:
+        layout.addWidget(widget, 1)
     return result
 
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from subtitler.gui.actions import ActionRegistry
 from subtitler.gui.recent_files import RecentFiles
 
-MENUS = (("file", "&File"), ("edit", "&Edit"), ("navigate", "&Navigate"), ("playback", "&Playback"), ("speech", "&Speech"), ("view", "&View"))
+MENUS = (("file", "&File"), ("edit", "&Edit"), ("navigate", "&Navigate"), ("timing", "T&iming"), ("tools", "&Tools"),
+         ("playback", "&Playback"), ("speech", "&Speech"), ("translation", "Tr&anslation"), ("view", "&View"), ("help", "&Help"))
 
 
 def build_menus(window: QMainWindow, actions: ActionRegistry, recent: RecentFiles, open_recent: Callable[[str], object]) -> dict[str, QMenu]:
@@ -26,7 +27,7 @@ def build_menus(window: QMainWindow, actions: ActionRegistry, recent: RecentFile
             file_menu.addMenu(_recent_menu(window, recent, open_recent))
             file_menu.addSeparator()
         file_menu.addAction(action)
-    for key in ("edit", "navigate", "playback", "speech", "view"):
+    for key in ("edit", "navigate", "timing", "tools", "playback", "speech", "translation", "view", "help"):
         for action in actions.in_menu(key):
             menus[key].addAction(action)
     return menus

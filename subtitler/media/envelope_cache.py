@@ -7,16 +7,13 @@ stale picture. Writes are atomic: a crash leaves either no entry or a whole one.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 
 from subtitler.media.envelope_data import Envelope
+from subtitler.media.file_cache import atomic_savez, cache_root, entry_path
 
 _FORMAT_VERSION = 1
 _log = logging.getLogger(__name__)
@@ -24,16 +21,12 @@ _log = logging.getLogger(__name__)
 
 def envelope_cache_dir() -> Path:
     """The user's cache folder for envelopes (created on first write)."""
-    return Path(platformdirs.user_cache_dir("subtitler", appauthor=False)) / "envelopes"
+    return cache_root() / "envelopes"
 
 
 def cache_file(path: Path, audio_stream: int, bin_ms: int, cache_dir: Path | None = None) -> Path:
     """Where the envelope of (file as it is now, track, bin width) lives."""
-    path = Path(path).resolve()
-    st = path.stat()
-    identity = f"{_FORMAT_VERSION}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{audio_stream}\0{bin_ms}"
-    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return (cache_dir or envelope_cache_dir()) / f"{digest}.npz"
+    return entry_path(path, (_FORMAT_VERSION, audio_stream, bin_ms), cache_dir or envelope_cache_dir())
 
 
 def load_cached_envelope(
@@ -59,29 +52,10 @@ def save_envelope(envelope: Envelope, path: Path, audio_stream: int, bin_ms: int
     """Write the entry atomically; a cache that cannot be written only costs speed next time."""
     try:
         entry = cache_file(path, audio_stream, bin_ms, cache_dir)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_savez(entry, envelope)
+        atomic_savez(entry, samples_per_bin=envelope.samples_per_bin, sample_rate=envelope.sample_rate,
+                     mins=envelope.mins, maxs=envelope.maxs)
     except OSError as exc:
         _log.warning("could not cache the waveform of %s: %s", path, exc)
-
-
-def _atomic_savez(entry: Path, envelope: Envelope) -> None:
-    fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=entry.stem, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(
-                f,
-                samples_per_bin=envelope.samples_per_bin,
-                sample_rate=envelope.sample_rate,
-                mins=envelope.mins,
-                maxs=envelope.maxs,
-            )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, entry)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

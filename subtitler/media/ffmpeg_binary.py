@@ -8,6 +8,7 @@ requires one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,20 @@ def find_ffprobe() -> str | None:
 def no_console_flags() -> int:
     """Popen creationflags that stop a windowed app on Windows flashing a console per ffmpeg run."""
     return subprocess.CREATE_NO_WINDOW if sys.platform == "win32" else 0
+
+
+def background_priority() -> dict[str, object]:
+    """Popen arguments that run a long analysis below normal priority, so the editor stays responsive beside it."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NO_WINDOW | subprocess.BELOW_NORMAL_PRIORITY_CLASS}
+    return {"preexec_fn": _lower_priority}
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(10)
+    except OSError:  # not allowed here: normal priority is still correct, only less polite
+        pass
 
 
 def _imageio_ffmpeg_exe() -> str | None:

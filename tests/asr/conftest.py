@@ -40,3 +40,10 @@ def base(base_dir: Path):
     from subtitler.asr.weights import load_model
 
     return load_model(base_dir)
+
+
+@pytest.fixture(scope="session")
+def tiny_en_tokenizer(tiny_en_dir: Path):
+    from subtitler.asr.tokenizer import Tokenizer
+
+    return Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)

@@ -23,7 +23,7 @@ from tests.asr.test_reference_equality import AS_OPENAI, reference_model
 timing = pytest.importorskip("whisper.timing")
 whisper = pytest.importorskip("whisper")
 
-WITH_WORDS = dataclasses.replace(AS_OPENAI, word_timestamps=True)
+WITH_WORDS = dataclasses.replace(AS_OPENAI, word_timestamps=True, word_timing="reference")
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 7), (7, 1), (5, 40), (40, 5), (23, 300)])

@@ -72,3 +72,24 @@ def test_unfixable_findings_explain_why():
     long_text = Cue(0, 9000, " ".join(["word"] * 30))
     line = [f for f in check([long_text]) if f.rule == "line_too_long"][0]
     assert line.fix is None and "split" in line.message
+
+
+def test_edges_near_a_shot_change_move_onto_it_and_the_fix_resolves_it():
+    cues = [Cue(1000, 3000, "Before the cut."), Cue(4120, 6000, "Starts late after the cut."),
+            Cue(7000, 8850, "Ends a little late."), Cue(12000, 14000, "Far from any cut.")]
+    options = CheckOptions(shot_changes_ms=(4000, 9000, 20000))
+    found = [f for f in check(cues, options=options) if f.rule == "shot_change"]
+    assert [(f.row, f.fix.start_ms, f.fix.end_ms) for f in found] == [(1, 4000, 6000), (2, 7000, 8917)]
+    assert "starts 120 ms after a shot change at 00:00:04,000" in found[0].message
+    assert "ends 67 ms early" in found[1].message
+    doc = Document(cues)
+    ApplyFixes(doc, fixes_for(doc, found)).redo()
+    assert [f for f in check(doc, options=options) if f.rule == "shot_change"] == []
+    assert not [f for f in check(cues, options=CheckOptions()) if f.rule == "shot_change"], "no cuts, no rule"
+
+
+def test_a_shot_change_fix_never_crowds_a_neighbour():
+    cues = [Cue(1000, 3950, "Ends just before the cut"), Cue(4100, 6000, "Would start on the cut")]
+    found = [f for f in check(cues, options=CheckOptions(shot_changes_ms=(4000,))) if f.rule == "shot_change"]
+    assert [(f.row, f.fix.start_ms, f.fix.end_ms) for f in found] == [(0, 1000, 3917)]
+    # the second cue may not start at 4000: 3950 + 83 would be crowded, so no fix is proposed for it

@@ -206,3 +206,15 @@ def test_a_silence_folded_into_a_long_word_counts_as_a_pause():
              (" winter", 6500, 7000), (" nights", 7000, 7700)]
     cues = segment([Word(w, s, e) for w, s, e in timed], PROFILES["en"])
     assert [c.plain_text for c in cues] == ["Fellow citizens", "ask not what your country gives every single day except winter nights"]
+
+
+def test_max_words_caps_every_cue_and_keeps_every_word(segmented):
+    for name, profile, words, _ in segmented:
+        cues = segment(words, profile, (), SegmentOptions(max_words=3))
+        assert all(1 <= len(c.words) <= 3 for c in cues), name
+        assert [w for c in cues for w in c.words] == [w for w in words if w.text.strip()], name
+        assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:])), name
+    free = segment(segmented[0][2], segmented[0][1])
+    assert max(len(c.words) for c in free) > 3, "without the cap cues are longer: the cap is what bites"
+    with pytest.raises(ValueError):
+        SegmentOptions(max_words=0)

@@ -217,7 +217,7 @@ def test_layout_and_view_settings_survive_a_restart(qtbot, tmp_path, dialogs):
     from tests.gui.window_helpers import close_window, make_window
 
     first = make_window(qtbot, tmp_path)
-    first.top_splitter.setSizes([300, 900])
+    first.top_splitter.setSizes([700, 576])  # the video column has a minimum width (the transport bar)
     sizes = first.top_splitter.sizes()
     first.actions["toggle_spectrogram"].setChecked(True)
     close_window(first)

@@ -281,7 +281,7 @@ def test_shutdown_stops_running_jobs_quickly(qtbot, data_dir, tmp_path, monkeypa
     widget.set_spectrogram_visible(True)
     widget.load_media(data_dir / "aeneas_capitan_veneno_es.mp3")
     threads = [thread for _worker, thread in widget._jobs.values()]
-    assert len(threads) == 2
+    assert len(threads) == 3  # waveform, spectrogram, shot changes
     qtbot.wait(200)
     start = time.perf_counter()
     widget.shutdown()

@@ -31,6 +31,8 @@ class MediaPlayer(QObject):
     media_failed = Signal(str)
     media_loaded = Signal(str)
     has_video_changed = Signal(bool)
+    playback_rate_changed = Signal(float)
+    volume_changed = Signal(float)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +56,7 @@ class MediaPlayer(QObject):
         self._position_ms = 0
         self._estimate = PositionEstimate(anchor_time_s=time.monotonic())
         self._range_end_ms: int | None = None
+        self._loop: tuple[int, int] | None = None  # play this range over and over
         self._is_playing = False  # as the backend reports it
         self._want_playing = False  # as last asked: commands reach the backend a moment later
 
@@ -96,8 +99,32 @@ class MediaPlayer(QObject):
         return float(self._player.playbackRate())
 
     def set_playback_rate(self, rate: float) -> None:
+        """Play faster or slower; the pitch is kept where the backend can (Qt 6.10+ with pitch compensation)."""
         self._estimate.reanchor(self._position_ms, time.monotonic())
+        if hasattr(self._player, "setPitchCompensation"):
+            self._player.setPitchCompensation(True)
         self._player.setPlaybackRate(rate)
+        self.playback_rate_changed.emit(float(rate))
+
+    @property
+    def frame_rate(self) -> float | None:
+        """The video's frame rate from its metadata, when the backend reports one."""
+        from PySide6.QtMultimedia import QMediaMetaData
+
+        value = self._player.metaData().value(QMediaMetaData.Key.VideoFrameRate)
+        try:
+            rate = float(value)
+        except (TypeError, ValueError):
+            return None
+        return rate if rate > 0 else None
+
+    @property
+    def loop_range(self) -> tuple[int, int] | None:
+        return self._loop
+
+    def set_loop_range(self, loop: tuple[int, int] | None) -> None:
+        """While set, playing past the end jumps back to the start (loop a cue or a selection)."""
+        self._loop = (int(loop[0]), int(loop[1])) if loop is not None and loop[1] > loop[0] else None
 
     @property
     def volume(self) -> float:
@@ -105,6 +132,15 @@ class MediaPlayer(QObject):
 
     def set_volume(self, volume: float) -> None:
         self._audio.setVolume(max(0.0, min(1.0, volume)))
+        self.volume_changed.emit(self.volume)
+
+    @property
+    def muted(self) -> bool:
+        return bool(self._audio.isMuted())
+
+    def set_muted(self, muted: bool) -> None:
+        self._audio.setMuted(muted)
+        self.volume_changed.emit(self.volume)
 
     def set_video_output(self, output: QObject | None) -> None:
         """Attach a QGraphicsVideoItem, QVideoWidget or QVideoSink (the video view does this)."""
@@ -141,6 +177,8 @@ class MediaPlayer(QObject):
     def play(self) -> None:
         if self._path is None:
             return
+        if self._loop is not None and self._range_end_ms is None and not self._loop[0] <= self._position_ms < self._loop[1]:
+            self.seek(self._loop[0])
         self._estimate.reanchor(self._position_ms, time.monotonic())
         self._want_playing = True
         self._commands.play.emit()
@@ -168,8 +206,8 @@ class MediaPlayer(QObject):
     def play_range(self, start_ms: int, end_ms: int) -> None:
         """Play from start_ms and pause at end_ms (F5 'play current cue')."""
         self.seek(start_ms)
-        self.play()
         self._range_end_ms = int(end_ms)
+        self.play()
 
     # --- clock ------------------------------------------------------------
     def _publish(self, ms: int, force: bool = False) -> None:
@@ -182,6 +220,9 @@ class MediaPlayer(QObject):
         now = time.monotonic()
         self._estimate.report(int(self._player.position()), now)
         estimate = self._estimate.estimate(now, self.playback_rate, True, self.duration_ms)
+        if self._loop is not None and self._range_end_ms is None and estimate >= self._loop[1]:
+            self.seek(self._loop[0])
+            return
         if self._range_end_ms is not None and estimate >= self._range_end_ms:
             end = self._range_end_ms
             self.pause()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from subtitler.core.cue import Cue
+from subtitler.core.snapping import Edge as DragMode  # what a drag grabs: the body or an edge
 from subtitler.gui.timeline.markup import strip_tags
 
 EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead of the body
@@ -34,12 +34,6 @@ EDGE_SELECTED = QColor(255, 255, 255, 240)
 WORD_LINE = QColor(220, 220, 220, 110)
 LOW_CONFIDENCE_TINT = QColor(255, 120, 40, 70)
 TEXT = QColor(235, 235, 235)
-
-
-class DragMode(Enum):
-    MOVE = "move"
-    START = "start"
-    END = "end"
 
 
 @dataclass(frozen=True)
@@ -72,13 +66,19 @@ def dragged_times(mode: DragMode, start_ms: int, end_ms: int, delta_ms: int) -> 
     return start_ms, max(end_ms + delta_ms, start_ms + MIN_DURATION_MS)
 
 
+# (row, what is dragged, start, end, snapping on) -> where the cue may go: snapped, kept between its neighbours
+Constrain = Callable[[int, DragMode, int, int, bool], tuple[int, int]]
+
+
 class CueRegionItem(pg.GraphicsObject):
     """One cue's span, words and text; recycled between cues as the view scrolls."""
 
-    def __init__(self, on_clicked: Callable[[int], None], on_drag_finished: Callable[[RegionEdit], None]) -> None:
+    def __init__(self, on_clicked: Callable[[int, float], None], on_drag_finished: Callable[[RegionEdit], None],
+                 constrain: Constrain | None = None) -> None:
         super().__init__()
         self._on_clicked = on_clicked
         self._on_drag_finished = on_drag_finished
+        self._constrain = constrain
         self.row = -1
         self.cue: Cue | None = None
         self.selected = False
@@ -173,9 +173,10 @@ class CueRegionItem(pg.GraphicsObject):
         self.setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.SizeAllCursor)
 
     def mouseClickEvent(self, ev) -> None:
+        """A click selects the cue and puts the playhead where it was clicked (a drag moves the cue instead)."""
         if ev.button() == Qt.MouseButton.LeftButton and self.cue is not None:
             ev.accept()
-            self._on_clicked(self.row)
+            self._on_clicked(self.row, ev.pos().x())
 
     def mouseDragEvent(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or self.cue is None:
@@ -188,6 +189,9 @@ class CueRegionItem(pg.GraphicsObject):
             return
         delta_ms = round((ev.pos().x() - ev.buttonDownPos().x()) * 1000)
         start, end = dragged_times(self._drag_mode, self.cue.start_ms, self.cue.end_ms, delta_ms)
+        if self._constrain is not None:
+            snapping = not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier  # Shift: exactly where the mouse is
+            start, end = self._constrain(self.row, self._drag_mode, start, end, snapping)
         self._set_span(start, end)
         if ev.isFinish():
             edit = RegionEdit(self.row, self._drag_mode, self.cue.start_ms, self.cue.end_ms, start, end)

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.cue_index import CueIndex
 from subtitler.gui.timeline.cue_overview import CueOverviewItem
-from subtitler.gui.timeline.cue_regions import CueRegionItem, RegionEdit
+from subtitler.gui.timeline.cue_regions import Constrain, CueRegionItem, RegionEdit
 
 MAX_REGIONS = 120  # ~8 px per cue on a 1,000-px timeline: below that nothing is draggable anyway
 
@@ -25,13 +25,15 @@ class RegionLayer:
     def __init__(
         self,
         view_box: pg.ViewBox,
-        on_clicked: Callable[[int], None],
+        on_clicked: Callable[[int, float], None],
         on_drag_finished: Callable[[RegionEdit], None],
         max_regions: int = MAX_REGIONS,
+        constrain: Constrain | None = None,
     ) -> None:
         self._view_box = view_box
         self._on_clicked = on_clicked
         self._on_drag_finished = on_drag_finished
+        self._constrain = constrain
         self.max_regions = max_regions
         self.document: Document | None = None
         self.index = CueIndex()
@@ -104,7 +106,7 @@ class RegionLayer:
         if self._pool:
             item = self._pool.pop()
         else:
-            item = CueRegionItem(self._on_clicked, self._on_drag_finished)
+            item = CueRegionItem(self._on_clicked, self._on_drag_finished, self._constrain)
             self._view_box.addItem(item, ignoreBounds=True)
             self.items_created += 1
         item.assign(row, self.index.cues[row], row == self.selected_row)

@@ -11,29 +11,34 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QPoint, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QScrollBar, QVBoxLayout, QWidget
 
 from subtitler.core.commands import Composite, MoveCues, SetTimes
 from subtitler.core.document import Document, DocumentChange
+from subtitler.core.snapping import SnapOptions, snap
 from subtitler.gui.player.media_player import MediaPlayer
 from subtitler.gui.timeline.cue_regions import DragMode, RegionEdit
 from subtitler.gui.timeline.playhead import Playhead
 from subtitler.gui.timeline.region_layer import RegionLayer
+from subtitler.gui.timeline.shot_change_item import ShotChangeItem
 from subtitler.gui.timeline.spectrogram_item import SpectrogramItem
 from subtitler.gui.timeline.time_axis import TimeAxisItem
 from subtitler.gui.timeline.view_box import TimelineViewBox
 from subtitler.gui.timeline.waveform_item import WaveformItem
+from subtitler.gui.timeline.word_marks import WordMarkLayer
 from subtitler.gui.undo import push_command
 from subtitler.gui.workers.envelope_worker import EnvelopeWorker
 from subtitler.gui.workers.job import JobWorker, start_worker
+from subtitler.gui.workers.shot_change_worker import ShotChangeWorker
 from subtitler.gui.workers.spectrogram_worker import SpectrogramWorker
 
 DEFAULT_SPAN_S = 20.0
 MIN_SPAN_S = 0.2
 TAIL_S = 5.0  # room after the last cue
 FOLLOW_MARGIN = 0.05  # when paging, the playhead lands this fraction into the new page
+SNAP_PX = 8  # a dragged edge snaps to a target this close on screen
 
 
 class TimelineWidget(QWidget):
@@ -42,6 +47,9 @@ class TimelineWidget(QWidget):
     current_row_changed = Signal(int)
     seek_requested = Signal(int)
     media_failed = Signal(str)
+    shot_changes_found = Signal(object)  # tuple of cut times in ms (empty: none, or no video)
+    shot_progress_changed = Signal(float, float)  # seconds analysed, seconds in all
+    context_menu_requested = Signal(float, QPoint)  # seconds, global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +61,8 @@ class TimelineWidget(QWidget):
         self._media_duration_s = 0.0
         self._spectrogram_visible = False
         self.follow_playhead = True
+        self.shot_changes_ms: tuple[int, ...] = ()
+        self.min_gap_ms = 83  # the reading profile's minimum gap, kept when snapping to a neighbour
         self._syncing_scrollbar = False
         self._init_plot()
         self._init_items()
@@ -70,6 +80,8 @@ class TimelineWidget(QWidget):
         self.plot.setMenuEnabled(False)
         self.view_box.sigXRangeChanged.connect(self._on_view_box_x_range_changed)
         self.view_box.clicked_at_s.connect(self._on_view_box_clicked_at_s)
+        self.view_box.context_menu_requested.connect(
+            lambda at_s, pos: self.context_menu_requested.emit(max(0.0, at_s), pos))
 
     def _init_items(self) -> None:
         self.spectrogram = SpectrogramItem()
@@ -78,7 +90,11 @@ class TimelineWidget(QWidget):
         self.view_box.addItem(self.spectrogram, ignoreBounds=True)
         self.waveform = WaveformItem()
         self.view_box.addItem(self.waveform, ignoreBounds=True)
-        self.regions = RegionLayer(self.view_box, self._on_region_clicked, self._on_region_drag_finished)
+        self.shots = ShotChangeItem()
+        self.view_box.addItem(self.shots, ignoreBounds=True)
+        self.regions = RegionLayer(self.view_box, self._on_region_clicked, self._on_region_drag_finished,
+                                   constrain=self._constrain_drag)
+        self.word_marks = WordMarkLayer.attach(self.view_box)
         self.playhead = Playhead()
         self.view_box.addItem(self.playhead, ignoreBounds=True)
 
@@ -97,17 +113,23 @@ class TimelineWidget(QWidget):
     def set_player(self, player: MediaPlayer) -> None:
         self._player = player
         player.position_ms_changed.connect(self._on_player_position_ms_changed)
+        player.position_ms_changed.connect(self.word_marks.set_position_ms)
         player.duration_ms_changed.connect(self._on_player_duration_ms_changed)
         self.playhead.set_position_ms(player.position_ms)
 
     def set_document(self, document: Document | None) -> None:
+        """Show `document`; another document than before is another file, so the view starts unzoomed."""
+        replaced = document is not self._document
         if self._document is not None:
             self._document.changed.disconnect(self._on_document_changed)
         self._document = document
         if document is not None:
             document.changed.connect(self._on_document_changed)
         self.regions.set_document(document)
+        self.word_marks.set_document(document)
         self._update_duration()
+        if replaced:
+            self.set_visible_range_s(0.0, DEFAULT_SPAN_S)
 
     def set_undo_stack(self, stack: QUndoStack) -> None:
         self._undo_stack = stack
@@ -119,7 +141,9 @@ class TimelineWidget(QWidget):
         self._media_duration_s = 0.0
         self.waveform.clear_envelope()
         self.spectrogram.reset()
+        self.set_shot_changes(())
         self._start_envelope_job()
+        self._start_shot_change_job()
         if self._spectrogram_visible:
             self._start_spectrogram_job()
 
@@ -142,6 +166,26 @@ class TimelineWidget(QWidget):
         if end < x0 or start > x1:
             span = x1 - x0
             self.set_visible_range_s(start - span * 0.25, start + span * 0.75)
+
+    def set_shot_changes(self, times_ms: tuple[int, ...]) -> None:
+        """Draw these cuts and snap to them (the detection job calls this; tests may too)."""
+        self.shot_changes_ms = tuple(sorted(times_ms))
+        self.shots.set_times_ms(self.shot_changes_ms)
+        self.shot_changes_found.emit(self.shot_changes_ms)
+
+    def snap_options(self, snapping: bool = True) -> SnapOptions:
+        """What a drag snaps to now: SNAP_PX on screen, the playhead, cuts, the profile's gap, the video's frames."""
+        pixel_ms = (self.view_box.viewPixelSize()[0] or 0.0) * 1000.0
+        frame_rate = self._player.frame_rate if self._player is not None else None
+        if frame_rate is None and self._document is not None:
+            frame_rate = self._document.frame_rate
+        playhead = self._player.position_ms if self._player is not None else None
+        return SnapOptions(SNAP_PX * pixel_ms, self.min_gap_ms, frame_rate, playhead, self.shot_changes_ms, snapping)
+
+    def _constrain_drag(self, row: int, mode: DragMode, start_ms: int, end_ms: int, snapping: bool) -> tuple[int, int]:
+        if self._document is None or not 0 <= row < len(self._document):
+            return start_ms, end_ms
+        return snap(self._document.cues_list, row, mode, start_ms, end_ms, self.snap_options(snapping))
 
     def set_follow_playhead(self, follow: bool) -> None:
         self.follow_playhead = follow
@@ -224,9 +268,12 @@ class TimelineWidget(QWidget):
         self._sync_scrollbar()
 
     # --- regions and document ---------------------------------------------
-    def _on_region_clicked(self, row: int) -> None:
+    def _on_region_clicked(self, row: int, at_s: float | None = None) -> None:
+        """Select the cue; a click (not the end of a drag) also puts the playhead at the point clicked."""
         self.regions.set_selected_row(row)
         self.current_row_changed.emit(row)
+        if at_s is not None:
+            self.seek_requested.emit(max(0, round(at_s * 1000)))
 
     def _on_region_drag_finished(self, edit: RegionEdit) -> None:
         doc = self._document
@@ -259,6 +306,25 @@ class TimelineWidget(QWidget):
         worker.chunk_ready.connect(self._on_spectrogram_worker_chunk_ready)
         worker.failed.connect(self.media_failed)
         self._start_job("spectrogram", worker)
+
+    def _start_shot_change_job(self) -> None:
+        worker = ShotChangeWorker(self._media_path)
+        worker.progress.connect(self._on_shot_change_worker_progress)
+        worker.completed.connect(self._on_shot_change_worker_completed)
+        worker.failed.connect(self._on_shot_change_worker_failed)
+        self._start_job("shot_changes", worker)
+
+    def _on_shot_change_worker_progress(self, done_s: float, total_s: float) -> None:
+        if self._is_current("shot_changes"):
+            self.shot_progress_changed.emit(done_s, total_s)
+
+    def _on_shot_change_worker_completed(self, times_ms: object) -> None:
+        if self._is_current("shot_changes"):
+            self.set_shot_changes(tuple(times_ms))
+
+    def _on_shot_change_worker_failed(self, message: str) -> None:
+        if self._is_current("shot_changes"):
+            self.media_failed.emit(f"No shot changes: {message}")
 
     def _start_job(self, name: str, worker: JobWorker) -> None:
         worker.done.connect(self._on_job_worker_done)

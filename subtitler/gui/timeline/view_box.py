@@ -1,4 +1,4 @@
-"""The timeline's ViewBox: x-only zoom and pan, a click reports its time, Shift+wheel scrolls."""
+"""The timeline's ViewBox: x-only zoom and pan, a click reports its time, a right click asks for a menu, Shift+wheel scrolls."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ class TimelineViewBox(pg.ViewBox):
     """Y is fixed to the waveform's amplitude; only time zooms and scrolls."""
 
     clicked_at_s = Signal(float)
+    context_menu_requested = Signal(float, object)  # seconds, global position (QPoint)
 
     def __init__(self) -> None:
         super().__init__(enableMenu=False)
@@ -25,6 +26,9 @@ class TimelineViewBox(pg.ViewBox):
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked_at_s.emit(self.mapSceneToView(ev.scenePos()).x())
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.context_menu_requested.emit(self.mapSceneToView(ev.scenePos()).x(), ev.screenPos().toPoint())
         else:
             ev.ignore()
 

@@ -1,0 +1,57 @@
+"""Which stretches of the audio a transcription decodes: all of it, the caller's clips, or the speech the VAD hears.
+
+With the voice-activity filter, speech regions are merged into stretches of at most one window
+(30 s) each, so that short phrases share a window instead of costing one each, and the
+silence between stretches is never decoded (where Whisper invents text). The stretches are
+decoded in place on the original timeline — each window starts at its stretch's first frame
+and stops at its last — so every time comes back exact, with nothing to map.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from subtitler.asr.audio import FRAMES_PER_SECOND, N_FRAMES
+from subtitler.asr.vad import SpeechRegion
+
+Span = tuple[int, int]  # [first, end) in mel frames (10 ms)
+
+
+def to_frames(start_s: float, end_s: float, content_frames: int) -> Span:
+    """Seconds to mel frames, widened to whole frames and clipped to the audio."""
+    first = max(0, int(start_s * FRAMES_PER_SECOND))
+    end = min(content_frames, math.ceil(end_s * FRAMES_PER_SECOND))
+    return first, max(first, end)
+
+
+def merge_regions(regions: Sequence[SpeechRegion], max_s: float = N_FRAMES / FRAMES_PER_SECOND) -> list[tuple[float, float]]:
+    """Consecutive regions joined while the stretch from the first's start to the last's end stays within ``max_s``.
+
+    A region longer than ``max_s`` is a stretch of its own (it is decoded window after window).
+    """
+    out: list[tuple[float, float]] = []
+    for region in regions:
+        if out and region.end - out[-1][0] <= max_s:
+            out[-1] = (out[-1][0], max(out[-1][1], region.end))
+        else:
+            out.append((region.start, region.end))
+    return out
+
+
+def decode_spans(content_frames: int, clip_timestamps: Sequence[tuple[float, float]] = (),
+                 speech: Sequence[SpeechRegion] | None = None) -> list[Span]:
+    """Sorted, disjoint frame spans to decode: the clips (or the whole audio), narrowed to the speech stretches when given."""
+    clips = [to_frames(a, b, content_frames) for a, b in sorted(clip_timestamps)] or [(0, content_frames)]
+    if speech is not None:
+        stretches = [to_frames(a, b, content_frames) for a, b in merge_regions(speech)]
+        clips = [(max(a, c), min(b, d)) for a, b in clips for c, d in stretches if max(a, c) < min(b, d)]
+    out: list[Span] = []
+    for first, end in clips:
+        if end <= first:
+            continue
+        if out and first <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((first, end))
+    return out

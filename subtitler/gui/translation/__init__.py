@@ -1,0 +1,1 @@
+"""Translation view: an original beside the document being translated."""
