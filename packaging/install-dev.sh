@@ -11,6 +11,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     libxcb-randr0 libxcb-render-util0 libxcb-image0 >/dev/null
   # Desktop-entry tests validate and index what `subtitler --install-desktop-entry` writes; `import` takes screenshots.
   apt-get install -y -qq desktop-file-utils shared-mime-info appstream imagemagick >/dev/null
+  # PortAudio for `subtitler live --device` (sounddevice); the tests use file sources and the no-device answer.
+  apt-get install -y -qq libportaudio2 >/dev/null
 fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip

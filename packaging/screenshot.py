@@ -7,12 +7,14 @@ highlight and the low-confidence colouring show. Run: .venv/bin/python packaging
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,20 +37,33 @@ def make_project(folder: Path) -> Path:
     return project
 
 
+@contextlib.contextmanager
+def app_on_xvfb(project: Path, work: Path, display: str, size: str) -> Iterator[dict[str, str]]:
+    """Xvfb on `display` and the installed app on `project`, with settings and data in `work`; yields the env.
+
+    Shared by the screenshot scripts: each then drives the window with xdotool and takes its picture.
+    """
+    env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=str(work / "config"), XDG_DATA_HOME=str(work / "data"),
+               XDG_CACHE_HOME=str(work / "cache"))
+    env.pop("QT_QPA_PLATFORM", None)
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{size}x24"], stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    app = subprocess.Popen([str(ROOT / ".venv/bin/subtitler"), str(project)], env=env)
+    try:
+        yield env
+    finally:
+        app.terminate()
+        app.wait(10)
+        xvfb.terminate()
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="subtitler-shot-"))
     config = work / "config"
     (config / "Subtitler").mkdir(parents=True)
     (config / "Subtitler" / "Subtitler.ini").write_text("[view]\nspectrogram_visible=true\n")
     project = make_project(work)
-    display = os.environ.get("SHOT_DISPLAY", ":77")
-    env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=str(config), XDG_DATA_HOME=str(work / "data"),
-               XDG_CACHE_HOME=str(work / "cache"))
-    env.pop("QT_QPA_PLATFORM", None)
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24"], stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    app = subprocess.Popen([str(ROOT / ".venv/bin/subtitler"), str(project)], env=env)
-    try:
+    with app_on_xvfb(project, work, os.environ.get("SHOT_DISPLAY", ":77"), "1280x800") as env:
         time.sleep(float(os.environ.get("SHOT_WAIT", "8")))  # a busy machine needs longer for the spectrogram
         # No window manager on Xvfb: a click gives the window the keyboard focus (it selects the second cue).
         subprocess.run(["xdotool", "mousemove", "900", "70", "click", "1"], env=env, check=False)
@@ -58,10 +73,6 @@ def main() -> None:
         out = ROOT / "resources" / "screenshot.png"
         subprocess.run(["import", "-window", "root", str(out)], env=env, check=True)
         print(out)
-    finally:
-        app.terminate()
-        app.wait(10)
-        xvfb.terminate()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 DATA = ROOT.parent / "shared" / "data"
 
@@ -49,17 +50,12 @@ def xdo(env: dict[str, str], *args: str) -> None:
 
 
 def main() -> None:
-    display = os.environ.get("SHOT_DISPLAY", ":83")
+    from screenshot import app_on_xvfb  # packaging/screenshot.py: Xvfb and the app, shared
+
     work = Path(tempfile.mkdtemp(prefix="subtitler-tools-shot-"))
     (work / "config" / "Subtitler").mkdir(parents=True)
     project = make_tools_project(work)
-    env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=str(work / "config"), XDG_DATA_HOME=str(work / "data"),
-               XDG_CACHE_HOME=str(work / "cache"))
-    env.pop("QT_QPA_PLATFORM", None)
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x900x24"], stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    app = subprocess.Popen([str(ROOT / ".venv/bin/subtitler"), str(project)], env=env)
-    try:
+    with app_on_xvfb(project, work, os.environ.get("SHOT_DISPLAY", ":83"), "1600x900") as env:
         time.sleep(10)
         xdo(env, "search", "--onlyvisible", "--name", "Subtitler", "windowsize", "1600", "900")
         time.sleep(1.0)
@@ -72,10 +68,6 @@ def main() -> None:
         out = ROOT / "resources" / "screenshot_tools.png"
         subprocess.run(["import", "-window", "root", str(out)], env=env, check=True)
         print(out)
-    finally:
-        app.terminate()
-        app.wait(10)
-        xvfb.terminate()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from subtitler.errors import Cancelled, UserError
 # Modules exposing register(subparsers) -> None; each subparser sets `func(args) -> int`.
 COMMAND_MODULES = (
     "subtitler.cli_asr", "subtitler.cli_align", "subtitler.cli_subtitles", "subtitler.cli_check", "subtitler.cli_serve",
+    "subtitler.cli_speakers", "subtitler.cli_live",
 )
 
 
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _open_gui(paths: Sequence[str], commands: set[str]) -> int:
     """The editor; a word that is neither a command nor a file is a typo, not a file to open."""
     for path in paths:
-        if not Path(path).exists():
+        if not _exists(path):
             print(f"subtitler: error: {path}: no such command or file; commands are "
                   f"{', '.join(sorted(commands))} (see 'subtitler --help')", file=sys.stderr)
             return 2
@@ -88,6 +89,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("subtitler: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The program reading our output went away (`subtitler transcribe x | head -1`): stop the work,
+        # and keep Python from failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("subtitler: stopped: the program reading the output closed it", file=sys.stderr)
+        return 2
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except OSError:  # a name too long for the file system, say: not a file that can be opened
+        return False
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:

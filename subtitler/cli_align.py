@@ -27,6 +27,7 @@ def register(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("media", metavar="MEDIA", help="audio or video file ffmpeg can read")
     p.add_argument("text", metavar="TEXT", help="transcript (.txt) or subtitles (.srt .vtt .ass .subtitler.json) of the speech")
     p.add_argument("-o", "--output", required=True, help="output file; its extension picks the format: " + " ".join(ALIGN_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="let -o overwrite TEXT, the media or a file that is not a subtitle file")
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="language of the text and speech (en, de, ...) or auto (default)")
     p.set_defaults(func=run_align)
@@ -70,8 +71,8 @@ def read_text_source(file: str) -> TextSource:
 
 
 def run_align(args: argparse.Namespace) -> int:
-    output = _check_output(args.output, ALIGN_SUFFIXES)
-    media = _check_input(args.media)
+    output = _check_output(args.output, [args.media, args.text], args.force, ALIGN_SUFFIXES)
+    media = _check_input(args.media, args.audio_track)
     source = read_text_source(args.text)
     if not any(t.strip() for t in source.texts):
         raise UserError(f"{args.text}: the text is empty; give the transcript of the speech in {media.name}")
@@ -80,8 +81,8 @@ def run_align(args: argparse.Namespace) -> int:
 
     language = parse_language(args.language)
 
+    audio = _decode(media, args.audio_track)  # before the model loads: bad media costs no loading time
     engine = _load_engine(args)
-    audio = _decode(media, args.audio_track)
     progress = ProgressBar(sys.stderr)
     try:
         alignment, per_text = align_texts(engine.model, engine.tokenizer, audio, source.texts,
@@ -120,4 +121,6 @@ def _write(document, output: Path) -> None:
     if name.endswith(".json") and not name.endswith(".subtitler.json"):
         atomic_write_text(output, json.dumps(result_dict(document), ensure_ascii=False, indent=2) + "\n")
     else:
-        write_document(document, output)
+        from subtitler.cli_subtitles import warn
+
+        warn(str(output), write_document(document, output))

@@ -11,9 +11,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Iterable, TextIO
 
 from subtitler.cli_decoding import add_decoding_args, decoding_options
+from subtitler.cli_speakers import add_transcribe_arguments as add_speaker_arguments
+from subtitler.cli_speakers import check_transcribe_arguments, find_turns
 from subtitler.errors import UserError
 
 OUTPUT_SUFFIXES = (".srt", ".vtt", ".txt", ".json", ".ass", ".subtitler.json")
@@ -31,6 +33,10 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=DEFAULT_MODEL,
                         help=f"model name (tiny.en, base, small, large-v3, large-v3-turbo, ...) or path (default {DEFAULT_MODEL})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model")
+    parser.add_argument("--compute-type", default="auto", choices=("auto", "float32", "int8", "float16", "bfloat16"),
+                        help="arithmetic: auto = float32 on the CPU (openai-whisper's output token for token), float16 "
+                             "on a GPU; int8 is about twice as fast on the CPU at a similar word error rate")
+    parser.add_argument("--threads", type=int, default=None, metavar="N", help="CPU threads (default: one per core)")
     parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
     parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
 
@@ -47,6 +53,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--highlight-words", action="store_true",
                    help="mark each word as it is spoken: underlined in .srt/.vtt, karaoke tags in .ass")
     p.add_argument("-o", "--output", default=None, help="output file; its extension picks the format: " + " ".join(OUTPUT_SUFFIXES))
+    p.add_argument("--force", action="store_true", help="let -o overwrite the input or a file that is not a subtitle file")
     batch = p.add_argument_group("several files (batch)")
     batch.add_argument("--output-dir", default=None, metavar="OUT",
                        help="write OUT/NAME.FORMAT for every input; one model serves them all")
@@ -54,6 +61,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
                        help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
     batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
     add_decoding_args(p)
+    add_speaker_arguments(p)
     p.set_defaults(func=_cmd_transcribe)
 
 
@@ -78,18 +86,21 @@ def _register_models(sub: "argparse._SubParsersAction") -> None:
 # --- handlers -------------------------------------------------------------------
 
 def _cmd_transcribe(args: argparse.Namespace) -> int:
+    """Check everything cheap first (output path, media, options), then load the model and decode."""
     from subtitler.cli_batch import is_batch, run_batch
 
     if is_batch(args):
         return run_batch(args)
     if args.formats is not None:
         raise UserError(f"-f {args.formats} goes with --output-dir OUT; for one file, -o NAME.srt picks the format")
-    output = _check_output(args.output)
+    output = _check_output(args.output, [args.files[0]], args.force)
     _check_cue_options(args, output)
-    media = _check_input(args.files[0])
+    speakers = check_transcribe_arguments(args)
+    media = _check_input(args.files[0], args.audio_track)
     options = _options(args)
+    _check_model(args, options.language, options.task)
+    audio = _decode(media, args.audio_track)  # decoded before the model loads: bad media costs no loading time
     engine = _load_engine(args)
-    audio = _decode(media, args.audio_track)
     progress = ProgressBar(sys.stderr)
 
     def show(segment) -> None:
@@ -101,11 +112,31 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
         progress.clear()
         print(f"subtitler: dropped ({d.reason}) [{_clock(d.start)} --> {_clock(d.end)}] {d.text.strip()}", file=sys.stderr)
 
+    started = time.perf_counter()
     info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show,
                                      on_dropped=dropped if args.show_dropped else None)
     progress.finish()
-    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words)
+    if not segments:
+        print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
+    print(speed_line(info.duration, time.perf_counter() - started, engine.compute_type), file=sys.stderr)
+    turns = None
+    if speakers is not None:
+        progress = ProgressBar(sys.stderr, label="speakers ")
+        turns = find_turns(audio, speakers, progress.update)
+        progress.finish()
+        if output is None:
+            _show_speakers(info, segments, turns)
+    _write_output(output, media, info, segments, args.max_words_per_cue, args.highlight_words,
+                  turns, args.speaker_names)
     return 0
+
+
+def _show_speakers(info, segments, turns) -> None:
+    """Without -o, the transcript again with who said each segment."""
+    from subtitler.asr.result import result_dict
+
+    for s in result_dict(info, segments, turns)["segments"]:
+        print(f"[{_clock(s['start'])} --> {_clock(s['end'])}] {s['speaker']}: {s['text'].strip()}", flush=True)
 
 
 def transcribe_file(engine, audio, options, on_progress=None, on_segment=None, on_dropped=None):
@@ -118,14 +149,27 @@ def transcribe_file(engine, audio, options, on_progress=None, on_segment=None, o
     return infos[0], segments
 
 
+def speed_line(audio_s: float, wall_s: float, compute_type: str) -> str:
+    """What a finished job tells the user about speed: audio length, time taken, realtime factor."""
+    factor = f"{audio_s / wall_s:.1f}x realtime" if wall_s > 0 else "instant"
+    return f"transcribed {audio_s:.1f} s of audio in {wall_s:.1f} s ({factor}, {compute_type})"
+
+
 def _cmd_detect(args: argparse.Namespace) -> int:
-    media = _check_input(args.file)
+    """Only the first 30 s are decoded (ffmpeg stops there), and before the model loads."""
+    from subtitler.asr.audio import CHUNK_LENGTH
+
+    media = _check_input(args.file, args.audio_track)
+    english_only = UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+    if _check_model(args, None, "transcribe"):
+        raise english_only
+    audio = _decode(media, args.audio_track, duration_s=CHUNK_LENGTH)
     engine = _load_engine(args)
     if not engine.multilingual:
-        raise UserError(f"{args.model}: an English-only model cannot detect languages; use -m base or another multilingual model")
+        raise english_only
     from subtitler.asr.tokenizer import LANGUAGES
 
-    probs = engine.detect_language(_decode(media, args.audio_track))
+    probs = engine.detect_language(audio)
     for code, p in list(probs.items())[:5]:
         print(f"{code}\t{p:.4f}\t{LANGUAGES.get(code, code)}")
     return 0
@@ -154,16 +198,17 @@ def _cmd_models_download(args: argparse.Namespace) -> int:
 
 # --- helpers ------------------------------------------------------------------------
 
-def _check_output(output: str | None, suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
-    """Reject a bad output path before spending minutes on recognition."""
+def _check_output(output: str | None, inputs: Iterable[str], force: bool,
+                  suffixes: tuple[str, ...] = OUTPUT_SUFFIXES) -> Path | None:
+    """Reject a bad output path before spending minutes on recognition: wrong type, missing or read-only
+    folder, a folder, an input itself or a file that is not a subtitle file (without --force)."""
     if output is None:
         return None
-    path = Path(output)
-    if not any(path.name.lower().endswith(s) for s in suffixes):
+    from subtitler.cli_paths import check_output
+
+    path = check_output(output, inputs, force, suffixes)
+    if not path.name.lower().endswith(suffixes):
         raise UserError(f"{output}: unknown output format; end the name with one of {' '.join(suffixes)}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{output}: folder {folder} does not exist; create it or choose another output path")
     return path
 
 
@@ -206,55 +251,112 @@ def _options(args: argparse.Namespace):
     return decoding_options(args, TranscribeOptions(task=args.task, language=parse_language(args.language)))
 
 
-def _check_input(file: str) -> Path:
-    from subtitler.media.probe import check_readable
+def _check_input(file: str, audio_track: int = 0) -> Path:
+    """The media file probed and its audio track checked, before seconds go into loading a model."""
+    from subtitler.errors import MediaError
+    from subtitler.media.probe import probe, require_audio_stream
 
-    return check_readable(file)
+    info = probe(file)
+    require_audio_stream(info, audio_track)
+    if info.duration_s == 0:  # a header and no samples: an empty result would be written without a word
+        raise MediaError(f"{info.path}: holds no sound (0 s of audio); choose a file with sound")
+    return info.path
+
+
+def _check_model(args: argparse.Namespace, language: str | None, task: str) -> bool:
+    """Fail fast on a model that is unknown, or that cannot be downloaded; True for a known English-only model.
+
+    A known English-only model asked for another language or translation is refused here,
+    before any decoding; a model given by path is checked when it loads.
+    """
+    from subtitler.asr.models import canonical_name, find_model
+    from subtitler.errors import ModelError
+
+    try:
+        find_model(args.model)
+    except ModelError:
+        if canonical_name(args.model) is None or args.offline:
+            raise
+    english_only = (canonical_name(args.model) or "").endswith(".en")
+    if english_only and language not in (None, "en"):
+        raise UserError(f"{args.model}: this English-only model cannot transcribe '{language}'; use a multilingual model such as 'base'")
+    if english_only and task == "translate":
+        raise UserError(f"{args.model}: this English-only model cannot translate; use a multilingual model such as 'base'")
+    return english_only
 
 
 def _load_engine(args: argparse.Namespace):
+    return load_engine_for_cli(args.model, args.device, args.offline, args.compute_type, args.threads)
+
+
+def load_engine_for_cli(model: str, device: str, offline: bool, compute_type: str = "auto", threads: int | None = None):
+    """The model, downloading it with a progress bar on stderr unless `offline`."""
     from subtitler.asr.engine import load_engine
 
     progress = ProgressBar(sys.stderr, unit="MB", scale=1e-6, label="download")
-    engine = load_engine(args.model, device=args.device, allow_download=not args.offline, on_download_progress=progress.update)
+    engine = load_engine(model, device=device, compute_type=compute_type, threads=threads,
+                         allow_download=not offline, on_download_progress=progress.update)
     progress.finish()
     return engine
 
 
-def _decode(media: Path, audio_track: int):
+def _decode(media: Path, audio_track: int, duration_s: float | None = None):
     import warnings
 
     from subtitler.media.decode import decode_audio
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        audio = decode_audio(media, audio_stream=audio_track)
+        audio = decode_audio(media, audio_stream=audio_track, duration_s=duration_s)
     for w in caught:
         print(f"subtitler: warning: {w.message}", file=sys.stderr)
     return audio
 
 
 def _write_output(output: Path | None, media: Path, info, segments, max_words: int | None = None,
-                  highlight: bool = False) -> None:
+                  highlight: bool = False, turns=None, speaker_names: bool = False) -> None:
+    """Write the result (with speaker ``turns``, cues and words carry speakers; ``speaker_names``: named in SRT/TXT text);
+    if that fails after all (disk full, folder gone), keep it elsewhere and say where."""
     if output is None:
         return
+    try:
+        _write_result(output, media, info, segments, max_words, highlight, turns, speaker_names)
+    except (UserError, OSError) as error:
+        from subtitler.cli_paths import fallback_path
+
+        kept = fallback_path(output)
+        reason = str(error) if isinstance(error, UserError) else (error.strerror or str(error))
+        try:
+            _write_result(kept, media, info, segments, max_words, highlight, turns, speaker_names)
+        except (UserError, OSError) as second:
+            raise UserError(f"{output}: could not be written ({reason}), nor kept at {kept} ({second}); "
+                            "run again with another -o") from None
+        raise UserError(f"{output}: could not be written ({reason}); the result was saved to {kept} instead") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _write_result(output: Path, media: Path, info, segments, max_words: int | None, highlight: bool,
+                  turns=None, speaker_names: bool = False) -> None:
     from subtitler.asr.result import plain_text, result_dict, segments_to_document
     from subtitler.core.atomic import atomic_write_text
     from subtitler.core.segmentation import SegmentOptions
 
     kind = _format_of(output)
     if kind == "json":
-        atomic_write_text(output, json.dumps(result_dict(info, segments), ensure_ascii=False, indent=2) + "\n")
-    elif kind == "txt":
+        atomic_write_text(output, json.dumps(result_dict(info, segments, turns), ensure_ascii=False, indent=2) + "\n")
+    elif kind == "txt" and turns is None:
         atomic_write_text(output, plain_text(segments))
     else:
+        from subtitler.cli_subtitles import warn
+        from subtitler.core.speaker_text import name_labels
         from subtitler.formats.highlight import FORMATS, highlighted
         from subtitler.formats.registry import write_document
 
-        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words))
+        document = segments_to_document(segments, info, media, SegmentOptions(max_words=max_words), turns)
+        if speaker_names and kind in ("srt", "txt"):
+            document.cues_list = name_labels(document.cues_list)
         # a batch may ask for highlighting and also write .subtitler.json, which keeps every word's time anyway
-        write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output)
-    print(f"wrote {output}", file=sys.stderr)
+        warn(str(output), write_document(highlighted(document, kind) if highlight and kind in FORMATS else document, output))
 
 
 def _clock(seconds: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from pathlib import Path
 
 from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
+    check_transcribe_arguments, find_turns,
 )
+from subtitler.cli_paths import write_refused
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
 
@@ -48,7 +51,7 @@ def is_batch(args: argparse.Namespace) -> bool:
     if args.output_dir is not None or len(args.files) > 1:
         return True
     only = args.files[0]
-    return Path(only).is_dir() or (_is_pattern(only) and not Path(only).exists())
+    return os.path.isdir(only) or (_is_pattern(only) and not os.path.exists(only))
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -71,11 +74,12 @@ def expand_inputs(patterns: list[str]) -> tuple[list[Path], list[Failure]]:
     failures: list[Failure] = []
     for pattern in patterns:
         path = Path(pattern)
-        if path.is_dir():
+        # os.path answers False for names the system refuses (too long, NUL): they fail later with one line
+        if os.path.isdir(pattern):
             files = sorted(p for p in path.iterdir() if p.is_file() and is_media_name(p.name))
             if not files:
                 failures.append(Failure(pattern, f"{pattern}: no audio or video files in this folder"))
-        elif path.exists() or not _is_pattern(pattern):
+        elif os.path.exists(pattern) or not _is_pattern(pattern):
             files = [path]  # a missing file fails later with the single-file message
         else:
             files = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
@@ -108,13 +112,14 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.max_words_per_cue is not None and args.max_words_per_cue < 1:
         raise UserError(f"--max-words-per-cue {args.max_words_per_cue}: use 1 or more")
     options = _options(args)  # wrong flags fail before anything is loaded
+    speakers = check_transcribe_arguments(args)
     out_dir = _output_dir(args.output_dir)
     sources, failures = expand_inputs(args.files)
     items = plan_outputs(sources, out_dir, suffixes)
     todo = [item for item in items if item.missing(args.overwrite)]
     engine = _load_engine(args) if todo else None
     started = time.monotonic()
-    runner = _Runner(args, engine, options, len(items))
+    runner = _Runner(args, engine, options, len(items), speakers)
     for failure in failures:  # patterns that matched nothing: said first, listed again at the end
         runner.say(f"{failure.message}")
     for index, item in enumerate(items):
@@ -129,8 +134,9 @@ def run_batch(args: argparse.Namespace) -> int:
 class _Runner:
     """Runs one item after another and keeps the counts for the summary."""
 
-    def __init__(self, args: argparse.Namespace, engine, options, total: int) -> None:
+    def __init__(self, args: argparse.Namespace, engine, options, total: int, speakers=None) -> None:
         self.args, self.engine, self.options, self.total = args, engine, options, total
+        self.speakers = speakers  # SpeakerCount when --speakers asks for speaker labels
         self.progress = ProgressBar(sys.stderr, unit="files")
         self.done = self.skipped = 0
 
@@ -158,17 +164,19 @@ class _Runner:
         return None
 
     def _transcribe(self, index: int, source: Path, outputs: tuple[Path, ...]) -> None:
-        media = _check_input(str(source))
+        media = _check_input(str(source), self.args.audio_track)
         audio = _decode(media, self.args.audio_track)
 
         def overall(done: float, total: float) -> None:
             self.progress.update(index + (done / total if total > 0 else 1.0), self.total)
 
         info, segments = transcribe_file(self.engine, audio, self.options, on_progress=overall)
+        turns = None if self.speakers is None else find_turns(audio, self.speakers)
         self.progress.clear()  # the writer's "wrote ..." lines start on a clean line
         for output in outputs:
             # --max-words-per-cue and --highlight-words shape the subtitle formats; json and txt ignore them
-            _write_output(output, media, info, segments, self.args.max_words_per_cue, self.args.highlight_words)
+            _write_output(output, media, info, segments, self.args.max_words_per_cue, self.args.highlight_words,
+                          turns, self.args.speaker_names)
 
     def _failed(self, head: str, item: BatchItem, message: str) -> Failure:
         self.say(f"{head.split(' ', 1)[0]} failed: {message}")  # the message names the file
@@ -196,6 +204,9 @@ def _output_dir(name: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"--output-dir {name}: cannot create it ({exc.strerror or exc}); choose another folder") from None
+    reason = write_refused(path)  # checked before the model loads: not after the first file's transcription
+    if reason is not None:
+        raise UserError(f"--output-dir {name}: cannot write in it ({reason}); choose another folder")
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 import soundfile
 
 from subtitler.formats.registry import read_document
-from tests.test_cli_asr import assert_one_line_error, run_cli
+from tests.test_cli_asr import assert_one_line_error, no_model, run_cli  # noqa: F401 - fixture
 
 JFK_TEXT = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 SHUFFLED_SRT = (  # the right text with times that are all wrong: align must retime every cue
@@ -56,6 +56,22 @@ def test_bad_input_is_one_line_and_status_2(capsys, data_dir, files, tmp_path, a
     code, _, err = run_cli(capsys, *args)
     assert_one_line_error(code, err, *needles)
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.parametrize("target", ["text", "media"])
+def test_align_never_overwrites_its_inputs_without_force(capsys, data_dir, tmp_path, no_model, target) -> None:
+    """Issue 10.6 for align: `align clip.mp4 old.srt -o old.srt` replaced the subtitles it read."""
+    import shutil
+
+    text = tmp_path / "old.srt"
+    text.write_text(SHUFFLED_SRT, encoding="utf-8")
+    media = tmp_path / "clip.srt"  # media named like subtitles: only the input check protects it
+    shutil.copy(data_dir / "jfk.flac", media)
+    before = {path: path.read_bytes() for path in (text, media)}
+    output = text if target == "text" else media
+    code, _, err = run_cli(capsys, "align", str(media), str(text), "-o", str(output), "-m", "tiny.en")
+    assert_one_line_error(code, err, str(output), "--force")
+    assert {path: path.read_bytes() for path in before} == before
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ import pytest
 from subtitler.cli import main
 from subtitler.cli_batch import expand_inputs, is_batch, parse_formats, plan_outputs
 from subtitler.errors import UserError
-from tests.test_cli_asr import assert_one_line_error, run_cli
+from tests.test_cli_asr import assert_one_line_error, no_model, run_cli  # noqa: F401 - fixture
 
 
 def test_parse_formats():
@@ -59,6 +59,15 @@ def test_batch_mode_is_chosen_by_the_inputs(tmp_path):
     assert is_batch(args(str(tmp_path / "*.wav")))
 
 
+def test_names_the_system_refuses_are_left_to_the_one_line_check(tmp_path):
+    """A 300-character name (ENAMETOOLONG) must not raise while the inputs are sorted out (issue 10, item 9)."""
+    long_name = str(tmp_path / ("a" * 300 + ".wav"))
+    assert not is_batch(argparse.Namespace(files=[long_name], output_dir=None))
+    files, failures = expand_inputs([long_name, str(tmp_path / ("b" * 300) / "*.wav")])
+    assert files == [Path(long_name)]  # tried, and then refused with one line like any single file
+    assert len(failures) == 1 and "no file matches" in failures[0].message
+
+
 @pytest.mark.parametrize("argv, needles", [
     (["transcribe", "a.wav", "b.wav"], ["2 inputs", "--output-dir"]),
     (["transcribe", "a.wav", "b.wav", "-o", "x.srt", "--output-dir", "{tmp}"], ["-o x.srt", "--output-dir"]),
@@ -66,8 +75,10 @@ def test_batch_mode_is_chosen_by_the_inputs(tmp_path):
     (["transcribe", "a.wav", "--output-dir", "{tmp}", "-f", "docx"], ["-f docx", "unknown output format"]),
     (["transcribe", "a.wav", "--output-dir", "{tmp}/file.txt"], ["is a file, not a folder"]),
     (["transcribe", "a.wav", "--output-dir", "{tmp}", "--language", "xx"], ["--language xx"]),
+    # issue 10.8: a folder that cannot be written is said before the model loads, not after the first transcription
+    (["transcribe", "{data}/jfk.flac", "--output-dir", "/proc"], ["--output-dir /proc", "cannot write in it"]),
 ])
-def test_wrong_batch_input_gives_one_line_and_status_2(capsys, tmp_path, data_dir, argv, needles):
+def test_wrong_batch_input_gives_one_line_and_status_2(capsys, tmp_path, data_dir, no_model, argv, needles):
     (tmp_path / "file.txt").write_text("x")
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{data}", str(data_dir)) for a in argv]
     code, _, err = run_cli(capsys, *argv)

@@ -143,3 +143,78 @@ def log_mel_spectrogram(
     peak = log_spec.amax(dim=(-2, -1), keepdim=True)
     log_spec = torch.maximum(log_spec, peak - 8.0)
     return (log_spec + 4.0) / 4.0
+
+
+class LogMelWindows:
+    """Whisper's log-mel of ``audio`` followed by ``padding`` zero samples, computed a window at a time.
+
+    Gives the frames ``log_mel_spectrogram(audio, n_mels, padding)`` would give, without ever holding
+    the whole spectrogram: ``mel[:, a:b]`` computes frames a..b-1 from the samples they cover (each
+    frame is the 400-sample window centred on its hop, reflected at the start of the signal as
+    ``torch.stft(center=True)`` does). Its log floor needs the loudest frame of the whole file, found
+    in one block-wise pass when the object is made. Memory stays flat with the file's length: a
+    2-hour file's spectrogram (230 MB) was held for the whole transcription before.
+    """
+
+    def __init__(self, audio: np.ndarray | torch.Tensor, n_mels: int = 80, padding: int = 0,
+                 block_frames: int = N_FRAMES) -> None:
+        samples = audio if torch.is_tensor(audio) else torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
+        if samples.ndim != 1:
+            raise ValueError("LogMelWindows takes one mono clip")
+        self.samples = samples
+        self.n_mels = n_mels
+        self.length = samples.shape[-1] + padding  # samples of the padded signal
+        self.n_frames = self.length // HOP_LENGTH  # stft frames minus the last one, as the model was trained
+        self.filters = torch.from_numpy(mel_filter_bank(n_mels).copy()).to(samples.device)
+        self.window = torch.hann_window(N_FFT, device=samples.device)
+        self.block_frames = block_frames
+        self.floor = self._peak() - 8.0  # float32 arithmetic, as on the whole spectrogram
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_mels, self.n_frames)
+
+    def __getitem__(self, key: tuple[slice, slice]) -> torch.Tensor:
+        """``mel[:, a:b]`` only: the frames a..b-1 (clipped to the spectrogram, like slicing a tensor)."""
+        rows, columns = key
+        if rows != slice(None) or not isinstance(columns, slice) or columns.step not in (None, 1):
+            raise TypeError("LogMelWindows supports mel[:, a:b] only")
+        start, stop, _ = columns.indices(self.n_frames)
+        return self.frames(start, max(0, stop - start))
+
+    def frames(self, start: int, count: int) -> torch.Tensor:
+        """Normalised log-mel frames [n_mels, count] from frame ``start``."""
+        log_spec = torch.clamp(self._mel_power(start, count), min=1e-10).log10()
+        return (torch.maximum(log_spec, self.floor.to(log_spec.device)) + 4.0) / 4.0
+
+    def _peak(self) -> torch.Tensor:
+        """The largest log10 mel power of any frame, a float32 scalar (the floor sits 8 decades below it)."""
+        peak = torch.tensor(-10.0)  # log10 of the clamp: frames of pure padding
+        for first in range(0, self.n_frames, self.block_frames):
+            count = min(self.block_frames, self.n_frames - first)
+            if (first * HOP_LENGTH - N_FFT // 2) >= self.samples.shape[-1]:
+                break  # only padding from here on: silent frames
+            block = torch.clamp(self._mel_power(first, count), min=1e-10).log10()
+            peak = torch.maximum(peak, block.max().cpu())
+        return peak
+
+    def _mel_power(self, start: int, count: int) -> torch.Tensor:
+        if count <= 0:
+            return torch.zeros(self.n_mels, 0, dtype=torch.float32, device=self.samples.device)
+        half = N_FFT // 2
+        piece = self._padded(start * HOP_LENGTH - half, (start + count - 1) * HOP_LENGTH + half)
+        spectrum = torch.stft(piece, N_FFT, HOP_LENGTH, window=self.window, center=False, return_complex=True)
+        return self.filters @ (spectrum.abs() ** 2)
+
+    def _padded(self, begin: int, end: int) -> torch.Tensor:
+        """Samples begin..end-1 of the padded signal, reflected at both ends like torch.stft(center=True)."""
+        have = self.samples.shape[-1]
+        if begin >= 0 and end <= have:
+            return self.samples[begin:end]
+        index = torch.arange(begin, end, device=self.samples.device)
+        index = torch.where(index < 0, -index, index)
+        index = torch.where(index >= self.length, 2 * (self.length - 1) - index, index)
+        inside = index < have
+        out = torch.zeros(end - begin, dtype=self.samples.dtype, device=self.samples.device)
+        out[inside] = self.samples[index[inside]]
+        return out

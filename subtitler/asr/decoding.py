@@ -155,10 +155,12 @@ class DecodingTask:
         for step in range(self.sample_len):
             if should_stop is not None and should_stop():
                 raise Cancelled("decoding stopped")
-            logits = self.model.logits(tokens[:, kv_cache.offset:], features, kv_cache)
-            if step == 0:
-                at_sot = logits[:, self.sot_index].float().softmax(dim=-1)
+            if step == 0:  # the whole start sequence; only two of its rows are projected onto the vocabulary
+                logits = self.model.logits(tokens, features, kv_cache, positions=(self.sot_index, tokens.shape[1] - 1))
+                at_sot = logits[:, 0].float().softmax(dim=-1)
                 no_speech_probs = at_sot[:, self.tokenizer.no_speech].tolist()
+            else:
+                logits = self.model.logits(tokens[:, -1:], features, kv_cache)
             logits = logits[:, -1]
             for logit_filter in self.logit_filters:
                 logit_filter.apply(logits, tokens)
@@ -177,10 +179,9 @@ class DecodingTask:
         tokens = torch.tensor([self.initial_tokens], device=features.device).repeat(n_audio, 1)
         languages, language_probs = self._languages(features, tokens)
         tokens = tokens.repeat_interleave(self.n_group, dim=0)
-        # One window's beams share its audio: the model broadcasts batch-1 features, so the cross-attention
-        # keys/values are computed once and never copied when beams are reordered.
-        grouped_features = features if n_audio == 1 else features.repeat_interleave(self.n_group, dim=0)
-        tokens, sum_logprobs, no_speech, decoder = self._sample(grouped_features, tokens, should_stop)
+        # The n_group rows of a window (beams, samples) share its features: the model lets adjacent rows
+        # attend to one copy, so cross-attention keys/values are computed, read and kept once per window.
+        tokens, sum_logprobs, no_speech, decoder = self._sample(features, tokens, should_stop)
         candidates, scores = decoder.finalize(tokens.reshape(n_audio, self.n_group, -1),
                                               sum_logprobs.reshape(n_audio, self.n_group))
         candidates = [[seq[self.sample_begin: int((seq == eot).nonzero()[0, 0])] for seq in group] for group in candidates]

@@ -15,6 +15,7 @@ import torch
 
 from subtitler.asr.hallucination import Dropped
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
+from subtitler.asr.user_options import MAX_BEAM_SIZE
 from subtitler.errors import ModelError
 
 ProgressCallback = Callable[[float, float], None]
@@ -31,6 +32,14 @@ def pick_device(device: str = "auto") -> str:
     return device
 
 
+def hardware_summary() -> tuple[bool, str]:
+    """Whether torch sees a CUDA GPU, and what was found, in words (for the Transcribe dialog)."""
+    if torch.cuda.is_available():
+        names = ", ".join(torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count()))
+        return True, f"Found: {names} (CUDA {torch.version.cuda}); float16 there, float32 on the CPU"
+    return False, f"Found: no CUDA GPU; runs on the CPU ({torch.get_num_threads()} threads, float32)"
+
+
 @dataclass
 class Engine:
     """A model ready to run; create with :func:`load_engine`."""
@@ -38,6 +47,11 @@ class Engine:
     model: torch.nn.Module
     tokenizer: object  # subtitler.asr.tokenizer.Tokenizer (language/task unset)
     source: Path
+
+    @property
+    def compute_type(self) -> str:
+        """How the model computes (subtitler.asr.precision): float32, int8, float16 or bfloat16."""
+        return str(self.model.compute_type)
 
     @property
     def multilingual(self) -> bool:
@@ -57,17 +71,21 @@ class Engine:
                           should_stop=should_stop, on_info=on_info, on_dropped=on_dropped)
 
     def detect_language(self, audio: np.ndarray) -> dict[str, float]:
-        """Probabilities over every language the model knows, highest first (first 30 s)."""
-        from subtitler.asr.audio import N_SAMPLES, log_mel_spectrogram, pad_or_trim
-        from subtitler.asr.language import detect_language
+        """Probabilities over every language the model knows, highest first (first 30 s), exactly as transcribe detects."""
+        from subtitler.asr.audio import N_SAMPLES, log_mel_spectrogram
+        from subtitler.asr.transcribe import detect_on_first_window
 
         if not self.multilingual:
             return {"en": 1.0}
-        mel = log_mel_spectrogram(pad_or_trim(audio[:N_SAMPLES]), n_mels=self.model.dims.n_mels)
-        return detect_language(self.model, self.tokenizer, mel.to(self.model.device, self.model.dtype))
+        mel = log_mel_spectrogram(audio, self.model.dims.n_mels, padding=N_SAMPLES)
+        with torch.no_grad():
+            return detect_on_first_window(self.model, self.tokenizer, mel)[0]
 
     def check_options(self, options: TranscribeOptions) -> None:
         """ModelError when this model cannot honour the options (a language it lacks, translating with .en)."""
+        for name, value in (("beam size", options.beam_size), ("best-of", options.best_of)):
+            if value is not None and not 1 <= value <= MAX_BEAM_SIZE:
+                raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "
@@ -80,21 +98,30 @@ class Engine:
             raise ModelError(f"{self.source}: this English-only model cannot translate; use a multilingual model such as 'base'")
 
 
-def load_engine(name_or_path: str, device: str = "auto", dtype: torch.dtype | None = None,
+def load_engine(name_or_path: str, device: str = "auto", compute_type: str = "auto", threads: int | None = None,
                 allow_download: bool = False, on_download_progress: Callable[[int, int], None] | None = None) -> Engine:
-    """Find the model (path, user folder, installed packages, optional download), load it and its tokenizer."""
+    """Find the model (path, user folder, installed packages, optional download), load it and its tokenizer.
+
+    ``compute_type`` is one of subtitler.asr.precision.COMPUTE_TYPES ("auto": float32 on the CPU,
+    token for token openai-whisper; float16 on a GPU); ``threads`` sets torch's intra-op threads
+    (None leaves torch's choice, one per core).
+    """
     from subtitler.asr.models import resolve_model
+    from subtitler.asr.precision import resolve_compute_type
     from subtitler.asr.tokenizer import Tokenizer
     from subtitler.asr.weights import model_from_checkpoint, read_checkpoint
 
-    path = resolve_model(name_or_path, allow_download=allow_download, on_progress=on_download_progress)
     device = pick_device(device)
-    if dtype is None:
-        dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    compute_type = resolve_compute_type(compute_type, device)  # before the model is read: wrong pairs fail fast
+    if threads is not None:
+        if threads < 1:
+            raise ModelError(f"--threads {threads}: use 1 or more")
+        torch.set_num_threads(threads)
+    path = resolve_model(name_or_path, allow_download=allow_download, on_progress=on_download_progress)
     checkpoint = read_checkpoint(path)
     if checkpoint.tokenizer_json is None:
         raise ModelError(f"{path}: no tokenizer.json beside the model; put the model's tokenizer.json in its folder")
-    model = model_from_checkpoint(checkpoint, device=device, dtype=dtype)
+    model = model_from_checkpoint(checkpoint, device=device, compute_type=compute_type)
     tokenizer = Tokenizer.from_file(checkpoint.tokenizer_json, multilingual=model.is_multilingual,
                                     num_languages=model.num_languages)
     return Engine(model=model, tokenizer=tokenizer, source=Path(path))

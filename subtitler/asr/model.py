@@ -3,14 +3,20 @@
 The architecture follows the Whisper paper (pre-LayerNorm transformer, GELU MLP,
 sinusoidal encoder positions, learned decoder positions, output projection tied to
 the token embedding). Attention goes through `scaled_dot_product_attention`; the
-decoder keeps a key/value cache so each decoding step only processes new tokens.
+decoder keeps a preallocated key/value cache so each decoding step only processes
+new tokens, and the cross-attention keys/values of a window are computed once
+however often the window is decoded (temperature fallback, word alignment).
 Weights come from `subtitler.asr.weights.load_model`; the parameter names here are
-ours and every foreign format maps onto them explicitly.
+ours and every foreign format maps onto them explicitly. For speed the loader may
+fuse the q/k/v projections and swap linear layers for int8 ones
+(`subtitler.asr.precision`); the maths stays the same.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -53,34 +59,63 @@ class LayerNorm(nn.LayerNorm):
     """LayerNorm computed in float32 so that half-precision models stay stable."""
 
     def forward(self, x: Tensor) -> Tensor:
+        if x.dtype == torch.float32 and self.weight.dtype == torch.float32:  # the CPU path: no conversions
+            return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
         return F.layer_norm(
             x.float(), self.normalized_shape, self.weight.float(), self.bias.float(), self.eps
         ).to(x.dtype)
 
 
 class _LayerCache:
-    """Keys/values of one decoder layer: self-attention grows, cross-attention is fixed."""
+    """Keys/values of one decoder layer: self-attention in a preallocated buffer, cross-attention fixed.
 
-    def __init__(self) -> None:
-        self.self_k: Tensor | None = None
-        self.self_v: Tensor | None = None
+    The buffer holds ``capacity`` positions (the decoder's text context) so a step writes its
+    new keys/values in place instead of concatenating a longer copy every token.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.length = 0
+        self.keys: Tensor | None = None  # [B, H, capacity, D]
+        self.values: Tensor | None = None
         self.cross_k: Tensor | None = None
         self.cross_v: Tensor | None = None
 
+    @property
+    def self_k(self) -> Tensor | None:
+        return None if self.keys is None else self.keys[:, :, : self.length]
+
+    @property
+    def self_v(self) -> Tensor | None:
+        return None if self.values is None else self.values[:, :, : self.length]
+
     def append(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
-        if self.self_k is None:
-            self.self_k, self.self_v = k, v
-        else:
-            self.self_k = torch.cat([self.self_k, k], dim=2)
-            self.self_v = torch.cat([self.self_v, v], dim=2)
-        return self.self_k, self.self_v
+        batch, heads, length, dim = k.shape
+        end = self.length + length
+        if end > self.capacity:
+            raise ValueError(f"token sequence too long: {end} > {self.capacity}")
+        if self.keys is None:
+            self.keys = k.new_empty(batch, heads, self.capacity, dim)
+            self.values = v.new_empty(batch, heads, self.capacity, dim)
+        elif self.keys.shape[0] != batch:
+            raise ValueError(f"{batch} token rows for a cache of {self.keys.shape[0]}: reorder the cache first")
+        self.keys[:, :, self.length: end] = k
+        self.values[:, :, self.length: end] = v
+        self.length = end
+        return self.keys[:, :, :end], self.values[:, :, :end]
 
     def reorder(self, index: Tensor) -> None:
-        for name in ("self_k", "self_v", "cross_k", "cross_v"):
-            value = getattr(self, name)
-            shared = name.startswith("cross") and value is not None and value.shape[0] == 1
-            if value is not None and not shared:  # batch-1 audio is shared by every row
-                setattr(self, name, value.index_select(0, index.to(value.device)))
+        if self.keys is None:
+            return
+        index = index.to(self.keys.device)
+        if index.shape[0] != self.keys.shape[0]:  # a different batch size: new buffers
+            self.keys, self.values = self.keys.index_select(0, index), self.values.index_select(0, index)
+            return
+        end = self.length
+        self.keys[:, :, :end] = self.keys[:, :, :end].index_select(0, index)
+        self.values[:, :, :end] = self.values[:, :, :end].index_select(0, index)
+        # Cross-attention keys/values belong to the audio, not to a row: rows of one clip stay
+        # together when beams are reordered, so they never need to move.
 
 
 class KVCache:
@@ -91,44 +126,102 @@ class KVCache:
     cache belongs to one batch of audio features (reorder it together with the tokens).
     """
 
-    def __init__(self, n_layer: int) -> None:
-        self.layers = [_LayerCache() for _ in range(n_layer)]
+    def __init__(self, n_layer: int, capacity: int = 448) -> None:
+        self.layers = [_LayerCache(capacity) for _ in range(n_layer)]
         self.offset = 0
 
     def reorder(self, index: Tensor) -> None:
         """Select or reorder batch rows (beam search keeps the surviving beams)."""
+        if index.shape[0] == self.batch_size() and bool((index.cpu() == torch.arange(index.shape[0])).all()):
+            return  # nothing moves
         for layer in self.layers:
             layer.reorder(index)
 
+    def batch_size(self) -> int:
+        keys = self.layers[0].keys if self.layers else None
+        return -1 if keys is None else keys.shape[0]
+
+
+def group_queries(q: Tensor, batch: int) -> tuple[Tensor, int]:
+    """Rows of queries [B*g, H, T, D] that share one audio laid side by side as [B, H, g*T, D].
+
+    Cross-attention has no mask, so the g rows (beams) of one window can attend as one longer
+    query: the window's keys/values are read once instead of once per row.
+    """
+    rows, heads, length, dim = q.shape
+    group = rows // batch
+    if group == 1:
+        return q, 1
+    return q.view(batch, group, heads, length, dim).transpose(1, 2).reshape(batch, heads, group * length, dim), group
+
+
+def ungroup(a: Tensor, group: int) -> Tensor:
+    """The inverse of :func:`group_queries` on the attention output."""
+    if group == 1:
+        return a
+    batch, heads, total, dim = a.shape
+    return a.view(batch, heads, group, total // group, dim).transpose(1, 2).reshape(batch * group, heads, total // group, dim)
+
 
 class Attention(nn.Module):
-    """Multi-head attention; the key projection has no bias (a key bias cannot change softmax)."""
+    """Multi-head attention; the key projection has no bias (a key bias cannot change softmax).
+
+    ``qkv`` (self-attention) and ``kv`` (cross-attention) are the fused projections that
+    :meth:`fuse` builds for inference: one matrix product instead of three or two.
+    """
 
     def __init__(self, n_state: int, n_head: int) -> None:
         super().__init__()
         self.n_head = n_head
+        self.n_state = n_state
         self.q = nn.Linear(n_state, n_state)
         self.k = nn.Linear(n_state, n_state, bias=False)
         self.v = nn.Linear(n_state, n_state)
         self.out = nn.Linear(n_state, n_state)
+        self.qkv: nn.Module | None = None
+        self.kv: nn.Module | None = None
+
+    def fuse(self, cross: bool) -> None:
+        """Replace q|k|v (self-attention) or k|v (cross-attention) by one linear layer."""
+        names = ("k", "v") if cross else ("q", "k", "v")
+        layers = [getattr(self, name) for name in names]
+        weight = torch.cat([layer.weight for layer in layers])
+        bias = torch.cat([layer.bias if layer.bias is not None else torch.zeros_like(layer.weight[:, 0]) for layer in layers])
+        fused = nn.Linear(weight.shape[1], weight.shape[0], device="meta")
+        fused.weight, fused.bias = nn.Parameter(weight, requires_grad=False), nn.Parameter(bias, requires_grad=False)
+        for name in names:
+            delattr(self, name)
+        setattr(self, "kv" if cross else "qkv", fused)
 
     def split_heads(self, x: Tensor) -> Tensor:
         batch, length, _ = x.shape
         return x.view(batch, length, self.n_head, -1).transpose(1, 2)
 
+    def queries(self, x: Tensor) -> Tensor:
+        return self.split_heads(self.q(x))
+
     def keys_values(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        if self.kv is not None:
+            k, v = self.kv(x).split(self.n_state, dim=-1)
+            return self.split_heads(k), self.split_heads(v)
         return self.split_heads(self.k(x)), self.split_heads(self.v(x))
 
-    def attend(self, x: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
-        q = self.split_heads(self.q(x))
-        if k.shape[0] != q.shape[0]:  # one audio for several token rows (beams): a view, no copy
-            k, v = k.expand(q.shape[0], -1, -1, -1), v.expand(q.shape[0], -1, -1, -1)
-        a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    def queries_keys_values(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        if self.qkv is not None:
+            q, k, v = self.qkv(x).split(self.n_state, dim=-1)
+            return self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        k, v = self.keys_values(x)
+        return self.queries(x), k, v
+
+    def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
+        """Attention of queries [B, H, T, D] over keys/values; keys of batch B/g serve g adjacent query rows (no mask then)."""
+        q, group = group_queries(q, k.shape[0]) if k.shape[0] != q.shape[0] else (q, 1)
+        a = ungroup(F.scaled_dot_product_attention(q, k, v, attn_mask=mask), group)
         return self.out(a.transpose(1, 2).flatten(2))
 
     def scores(self, x: Tensor, k: Tensor) -> Tensor:
         """Attention scores before the softmax [B, H, T, S] in float32 (no mask: used for cross-attention)."""
-        q = self.split_heads(self.q(x))
+        q = self.queries(x)
         return (q.float() @ k.float().transpose(-1, -2)) / math.sqrt(q.shape[-1])  # broadcasts batch 1
 
 
@@ -151,10 +244,12 @@ class EncoderLayer(nn.Module):
         self.mlp = Mlp(n_state)
 
     def forward(self, x: Tensor) -> Tensor:
-        h = self.attn_norm(x)
-        k, v = self.attn.keys_values(h)
-        x = x + self.attn.attend(h, k, v, None)
+        q, k, v = self.attn.queries_keys_values(self.attn_norm(x))
+        x = x + self.attn.attend(q, k, v, None)
         return x + self.mlp(self.mlp_norm(x))
+
+
+CrossKV = tuple[Tensor, Tensor]
 
 
 class DecoderLayer(nn.Module):
@@ -170,30 +265,22 @@ class DecoderLayer(nn.Module):
     def forward(
         self,
         x: Tensor,
-        audio: Tensor,
+        cross_kv: CrossKV,
         mask: Tensor | None,
         cache: _LayerCache | None,
         cross_weights: list[Tensor] | None = None,
     ) -> Tensor:
         """One decoder layer; when `cross_weights` is a list, the cross-attention scores (before softmax) are appended."""
-        h = self.attn_norm(x)
-        k, v = self.attn.keys_values(h)
+        q, k, v = self.attn.queries_keys_values(self.attn_norm(x))
         if cache is not None:
             k, v = cache.append(k, v)
-        x = x + self.attn.attend(h, k, v, mask)
+        x = x + self.attn.attend(q, k, v, mask)
         h = self.cross_norm(x)
-        ck, cv = self._cross_keys_values(audio, cache)
+        ck, cv = cross_kv
         if cross_weights is not None:
             cross_weights.append(self.cross.scores(h, ck))
-        x = x + self.cross.attend(h, ck, cv, None)
+        x = x + self.cross.attend(self.cross.queries(h), ck, cv, None)
         return x + self.mlp(self.mlp_norm(x))
-
-    def _cross_keys_values(self, audio: Tensor, cache: _LayerCache | None) -> tuple[Tensor, Tensor]:
-        if cache is None:
-            return self.cross.keys_values(audio)
-        if cache.cross_k is None:
-            cache.cross_k, cache.cross_v = self.cross.keys_values(audio)
-        return cache.cross_k, cache.cross_v
 
 
 class AudioEncoder(nn.Module):
@@ -237,6 +324,12 @@ class TokenEmbedding(nn.Module):
 
 
 class TextDecoder(nn.Module):
+    """Token embedding, decoder layers and the output projection.
+
+    ``output`` replaces the product with the embedding matrix when the loader made the
+    projection cheaper (int8: a quarter of the memory traffic of float32 per step).
+    """
+
     def __init__(self, dims: ModelDimensions) -> None:
         super().__init__()
         state = dims.n_text_state
@@ -246,15 +339,19 @@ class TextDecoder(nn.Module):
             DecoderLayer(state, dims.n_text_head) for _ in range(dims.n_text_layer)
         )
         self.norm = LayerNorm(state)
+        self.output: nn.Module | None = None
 
     def embed(self, tokens: Tensor, offset: int) -> Tensor:
         end = offset + tokens.shape[1]
         if end > self.positions.shape[0]:
             raise ValueError(f"token sequence too long: {end} > {self.positions.shape[0]}")
-        return self.token_embedding(tokens) + self.positions[offset:end]
+        return self.token_embedding(tokens).to(self.positions.dtype) + self.positions[offset:end]
 
     def project(self, x: Tensor) -> Tensor:
-        return (self.norm(x) @ self.token_embedding.weight.to(x.dtype).T).float()
+        x = self.norm(x)
+        if self.output is not None:
+            return self.output(x).float()
+        return (x @ self.token_embedding.weight.to(x.dtype).T).float()
 
 
 def causal_mask(length: int, offset: int, device: torch.device) -> Tensor | None:
@@ -264,6 +361,33 @@ def causal_mask(length: int, offset: int, device: torch.device) -> Tensor | None
     rows = torch.arange(length, device=device)[:, None] + offset
     cols = torch.arange(offset + length, device=device)[None, :]
     return cols <= rows
+
+
+class _CrossMemo:
+    """The cross-attention keys/values of the last audio features seen, kept while those features live.
+
+    A window is decoded once per fallback temperature and once more for word timing, always with
+    the same features tensor; its keys/values (one matrix product per layer over 1500 positions)
+    are computed the first time only. Holding a weak reference means a new window's features can
+    never be served stale keys.
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[weakref.ref, list[CrossKV]] | None = None
+
+    def get(self, features: Tensor) -> list[CrossKV] | None:
+        entry = self._entry
+        if entry is not None and entry[0]() is features:
+            return entry[1]
+        return None
+
+    def put(self, features: Tensor, kv: list[CrossKV]) -> None:
+        self._entry = (weakref.ref(features, self._forget), kv)
+
+    def _forget(self, ref: weakref.ref) -> None:
+        entry = self._entry
+        if entry is not None and entry[0] is ref:
+            self._entry = None
 
 
 class Whisper(nn.Module):
@@ -277,6 +401,8 @@ class Whisper(nn.Module):
         heads = torch.zeros(dims.n_text_layer, dims.n_text_head, dtype=torch.bool)
         heads[dims.n_text_layer // 2 :] = True  # until the checkpoint says better: the upper half
         self.register_buffer("alignment_heads", heads, persistent=False)
+        self.compute_type = "float32"  # set by subtitler.asr.precision.prepare
+        self._cross_memo = _CrossMemo()
 
     def set_alignment_heads(self, pairs: tuple[tuple[int, int], ...]) -> None:
         heads = torch.zeros(self.dims.n_text_layer, self.dims.n_text_head, dtype=torch.bool)
@@ -305,44 +431,67 @@ class Whisper(nn.Module):
         return self.encoder(mel.to(self.dtype))
 
     def new_kv_cache(self) -> KVCache:
-        return KVCache(self.dims.n_text_layer)
+        return KVCache(self.dims.n_text_layer, self.dims.n_text_ctx)
 
-    def logits(self, tokens: Tensor, audio_features: Tensor, kv_cache: KVCache | None = None) -> Tensor:
+    def cross_keys_values(self, audio_features: Tensor) -> list[CrossKV]:
+        """Per decoder layer the cross-attention keys and values of ``audio_features`` (memoised per tensor)."""
+        kv = self._cross_memo.get(audio_features)
+        if kv is None:
+            audio = audio_features.to(self.dtype)
+            kv = [layer.cross.keys_values(audio) for layer in self.decoder.layers]
+            self._cross_memo.put(audio_features, kv)
+        return kv
+
+    def _cross(self, audio_features: Tensor, kv_cache: KVCache | None) -> list[CrossKV]:
+        if kv_cache is None:
+            return self.cross_keys_values(audio_features)
+        first = kv_cache.layers[0]
+        if first.cross_k is None:
+            for layer, (k, v) in zip(kv_cache.layers, self.cross_keys_values(audio_features)):
+                layer.cross_k, layer.cross_v = k, v
+        return [(layer.cross_k, layer.cross_v) for layer in kv_cache.layers]
+
+    def logits(self, tokens: Tensor, audio_features: Tensor, kv_cache: KVCache | None = None,
+               positions: Sequence[int] | None = None) -> Tensor:
         """Tokens [B, T] -> float32 logits [B, T, n_vocab]; with a cache pass only the new tokens.
 
-        `audio_features` has batch B, or batch 1 shared by every token row (beams of one window).
+        `audio_features` has batch B, or B/g for g adjacent token rows each (beams of one window).
+        `positions` limits the output to those of the T positions (the vocabulary projection is
+        the costliest part of a step; a prompt of 200 tokens needs only its last row).
         """
         offset = kv_cache.offset if kv_cache is not None else 0
         x = self.decoder.embed(tokens, offset).to(self.dtype)
-        audio = audio_features.to(self.dtype)
+        cross = self._cross(audio_features, kv_cache)
         mask = causal_mask(tokens.shape[1], offset, x.device)
         for i, layer in enumerate(self.decoder.layers):
-            x = layer(x, audio, mask, kv_cache.layers[i] if kv_cache is not None else None)
+            x = layer(x, cross[i], mask, kv_cache.layers[i] if kv_cache is not None else None)
         if kv_cache is not None:
             kv_cache.offset += tokens.shape[1]
+        if positions is not None:
+            x = x[:, list(positions)]
         return self.decoder.project(x)
 
     def cross_attention_weights(self, tokens: Tensor, audio_features: Tensor) -> list[Tensor]:
         """Per decoder layer the cross-attention probabilities [B, n_text_head, T, n_audio_ctx'] (float32)."""
         x = self.decoder.embed(tokens, 0).to(self.dtype)
-        audio = audio_features.to(self.dtype)
+        cross = self.cross_keys_values(audio_features)
         mask = causal_mask(tokens.shape[1], 0, x.device)
         scores: list[Tensor] = []
-        for layer in self.decoder.layers:
-            x = layer(x, audio, mask, None, scores)
+        for i, layer in enumerate(self.decoder.layers):
+            x = layer(x, cross[i], mask, None, scores)
         return [s.softmax(dim=-1) for s in scores]
 
     def logits_and_alignment_scores(self, tokens: Tensor, audio_features: Tensor) -> tuple[Tensor, Tensor]:
         """One pass over whole token rows [1, T]: float32 logits [1, T, n_vocab] and the cross-attention
         scores (before softmax) of the alignment heads [n_heads, T, n_audio_ctx'] — what word timing needs."""
         x = self.decoder.embed(tokens, 0).to(self.dtype)
-        audio = audio_features.to(self.dtype)
+        cross = self.cross_keys_values(audio_features)
         mask = causal_mask(tokens.shape[1], 0, x.device)
         wanted = self.alignment_heads.any(dim=1).tolist()
         scores: list[Tensor] = []
         for index, layer in enumerate(self.decoder.layers):
             collected: list[Tensor] | None = [] if wanted[index] else None
-            x = layer(x, audio, mask, None, collected)
+            x = layer(x, cross[index], mask, None, collected)
             scores.append(collected[0][0] if collected else None)
         heads = torch.stack([scores[layer][head] for layer, head in self.alignment_heads.nonzero().tolist()])
         return self.decoder.project(x), heads

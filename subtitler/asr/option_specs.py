@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtitler.asr import defaults
+from subtitler.asr.user_options import MAX_BEAM_SIZE
 from subtitler.errors import UserError
 
 OFF = "off"  # what the user types (or the dialog's check box sets) for a number that can be switched off
@@ -93,9 +94,9 @@ def _spec(field: str, label: str, help: str, kind: type, group: str, **more: Any
 
 SPECS: tuple[OptionSpec, ...] = (
     _spec("beam_size", "Beam size", "beam search width at temperature 0; off = greedy", int, DECODING,
-          low=1, high=64, can_be_off=True, metavar="N", advanced=False),
+          low=1, high=MAX_BEAM_SIZE, can_be_off=True, metavar="N", advanced=False),
     _spec("best_of", "Samples when retrying", "samples per window when the fallback decodes hotter", int, DECODING,
-          low=1, high=64, can_be_off=True, metavar="N"),
+          low=1, high=MAX_BEAM_SIZE, can_be_off=True, metavar="N"),
     _spec("patience", "Beam patience", "beam search stops after beam size x F finished candidates (off = 1)", float,
           DECODING, low=0.01, high=10, can_be_off=True, metavar="F"),
     _spec("length_penalty", "Length penalty", "rank candidates with the Google-NMT length penalty F instead of the "

@@ -99,7 +99,7 @@ def realign_rows(model, tokenizer, load_audio: AudioLoader, cues: Sequence[Cue],
 
 
 def _shifted(word: Word, offset_ms: int) -> Word:
-    return Word(word.text, word.start_ms + offset_ms, word.end_ms + offset_ms, word.probability)
+    return Word(word.text, word.start_ms + offset_ms, word.end_ms + offset_ms, word.probability, speaker=word.speaker)
 
 
 def media_loader(path: str | Path, audio_stream: int = 0,

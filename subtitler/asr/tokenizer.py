@@ -111,6 +111,9 @@ class Tokenizer:
             raise ValueError(f"task must be one of {TASKS}, not {task!r}")
         if language is not None and language not in dict(special.languages):
             raise ValueError(f"language {language!r} is not one of this model's languages")
+        # Text is text: "<|endoftext|>" typed into a prompt is encoded as its characters, never as the
+        # special token (openai-whisper's tiktoken refuses such text; as tokens it broke decoding).
+        bpe.encode_special_tokens = True
         self._bpe = bpe
         self.special = special
         self.multilingual = multilingual
@@ -122,10 +125,13 @@ class Tokenizer:
                   language: str | None = None, task: str = "transcribe") -> Tokenizer:
         """Read ``tokenizer.json``; ``multilingual`` and ``num_languages`` come from the model."""
         path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"{path}: not a plain file; reinstall or re-download the model")
         try:
             bpe = tokenizers.Tokenizer.from_file(str(path))
         except Exception as exc:  # tokenizers raises a bare Exception for unreadable files
-            raise ModelError(f"{path}: cannot read the tokenizer ({exc}); reinstall or re-download the model") from exc
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"{path}: cannot read the tokenizer ({first}); reinstall or re-download the model") from None
         return cls(bpe, SpecialTokens.from_vocab(bpe, num_languages, path), multilingual=multilingual,
                    language=language, task=task)
 

@@ -22,8 +22,8 @@ import torch
 
 from subtitler.asr import defaults
 from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, words_end
+from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.spans import decode_spans
-from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, log_mel_spectrogram, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, decode
 from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards
 from subtitler.asr.language import detect_language, language_probabilities
@@ -244,7 +244,7 @@ class _History:
             self.reset_at = len(self.tokens)
 
 
-def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions,
+def _choose_language(model, tokenizer: Tokenizer, mel: LogMelWindows, options: TranscribeOptions,
                      first: int = 0) -> tuple[TranscriptionInfo, torch.Tensor | None]:
     """The given language, "en" for English-only models, or the one detected on the 30 s from frame ``first``.
 
@@ -253,10 +253,23 @@ def _choose_language(model, tokenizer: Tokenizer, mel: torch.Tensor, options: Tr
     duration = (mel.shape[-1] - N_FRAMES) * HOP_LENGTH / SAMPLE_RATE
     if options.language is not None or not tokenizer.multilingual:
         return TranscriptionInfo(options.language or "en", 1.0, duration), None
-    features = model.embed_audio(pad_or_trim(mel[:, first:], N_FRAMES).to(model.device).unsqueeze(0))
-    probs = detect_language(model, tokenizer, features)
+    probs, features = detect_on_first_window(model, tokenizer, mel, first)
     language = next(iter(probs))
     return TranscriptionInfo(language, probs[language], duration, probs), features
+
+
+def detect_on_first_window(model, tokenizer: Tokenizer, mel: "torch.Tensor | LogMelWindows",
+                           first: int = 0) -> tuple[dict[str, float], torch.Tensor]:
+    """Language probabilities (highest first) on 30 s of a recording's log-mel from frame `first`, and that window encoded.
+
+    The one detection path: `subtitler detect` (Engine.detect_language) and transcription
+    both call it on the mel of the whole recording (its level normalisation depends on
+    the loudest part anywhere), so they agree to the last digit. Transcription with the
+    voice-activity filter starts at the first speech (`first`).
+    """
+    # only the window's own frames: on per-window features, mel[:, first:] would compute the rest of the file
+    features = model.embed_audio(pad_or_trim(mel[:, first:first + N_FRAMES], N_FRAMES).to(model.device).unsqueeze(0))
+    return detect_language(model, tokenizer, features), features
 
 
 def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
@@ -328,8 +341,9 @@ def transcribe(
     is called after every window and ends at (total, total). ``on_dropped(Dropped)`` hears of every text a
     guard removed. Segment text keeps Whisper's leading space.
     """
-    # One window of silence is appended so that the last window is sliced like every other.
-    mel = log_mel_spectrogram(audio, model.dims.n_mels, padding=N_SAMPLES)
+    # One window of silence is appended so that the last window is sliced like every other; frames are
+    # computed per window as they are needed (memory flat with the length of the file).
+    mel = LogMelWindows(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
     spans, speech = _listen(audio, options, content_frames, should_stop)
     first = spans[0][0] if spans else 0
@@ -423,9 +437,12 @@ class _WordTimer:
         tokenizer = self.tokenizer.with_options(language=language if self.tokenizer.multilingual else None,
                                                 task=self.options.task)
         time_offset = seek * HOP_LENGTH / SAMPLE_RATE
-        aligned = align_window(self.model, tokenizer, [pieces[i].tokens for i in kept],
-                               [(pieces[i].start, pieces[i].end) for i in kept], features, size, time_offset,
-                               self.last_speech_timestamp, self.options.alignment)
+        # Every decoded piece goes through the DTW, the dropped ones too: the path is found for the text the
+        # decoder wrote. Aligning only the kept text to the whole window's audio (a repeated line dropped by the
+        # guard) let three words slide over ten seconds they were never spoken in.
+        every = align_window(self.model, tokenizer, [p.tokens for p in pieces], [(p.start, p.end) for p in pieces],
+                             features, size, time_offset, self.last_speech_timestamp, self.options.alignment)
+        aligned = [every[i] for i in kept]
         timed = aligned if self.speech is None else refine_window(aligned, self.speech, self.options.refine)
         pieces = list(pieces)
         for i, words in zip(kept, timed):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from subtitler.errors import UserError
 
 FALLBACK_STEP = 0.2  # openai-whisper's temperature_increment_on_fallback
+MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
 
 
 def parse_language(value: str | None, name: str = "--language") -> str | None:

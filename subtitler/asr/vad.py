@@ -85,6 +85,15 @@ def _load_model():
     return _model
 
 
+def new_stream_model():
+    """A Silero model of its own for one live stream: it keeps its recurrent state between calls.
+
+    The shared model behind :func:`speech_probabilities` is reset on every call; a stream fed a
+    frame at a time needs the state carried from one frame to the next instead.
+    """
+    return _silero().load_silero_vad()
+
+
 def _silero():
     """The silero_vad package, imported without its side effect on torch's thread count."""
     threads = torch.get_num_threads()

@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.model import ModelDimensions
-from subtitler.asr.weights import Checkpoint, read_json_object
+from subtitler.asr.weights import Checkpoint, json_ids, json_pairs, read_json_object, require_regular_file
 from subtitler.errors import ModelError
 
 SUPPORTED_VERSIONS = (6,)  # the version current CTranslate2 writes; older layouts are untested
@@ -39,6 +39,7 @@ class _Parts:
         self.starts: list[int] = []
         total = 0
         for file in files:
+            require_regular_file(file)
             with open(file, "rb") as handle:
                 size = file.stat().st_size
                 if size == 0:
@@ -286,12 +287,7 @@ def _find_part(folder: Path, number: int) -> Path | None:
 
 def _config(folder: Path) -> dict:
     path = folder / "config.json"
-    return read_json_object(path) if path.is_file() else {}
-
-
-def _ids(config: dict, key: str) -> tuple[int, ...] | None:
-    value = config.get(key)
-    return tuple(int(v) for v in value) if isinstance(value, list) else None
+    return read_json_object(path) if path.exists() else {}  # a pipe or folder there is refused, not skipped
 
 
 def read_ct2(file: Path) -> Checkpoint:
@@ -309,7 +305,8 @@ def read_ct2(file: Path) -> Checkpoint:
     except (KeyError, ValueError, IndexError) as error:
         raise ModelError(f"{label}: cannot determine the model size ({error}); the file is incomplete") from error
     config = _config(file.parent)
-    heads = tuple((int(layer), int(head)) for layer, head in config.get("alignment_heads") or ())
+    config_path = file.parent / "config.json"
+    heads = json_pairs(config.get("alignment_heads"), "alignment_heads", config_path)
     tokenizer = file.parent / "tokenizer.json"
     return Checkpoint(
         dims=dims,
@@ -318,7 +315,7 @@ def read_ct2(file: Path) -> Checkpoint:
         source=file,
         format="ctranslate2",
         tokenizer_json=tokenizer if tokenizer.is_file() else None,
-        suppress_ids=_ids(config, "suppress_ids"),
-        suppress_ids_begin=_ids(config, "suppress_ids_begin"),
-        lang_ids=_ids(config, "lang_ids"),
+        suppress_ids=json_ids(config.get("suppress_ids"), "suppress_ids", config_path),
+        suppress_ids_begin=json_ids(config.get("suppress_ids_begin"), "suppress_ids_begin", config_path),
+        lang_ids=json_ids(config.get("lang_ids"), "lang_ids", config_path),
     )

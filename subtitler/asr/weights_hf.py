@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.model import ModelDimensions
-from subtitler.asr.weights import Checkpoint, expected_shapes, read_json_object
+from subtitler.asr.weights import Checkpoint, check_dims, require_regular_file, expected_shapes, json_ids, json_int, json_pairs, read_json_object
 from subtitler.errors import ModelError
 
 _DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": np.int16, "F64": np.float64,
@@ -60,6 +60,7 @@ def _tensor(data: mmap.mmap, start: int, name: str, entry: dict, file: Path) -> 
 
 def read_safetensors(file: Path) -> dict[str, Tensor]:
     """All tensors of one safetensors file as views of a private memory map."""
+    require_regular_file(file)
     try:
         with open(file, "rb") as handle:
             data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)
@@ -74,27 +75,37 @@ def _read_all(file: Path) -> dict[str, Tensor]:
     if not file.name.endswith(".index.json"):
         return read_safetensors(file)
     weight_map = read_json_object(file).get("weight_map")
-    if not isinstance(weight_map, dict):
-        raise ModelError(f"{file}: no 'weight_map' object; not a safetensors index")
-    shards = sorted(set(weight_map.values()))
+    if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
+        raise ModelError(f"{file}: no 'weight_map' object of file names; not a safetensors index")
     tensors: dict[str, Tensor] = {}
-    for shard in shards:
-        tensors.update(read_safetensors(file.parent / shard))
+    for shard in sorted(set(weight_map.values())):
+        tensors.update(read_safetensors(_shard_path(file, shard)))
     return tensors
+
+
+def _shard_path(index: Path, shard: str) -> Path:
+    """A shard named by the index: a plain file name in the index's own folder, never a path ('../x', '/etc/passwd')."""
+    if not shard.endswith(".safetensors") or shard in ("", ".", "..") or any(c in shard for c in "/\\:\0"):
+        raise ModelError(f"{index}: shard {shard!r} is not a .safetensors file in the model's folder; refusing to read it")
+    return index.parent / shard
 
 
 
 def _dims(config: dict, path: Path) -> ModelDimensions:
-    try:
-        return ModelDimensions(
-            n_mels=int(config["num_mel_bins"]), n_audio_ctx=int(config["max_source_positions"]),
-            n_audio_state=int(config["d_model"]), n_audio_head=int(config["encoder_attention_heads"]),
-            n_audio_layer=int(config["encoder_layers"]), n_vocab=int(config["vocab_size"]),
-            n_text_ctx=int(config["max_target_positions"]), n_text_state=int(config["d_model"]),
-            n_text_head=int(config["decoder_attention_heads"]), n_text_layer=int(config["decoder_layers"]),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ModelError(f"{path}: missing or bad model size entry {error}; not a Whisper config") from error
+    def size(key: str) -> int:
+        if key not in config:
+            raise ModelError(f"{path}: no {key!r} entry; not a Whisper config")
+        return json_int(config[key], key, path)
+
+    dims = ModelDimensions(
+        n_mels=size("num_mel_bins"), n_audio_ctx=size("max_source_positions"),
+        n_audio_state=size("d_model"), n_audio_head=size("encoder_attention_heads"),
+        n_audio_layer=size("encoder_layers"), n_vocab=size("vocab_size"),
+        n_text_ctx=size("max_target_positions"), n_text_state=size("d_model"),
+        n_text_head=size("decoder_attention_heads"), n_text_layer=size("decoder_layers"),
+    )
+    check_dims(dims, path)  # before the name table is built from them
+    return dims
 
 
 # Our name component -> Hugging Face's, per dotted component; whole-name cases first.
@@ -124,13 +135,7 @@ def name_map(dims: ModelDimensions, prefix: str = "model.") -> dict[str, str]:
 
 def _generation(folder: Path) -> dict:
     path = folder / "generation_config.json"
-    return read_json_object(path) if path.is_file() else {}
-
-
-def _ids(value: object) -> tuple[int, ...] | None:
-    if isinstance(value, dict):
-        return tuple(sorted(int(v) for v in value.values()))
-    return tuple(int(v) for v in value) if isinstance(value, list) else None
+    return read_json_object(path) if path.exists() else {}  # a pipe or folder there is refused, not skipped
 
 
 def read_hf(file: Path) -> Checkpoint:
@@ -146,15 +151,16 @@ def read_hf(file: Path) -> Checkpoint:
             raise ModelError(f"{file}: tensor {theirs} is missing; the checkpoint is incomplete")
         state[ours] = tensors[theirs]
     generation = _generation(file.parent)
+    gen_path = file.parent / "generation_config.json"
     tokenizer = file.parent / "tokenizer.json"
     return Checkpoint(
         dims=dims,
         state_dict=state,
-        alignment_heads=tuple((int(l), int(h)) for l, h in generation.get("alignment_heads") or ()),
+        alignment_heads=json_pairs(generation.get("alignment_heads"), "alignment_heads", gen_path),
         source=file,
         format="huggingface",
         tokenizer_json=tokenizer if tokenizer.is_file() else None,
-        suppress_ids=_ids(generation.get("suppress_tokens")),
-        suppress_ids_begin=_ids(generation.get("begin_suppress_tokens")),
-        lang_ids=_ids(generation.get("lang_to_id")),
+        suppress_ids=json_ids(generation.get("suppress_tokens"), "suppress_tokens", gen_path),
+        suppress_ids_begin=json_ids(generation.get("begin_suppress_tokens"), "begin_suppress_tokens", gen_path),
+        lang_ids=json_ids(generation.get("lang_to_id"), "lang_to_id", gen_path),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import pickle
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.model import ModelDimensions, sinusoids
-from subtitler.asr.weights import Checkpoint, expected_shapes
+from subtitler.asr.weights import Checkpoint, check_dims, expected_shapes, require_regular_file
 from subtitler.errors import ModelError
 
 # Cross-attention heads that follow the speech, per released model, as (decoder layer, head).
@@ -94,10 +95,23 @@ def decode_alignment_heads(value: object, dims: ModelDimensions, file: Path) -> 
 
 
 def _load(file: Path) -> dict:
+    """torch.load with weights_only: a pickle that would build other objects (and could run code) is refused.
+
+    torch's refusal explains over several lines how to load the file unsafely; that advice is not passed on.
+    """
+    require_regular_file(file)
     try:
         checkpoint = torch.load(file, map_location="cpu", weights_only=True, mmap=True)
-    except (RuntimeError, pickle.UnpicklingError, zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
-        raise ModelError(f"{file}: not a readable PyTorch checkpoint ({error}); download it again") from error
+    except pickle.UnpicklingError as error:
+        if "weights only" in str(error).lower():
+            blocked = re.search(r"GLOBAL ([\w.]+)", str(error))
+            what = f" ({blocked.group(1)})" if blocked else ""
+            raise ModelError(f"{file}: refused: it holds Python objects besides tensors{what}, which could run code "
+                             "when loaded; use an official checkpoint") from None
+        raise ModelError(f"{file}: not a readable PyTorch checkpoint; download it again") from None
+    except (RuntimeError, zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelError(f"{file}: not a readable PyTorch checkpoint ({first}); download it again") from None
     if not isinstance(checkpoint, dict) or "dims" not in checkpoint or "model_state_dict" not in checkpoint:
         raise ModelError(f"{file}: not an openai-whisper checkpoint (needs 'dims' and 'model_state_dict')")
     return checkpoint
@@ -105,9 +119,11 @@ def _load(file: Path) -> dict:
 
 def _dims(raw: object, file: Path) -> ModelDimensions:
     try:
-        return ModelDimensions(**{k: int(v) for k, v in dict(raw).items()})
-    except (TypeError, ValueError) as error:
-        raise ModelError(f"{file}: bad 'dims' entry ({error})") from error
+        dims = ModelDimensions(**{k: int(v) for k, v in dict(raw).items()})
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ModelError(f"{file}: bad 'dims' entry ({error})") from None
+    check_dims(dims, file)  # before the name table is built from them
+    return dims
 
 
 def read_openai(file: Path) -> Checkpoint:

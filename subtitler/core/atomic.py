@@ -14,8 +14,11 @@ from pathlib import Path
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace `path` with `data` atomically; raises OSError (target untouched) when it cannot."""
-    target = Path(path)
+    """Replace `path` with `data` atomically; raises OSError (target untouched) when it cannot.
+
+    A symlink is written through: its target gets the new content and the link stays a link.
+    """
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -8,6 +8,7 @@ adapter drive the same objects.
 """
 
 from subtitler.core.commands_base import NO_MERGE, Command, Composite, ReplaceAllCues, ReplaceRows
+from subtitler.core.commands_speakers import RenameSpeaker, SetSpeaker, SetSpeakerColour
 from subtitler.core.commands_text import DeleteCues, InsertCue, MergeCues, ReplaceTexts, SetStyle, SetText, SplitCue
 from subtitler.core.commands_time import (
     ApplyFixes,
@@ -23,5 +24,6 @@ from subtitler.core.commands_words import SetWords
 __all__ = [
     "NO_MERGE", "Command", "Composite", "ReplaceAllCues", "ReplaceRows",
     "SetText", "ReplaceTexts", "SetStyle", "InsertCue", "DeleteCues", "SplitCue", "MergeCues",
+    "SetSpeaker", "RenameSpeaker", "SetSpeakerColour",
     "SetTimes", "MoveCues", "ShiftTimes", "ChangeSpeed", "TwoPointSync", "SnapToWords", "ApplyFixes", "SetWords",
 ]

@@ -13,9 +13,7 @@ from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 
 NO_MERGE = -1
-MERGE_TEXT = 1001
-MERGE_TIMES = 1002
-MERGE_MOVE = 1003
+MERGE_TEXT = 1001  # typing in one cue: the only edit that merges, as in text editors
 
 
 class Command:

@@ -5,28 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from subtitler.core.commands_base import MERGE_MOVE, MERGE_TIMES, Command, ReplaceRows, check_row, check_rows, check_times
+from subtitler.core.commands_base import ReplaceRows, check_row, check_rows, check_times
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.core.word_diff import shift_words
 
 
 class SetTimes(ReplaceRows):
-    """Set one cue's start and end (words stay on the audio); dragging one cue's edges merges into one step."""
+    """Set one cue's start and end (words stay on the audio).
 
-    merge_id = MERGE_TIMES
+    Never merges: each key press (F11, F12, a frame nudge) is its own undo step, however
+    close in time, as in every editor; a drag pushes one command on release.
+    """
 
     def __init__(self, doc: Document, row: int, start_ms: int, end_ms: int) -> None:
         check_row(doc, row)
         check_times(start_ms, end_ms, f"cue {row + 1}")
         super().__init__(doc, "Change times", {row: replace(doc[row], start_ms=start_ms, end_ms=end_ms)})
         self.row = row
-
-    def merge_with(self, other: Command) -> bool:
-        if not isinstance(other, SetTimes) or other.doc is not self.doc or other.row != self.row:
-            return False
-        self.new = other.new
-        return True
 
 
 def _mapped(cue: Cue, mapping: Callable[[int], int]) -> Cue:
@@ -41,21 +37,12 @@ def _map_rows(doc: Document, rows: Sequence[int], mapping: Callable[[int], int])
 
 
 class MoveCues(ReplaceRows):
-    """Move some cues (and their words) by an offset; successive moves of the same rows merge (a drag)."""
-
-    merge_id = MERGE_MOVE
+    """Move some cues (and their words) by an offset; one step per move (a drag pushes once, on release)."""
 
     def __init__(self, doc: Document, rows: Iterable[int], offset_ms: int) -> None:
         rows = check_rows(doc, rows)
         super().__init__(doc, "Move cues", _map_rows(doc, rows, lambda t: t + offset_ms))
         self.offset_ms = offset_ms
-
-    def merge_with(self, other: Command) -> bool:
-        if not isinstance(other, MoveCues) or other.doc is not self.doc or other.rows != self.rows:
-            return False
-        self.new = other.new
-        self.offset_ms += other.offset_ms
-        return True
 
 
 class ShiftTimes(ReplaceRows):

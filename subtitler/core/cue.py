@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 
 @dataclass(frozen=True)
 class Word:
-    """One recognised word with its timing; `needs_alignment` marks words typed by the user."""
+    """One recognised word with its timing; `needs_alignment` marks words typed by the user; `speaker` who said it."""
 
     text: str
     start_ms: int
     end_ms: int
     probability: float | None = None
     needs_alignment: bool = False
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)

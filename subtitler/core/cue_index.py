@@ -33,6 +33,10 @@ class CueIndex:
         last = bisect_left(self.starts, end_ms)
         return [i for i in range(first, last) if self.cues[i].end_ms > start_ms]
 
+    def rows_at(self, ms: float) -> list[int]:
+        """Every cue shown at `ms` (overlapping cues are all on screen), in row order."""
+        return [row for row in self.rows_in(ms, ms + 1) if self.cues[row].start_ms <= ms]
+
     def row_at(self, ms: float) -> int | None:
         """The cue shown at `ms`: the latest-starting one that contains it (as Document.index_at)."""
         if not self.sorted:

@@ -17,7 +17,8 @@ from subtitler.core.signal import Signal
 
 @dataclass(frozen=True)
 class DocumentChange:
-    """What changed: kind is 'inserted', 'removed', 'changed' or 'reset'; rows are indices (before removal for 'removed')."""
+    """What changed: kind is 'inserted', 'removed', 'changed', 'reset' or 'properties' (media, language, frame rate;
+    no rows); rows are indices (before removal for 'removed')."""
 
     kind: str
     first: int
@@ -26,6 +27,9 @@ class DocumentChange:
     @property
     def rows(self) -> range:
         return range(self.first, self.first + self.count)
+
+
+PROPERTIES = ("media_path", "language", "frame_rate")  # what set_properties may change
 
 
 @dataclass
@@ -93,6 +97,28 @@ class Document:
         del self.cues_list[first : first + count]
         self._time_index = None
         self.changed.emit(DocumentChange("removed", first, count))
+        return old
+
+    def set_metadata(self, key: str, value: object | None) -> object | None:
+        """Set (or with None remove) one metadata entry; returns the old value. Every row is reported changed
+        because metadata such as speaker colours changes how rows look."""
+        old = self.metadata.get(key)
+        if value is None:
+            self.metadata.pop(key, None)
+        else:
+            self.metadata[key] = value
+        self.changed.emit(DocumentChange("changed", 0, len(self.cues_list)))
+        return old
+
+    def set_properties(self, **values: object) -> dict[str, object]:
+        """Change media_path, language or frame_rate; returns their old values (for undo)."""
+        unknown = set(values) - set(PROPERTIES)
+        if unknown:
+            raise ValueError(f"not a document property: {', '.join(sorted(unknown))} (known: {', '.join(PROPERTIES)})")
+        old = {name: getattr(self, name) for name in values}
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.changed.emit(DocumentChange("properties", 0, 0))
         return old
 
     def reset(self, cues: Sequence[Cue]) -> list[Cue]:

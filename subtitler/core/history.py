@@ -1,4 +1,11 @@
-"""A Qt-free undo stack for the CLI and tests, with the same merge and clean-state rules as QUndoStack."""
+"""A Qt-free undo stack for the CLI and tests, with the same merge and clean-state rules as QUndoStack.
+
+QUndoStack's rules (qundostack.cpp, push): a command merges into the one on top only
+when both have the same id (not -1), the top command's merge_with accepts, and the top
+is not the clean (saved) state; so an edit after a save is always its own step, and
+undoing it returns to exactly what was saved. tests/gui/test_undo_rules.py runs the
+same scenarios on both stacks.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +23,14 @@ class History:
         self.changed = Signal()  # emitted after push/undo/redo/clear/set_clean
 
     def push(self, command: Command) -> None:
-        """Apply `command`; merge it into the top command when both say they can."""
+        """Apply `command`; merge it into the top command when both say they can and the top is not the saved state."""
         command.redo()
         del self._commands[self._index :]
         if self._clean_index is not None and self._clean_index > self._index:
             self._clean_index = None  # the clean state was undone and is now unreachable
         top = self._commands[-1] if self._commands else None
-        if top is not None and command.merge_id != NO_MERGE and top.merge_id == command.merge_id and top.merge_with(command):
-            if self._clean_index == self._index:
-                self._clean_index = None  # the clean command now holds more edits
-        else:
+        mergeable = top is not None and command.merge_id != NO_MERGE and top.merge_id == command.merge_id
+        if not (mergeable and self._clean_index != self._index and top.merge_with(command)):
             self._commands.append(command)
             self._index += 1
         self.changed.emit()

@@ -10,6 +10,10 @@ broadcasters' rules resemble:
   characters); Korean: 16 characters a line, 12 cps. Durations and gaps as English.
 Characters per second count every character of the text except line breaks
 (spaces and punctuation included), as Netflix's tools do.
+Two speakers in one cue get one line each, each line starting with a hyphen
+and no space ("-Hi.\n-Hello."), as the Netflix English guide asks; other
+conventions (a hyphen and a space, or a dash on the second line only) are a
+profile's `dialogue_dash` and `dash_first_line`.
 """
 
 from __future__ import annotations
@@ -32,10 +36,18 @@ class ReadingProfile:
     max_duration_ms: int = 7000
     min_gap_ms: int = 83
     count_by: str = "chars"
+    dialogue_dash: str = "-"  # starts each speaker's line in a two-speaker cue
+    dash_first_line: bool = True  # False: only the second speaker's line gets the dash
 
     def __post_init__(self) -> None:
         if self.count_by not in ("chars", "width"):
             raise ValueError(f"count_by must be 'chars' or 'width', not {self.count_by!r}")
+        if "\n" in self.dialogue_dash:
+            raise ValueError("dialogue_dash must not contain a line break")
+
+    def dialogue(self, first: str, second: str) -> str:
+        """A two-speaker cue's text: one line per speaker with the profile's dashes."""
+        return f"{self.dialogue_dash if self.dash_first_line else ''}{first}\n{self.dialogue_dash}{second}"
 
 
 PROFILES: dict[str, ReadingProfile] = {

@@ -3,8 +3,10 @@
 Whisper's segments are sized for decoding, not for reading. We choose cue
 breaks by dynamic programming over word boundaries: each candidate cue must fit
 the profile's lines (hard), should fit duration and reading speed (soft, as far
-as the speech allows), and each break is scored by what it falls on (sentence
-end, ASR segment end, clause punctuation or word, pause length). Cues start at
+as the speech allows), and each break is scored by what it falls on (speaker
+change, sentence end, ASR segment end, clause punctuation or word, pause length).
+Words labelled with speakers never share a line with another speaker: a cue holds
+one speaker, or two with one line each and the profile's dialogue dashes. Cues start at
 their first word (speech onset) and end a short tail after the last word,
 lengthened for reading speed and minimum duration where the next cue leaves room.
 """
@@ -28,6 +30,7 @@ CLAUSE_WORDS = frozenset(
     "e ma perché quando che mas porque quando".split()
 )
 CUE_COST = 12.0  # fewer, fuller cues unless a break is clearly better
+DIALOGUE_COST = 10.0  # two speakers in one cue only when the exchange is too quick for a cue each
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _clean(words: Sequence[Word]) -> list[Word]:
             continue
         start = max(word.start_ms, out[-1].start_ms if out else 0)
         out.append(word if start == word.start_ms and word.end_ms >= start else
-                   Word(word.text, start, max(start, word.end_ms), word.probability, word.needs_alignment))
+                   Word(word.text, start, max(start, word.end_ms), word.probability, word.needs_alignment, word.speaker))
     return out
 
 
@@ -109,6 +112,9 @@ class _Growth:
         self.lines, self.line_len, self.left_space = 1, 0.0, False
         self.overflow = False  # a piece wider than a line: only a cue of that word alone may hold it
         self.inner_cost = 0.0
+        self.turns = 1  # speaker runs in the cue (at most two fit)
+        self.change = j  # first word of the second speaker's run, when there are two
+        self.dash = text_length(profile.dialogue_dash, profile)
 
     def prepend(self, i: int) -> None:
         for width, space_before in reversed(self.prep.pieces[i]):
@@ -119,6 +125,10 @@ class _Growth:
             else:
                 self.line_len = self.line_len + extra if self.line_len else width
             self.left_space = space_before
+        if i < self.j - 1 and speaker_changes(self.prep.words[i], self.prep.words[i + 1]):
+            self.turns += 1
+            self.change = i + 1
+            self.inner_cost += DIALOGUE_COST
         if i < self.j - 1:
             self.inner_cost += _pause_cost(self.prep.words[i], self.prep.words[i + 1], self.options)
             self.inner_cost += 2.0 if self.prep.sentence_end[i] else 0.0  # a sentence may end inside a cue, at a small cost
@@ -127,7 +137,13 @@ class _Growth:
         words = self.prep.words
         if self.options.max_words is not None and self.j - i > self.options.max_words:
             return True
-        return self.overflow or self.lines > self.profile.max_lines or words[self.j - 1].end_ms - words[i].start_ms > self.profile.max_duration_ms
+        if words[self.j - 1].end_ms - words[i].start_ms > self.profile.max_duration_ms or self.overflow:
+            return True
+        if self.turns == 1:
+            return self.lines > self.profile.max_lines
+        limit = self.profile.max_chars_per_line
+        return (self.turns > 2 or self.profile.max_lines < 2 or self.prep.length(i, self.change) + self.dash > limit
+                or self.prep.length(self.change, self.j) + self.dash > limit)
 
 
 def _choose_breaks(words: list[Word], profile: ReadingProfile, ends: frozenset[int], options: SegmentOptions) -> list[int]:
@@ -179,11 +195,18 @@ def _ends_clause(word: Word) -> bool:
     return word.text.strip().rstrip("\"'»”’)").endswith(CLAUSE_END)
 
 
+def speaker_changes(word: Word, nxt: Word) -> bool:
+    """Two known, different speakers (a word without a speaker belongs with its neighbours)."""
+    return word.speaker is not None and nxt.speaker is not None and word.speaker != nxt.speaker
+
+
 def _break_cost(words: list[Word], j: int, ends: frozenset[int], options: SegmentOptions) -> float:
-    """How bad a break after words[j-1] is: 0 at a sentence end, more mid-phrase, less after a pause."""
+    """How bad a break after words[j-1] is: 0 at a speaker change or sentence end, more mid-phrase, less after a pause."""
     if j >= len(words):
         return 0.0
     word, nxt = words[j - 1], words[j]
+    if speaker_changes(word, nxt):
+        return 0.0
     if _ends_sentence(word):
         cost = 0.0
     elif j - 1 in ends:
@@ -234,7 +257,13 @@ def _make_cues(words: list[Word], breaks: list[int], profile: ReadingProfile, op
     cues = []
     for i, j in zip([0] + breaks[:-1], breaks):
         start, end = _cue_times(prep, i, j, profile, options)
-        cues.append(Cue(start_ms=start, end_ms=end, text=break_lines(prep.text_of(i, j), profile), words=tuple(words[i:j])))
+        change = next((k for k in range(i + 1, j) if speaker_changes(words[k - 1], words[k])), None)
+        if change is None:
+            text = break_lines(prep.text_of(i, j), profile)
+            speaker = next((w.speaker for w in words[i:j] if w.speaker is not None), None)
+        else:
+            text, speaker = profile.dialogue(prep.text_of(i, change).strip(), prep.text_of(change, j).strip()), None
+        cues.append(Cue(start_ms=start, end_ms=end, text=text, words=tuple(words[i:j]), speaker=speaker))
     return cues
 
 

@@ -81,5 +81,5 @@ def merge_realigned(words: Sequence[Word], aligned: Sequence[Word]) -> tuple[Wor
         high = next_kept[i] if next_kept[i] >= 0 else max(new.end_ms, low)
         start = min(max(new.start_ms, low), max(high, low))
         end = min(max(new.end_ms, start), max(high, start))
-        out.append(Word(word.text, start, end, new.probability, needs_alignment=False))
+        out.append(Word(word.text, start, end, new.probability, needs_alignment=False, speaker=word.speaker))
     return tuple(out)

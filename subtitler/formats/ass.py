@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import warnings
 
 import pysubs2
@@ -20,7 +21,8 @@ import pysubs2
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.errors import FormatError
-from subtitler.formats.base import FormatWarning, ReadResult, split_lines
+from subtitler.formats.base import FormatWarning, ReadResult, WriteNotes, split_lines
+from subtitler.formats.carry import cue_text, note_document, one_line
 
 INFO_KEY, STYLES_KEY, COMMENTS_KEY = "ass.info", "ass.styles", "ass.comments"
 MAX_MS = 35_999_990  # 9:59:59.99, the last time an ASS/SSA timestamp can hold
@@ -38,7 +40,11 @@ def parse(text: str, source: str = "<text>", dialect: str = "ass") -> ReadResult
             subs = pysubs2.SSAFile.from_string(text, format_=dialect)
         except Exception:  # pysubs2 raises ValueError and others for one bad line; find and skip those lines
             text, skipped = _without_bad_lines(text, dialect)
-            subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+            try:
+                subs = pysubs2.SSAFile.from_string(text, format_=dialect)
+            except Exception as exc:  # a bad line only in context (a damaged section header): the file is unreadable
+                raise FormatError(f"{source}: cannot read as {dialect.upper()} ({type(exc).__name__}: {exc}); "
+                                  "check its [Script Info], styles and events sections") from None
     notes = tuple(skipped) + tuple(dict.fromkeys(FormatWarning(None, str(w.message)) for w in caught))
     return ReadResult(_document(subs), notes)
 
@@ -142,10 +148,10 @@ def _style_value(current: object, value: object) -> object:
     if isinstance(current, bool):
         return bool(value)
     if isinstance(current, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise TypeError(f"expected a number, got {value!r}")
         return type(current)(value)
-    return str(value)
+    return _name(str(value))
 
 
 def _color(text: str) -> pysubs2.Color:
@@ -154,46 +160,98 @@ def _color(text: str) -> pysubs2.Color:
     return pysubs2.Color(r=value & 0xFF, g=(value >> 8) & 0xFF, b=(value >> 16) & 0xFF, a=(value >> 24) & 0xFF)
 
 
-def render(document: Document, dialect: str = "ass") -> str:
-    late = next((i for i, cue in enumerate(document, start=1) if cue.end_ms > MAX_MS), None)
+def render(document: Document, dialect: str = "ass", notes: WriteNotes | None = None) -> str:
+    notes = notes if notes is not None else WriteNotes()
+    late = next((i for i, cue in enumerate(document, start=1) if cue.end_ms > MAX_MS or cue.start_ms > MAX_MS), None)
     if late is not None:
         raise FormatError(f"cue {late} ends after 9:59:59.99, the latest time {dialect.upper()} can hold; use SRT or WebVTT")
+    note_document(document, dialect, notes)
     subs = pysubs2.SSAFile()
     info = document.metadata.get(INFO_KEY)
     if isinstance(info, dict):
-        subs.info.update({str(k): str(v) for k, v in info.items()})
+        subs.info.update({_field(k): one_line(str(v)) for k, v in info.items() if _field(k)})
     styles = document.metadata.get(STYLES_KEY)
     if isinstance(styles, dict):
-        subs.styles = {str(name): _style_from_json(data) for name, data in styles.items()}
+        subs.styles = {_name(name): _style_from_json(data) for name, data in styles.items()}
     subs.styles.setdefault("Default", pysubs2.SSAStyle())
     for cue in document:
-        if cue.style and cue.style not in subs.styles:
-            subs.styles[cue.style] = subs.styles["Default"].copy()
-    subs.events = _events(document)
+        if cue.style and _name(cue.style) not in subs.styles:
+            subs.styles[_name(cue.style)] = subs.styles["Default"].copy()
+    subs.events = _events(document, dialect, notes)
     return subs.to_string(dialect)
 
 
-def _events(document: Document) -> list[pysubs2.SSAEvent]:
+def _name(value: str) -> str:
+    """A style or actor name as one field of a comma-separated line: commas become full-width commas."""
+    return one_line(str(value)).replace(",", "\uff0c")
+
+
+def _field(key: object) -> str:
+    """A [Script Info] key: one line, no colon (it separates the key from the value)."""
+    return one_line(str(key)).replace(":", "").strip()
+
+
+def _events(document: Document, dialect: str, notes: WriteNotes) -> list[pysubs2.SSAEvent]:
     comments = document.metadata.get(COMMENTS_KEY)
     pending = [c for c in comments if isinstance(c, dict)] if isinstance(comments, list) else []
     events: list[pysubs2.SSAEvent] = []
     for index, cue in enumerate(list(document) + [None]):
-        events.extend(_comment_event(c) for c in pending if c.get("before_cue", 0) == index or (cue is None and c.get("before_cue", 0) > index))
+        for comment in pending:
+            at = _int_or(comment.get("before_cue", 0), 0)
+            if at == index or (cue is None and at > index):
+                event = _comment_event(comment)
+                if event is None:
+                    notes.add("a damaged ASS comment line was left out")
+                else:
+                    events.append(event)
         if cue is not None:
-            events.append(_event_from_cue(cue))
+            events.append(_event_from_cue(cue, index, dialect, notes))
     return events
 
 
-def _event_from_cue(cue: Cue) -> pysubs2.SSAEvent:
-    event = pysubs2.SSAEvent(start=cue.start_ms, end=cue.end_ms, text=cue.text.replace("\n", "\\N"),
-                             style=cue.style or "Default", name=cue.speaker or "")
+def _int_or(value: object, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return default
+    try:
+        return int(value)
+    except (ValueError, OverflowError):
+        return default
+
+
+def _event_from_cue(cue: Cue, row: int, dialect: str, notes: WriteNotes) -> pysubs2.SSAEvent:
+    text = cue_text(cue, row, dialect, notes).text
+    names = (cue.speaker or "", cue.style or "")
+    if any("," in name or "\n" in name or "\r" in name for name in names):
+        notes.add(f"commas and line breaks in speaker or style names written as full-width commas and spaces: "
+                  f"{dialect.upper()} separates fields with commas", row)
+    event = pysubs2.SSAEvent(start=max(0, cue.start_ms), end=max(0, cue.end_ms), text=text.replace("\n", "\\N"),
+                             style=_name(cue.style or "Default"), name=_name(cue.speaker or ""))
     for name, default in _EVENT_EXTRAS:
         value = cue.extra(f"ass.{name}")
-        if value is not None:
-            setattr(event, name, type(default)(value))
+        if value is None:
+            continue
+        if isinstance(default, int):
+            number = _int_or(value, None)
+            if number is None:
+                notes.add(f"ASS {name} that is not a number was left out", row)
+                continue
+            setattr(event, name, number)
+        else:
+            setattr(event, name, _name(value))
     return event
 
 
-def _comment_event(data: dict) -> pysubs2.SSAEvent:
-    fields = {k: v for k, v in data.items() if k != "before_cue"}
-    return pysubs2.SSAEvent(type="Comment", **fields)
+def _comment_event(data: dict) -> pysubs2.SSAEvent | None:
+    """A Comment line kept from the file read; None when the project holds something else under its fields."""
+    try:
+        event = pysubs2.SSAEvent(type="Comment", start=max(0, int(data.get("start", 0))), end=max(0, int(data.get("end", 0))),
+                                 text=one_line(str(data.get("text", ""))), style=_name(data.get("style") or "Default"),
+                                 name=_name(data.get("name") or ""))
+        for name, default in _EVENT_EXTRAS:
+            if name in data:
+                setattr(event, name, int(data[name]) if isinstance(default, int) else _name(data[name]))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if event.end > MAX_MS or event.start > MAX_MS:
+        return None
+    return event

@@ -2,12 +2,14 @@
 
 Versioned ({"format": "subtitler-project", "version": 1}); a reader refuses a
 newer version with a clear message rather than dropping what it does not know.
-The media path is stored relative to the project file when it shares a drive.
+The media path is stored relative to the project file when it shares a drive, and read back
+relative to the project file.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -46,12 +48,14 @@ def parse(text: str, source: str = "<text>", project_dir: str | os.PathLike[str]
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"{source} line {exc.lineno}: not valid JSON ({exc.msg}); is this a Subtitler project?", line=exc.lineno) from None
+    except RecursionError:
+        raise FormatError(f"{source}: JSON nested too deeply; not a Subtitler project") from None
     _check_header(data, source)
     try:
         document = Document(
             cues_list=[_cue_from_json(item) for item in _list(data.get("cues", []), "cues")],
             media_path=_absolute_media(data.get("media_path"), project_dir),
-            frame_rate=float(data.get("frame_rate", 25.0)),
+            frame_rate=_frame_rate(data.get("frame_rate", 25.0)),
             language=_optional_str(data.get("language"), "language"),
             metadata=_dict(data.get("metadata", {}), "metadata"),
         )
@@ -94,6 +98,8 @@ def _word_to_json(word: Word) -> dict[str, Any]:
         item["probability"] = word.probability
     if word.needs_alignment:
         item["needs_alignment"] = True
+    if word.speaker is not None:
+        item["speaker"] = word.speaker
     return item
 
 
@@ -119,13 +125,20 @@ def _word_from_json(item: Any) -> Word:
         end_ms=_int(item["end_ms"]),
         probability=None if probability is None else float(probability),
         needs_alignment=bool(item.get("needs_alignment", False)),
+        speaker=_optional_str(item.get("speaker"), "word speaker"),
     )
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise TypeError(f"expected a time in milliseconds, got {value!r}")
     return int(value)
+
+
+def _frame_rate(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1000:
+        raise ValueError(f"frame rate {value!r} is not a number of frames a second")
+    return float(value)
 
 
 def _str(value: Any, what: str) -> str:
@@ -151,9 +164,14 @@ def _dict(value: Any, what: str) -> dict:
 
 
 def _relative_media(media_path: str | None, project_dir: str | os.PathLike[str] | None) -> str | None:
-    """Relative paths keep working when a project folder is moved with its media."""
-    if not media_path or project_dir is None or not os.path.isabs(media_path):
+    """Relative to the project file, so a project folder moved with its media keeps working.
+
+    A relative path in memory is relative to the working folder; it is made absolute first, so
+    a project saved into another folder (or the autosave folder) still points at the same media.
+    """
+    if not media_path or project_dir is None:
         return media_path
+    media_path = os.path.abspath(media_path)
     try:
         return Path(os.path.relpath(media_path, os.path.abspath(project_dir))).as_posix()
     except ValueError:  # another drive on Windows

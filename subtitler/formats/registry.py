@@ -9,17 +9,18 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from subtitler.core.atomic import atomic_write_bytes
 from subtitler.core.document import Document
 from subtitler.errors import FormatError
-from subtitler.formats.base import FormatInfo, FormatWarning, ReadResult
-from subtitler.formats.encoding import decode_bytes
+from subtitler.formats.base import FormatInfo, FormatWarning, ReadResult, WriteNotes
+from subtitler.formats.encoding import decode_bytes, detect_newline, encode_text
 
 __all__ = [
     "FormatInfo", "FormatWarning", "ReadResult", "formats", "format_for_path", "read_document",
-    "read_text", "sniff", "write_document", "write_text",
+    "read_text", "render_text", "sniff", "write_document", "write_text",
 ]
 
 MAX_BYTES = 100 * 1024 * 1024  # far above any subtitle file; stops a wrong pick (a video) before decoding it
@@ -78,7 +79,8 @@ def read_document(path: str | os.PathLike[str], format: str | None = None, encod
     decoded = decode_bytes(_read_bytes(file), encoding, str(file))
     name, warnings = _choose_format(file, decoded.text, format)
     result = _parse(name, decoded.text, str(file), file.parent)
-    return ReadResult(result.document, warnings + result.warnings, decoded.encoding)
+    return ReadResult(result.document, decoded.warnings + warnings + result.warnings, decoded.encoding,
+                      decoded.bom, detect_newline(decoded.text), name)
 
 
 def read_text(text: str, format: str) -> ReadResult:
@@ -87,18 +89,29 @@ def read_text(text: str, format: str) -> ReadResult:
 
 
 def write_text(document: Document, format: str) -> str:
-    return _render(_info(format).name, document, None)
+    return render_text(document, format)[0]
 
 
-def write_document(document: Document, path: str | os.PathLike[str], format: str | None = None, encoding: str = "utf-8") -> None:
-    """Save atomically in the format named (or the one the extension names)."""
+def render_text(document: Document, format: str) -> tuple[str, tuple[FormatWarning, ...]]:
+    """The file's text ('\\n' line ends) and what the format could not carry."""
+    notes = WriteNotes()
+    return _render(_info(format).name, document, None, notes), notes.warnings()
+
+
+def write_document(document: Document, path: str | os.PathLike[str], format: str | None = None, encoding: str = "utf-8",
+                   bom: bool = False, newline: str = "\n") -> tuple[FormatWarning, ...]:
+    """Save atomically in the format named (or the one the extension names), through a symlink to its target.
+
+    Returns what the format could not carry (dropped markup, normalised text); the caller shows it.
+    """
     file = Path(path)
     name = _info(format).name if format else format_for_path(file)
     if name is None:
         extensions = ", ".join(ext for info in _FORMATS for ext in info.extensions)
         raise FormatError(f"{file}: unknown subtitle extension; use one of {extensions} or name a format")
+    notes = WriteNotes()
     try:
-        data = _encode(_render(name, document, file.parent), encoding, file)
+        data = encode_text(_render(name, document, file.parent, notes), encoding, bom, newline, str(file))
     except FormatError as exc:
         if str(file) in str(exc):
             raise
@@ -107,19 +120,28 @@ def write_document(document: Document, path: str | os.PathLike[str], format: str
         atomic_write_bytes(file, data)
     except OSError as exc:
         raise FormatError(f"{file}: cannot save ({exc.strerror or exc}); choose another folder or name") from None
+    return notes.warnings()
 
 
 def _read_bytes(file: Path) -> bytes:
+    """The file's bytes; devices, pipes and sockets are refused before they are opened (a FIFO would block, /dev/zero never ends)."""
     try:
-        if file.stat().st_size > MAX_BYTES:
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise FormatError(f"{file}: is a folder, not a subtitle file")
+        if not stat.S_ISREG(info.st_mode):
+            raise FormatError(f"{file}: is a device, pipe or socket, not a subtitle file; save the subtitles to a file first")
+        if info.st_size > MAX_BYTES:
             raise FormatError(f"{file}: over {MAX_BYTES // 2**20} MB, too large for a subtitle file; is it the right file?")
-        return file.read_bytes()
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise FormatError(f"{file}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise FormatError(f"{file}: is a folder, not a subtitle file") from None
     except OSError as exc:
-        raise FormatError(f"{file}: cannot read ({exc.strerror or exc}); check its permissions") from None
+        raise FormatError(f"{file}: cannot read ({exc.strerror or exc}); check the name and its permissions") from None
+    if len(data) > MAX_BYTES:
+        raise FormatError(f"{file}: over {MAX_BYTES // 2**20} MB, too large for a subtitle file; is it the right file?")
+    return data
 
 
 def _choose_format(file: Path, text: str, explicit: str | None) -> tuple[str, tuple[FormatWarning, ...]]:
@@ -156,20 +178,10 @@ def _parse(name: str, text: str, source: str, folder: Path | None) -> ReadResult
         raise FormatError(f"{source}: cannot read as {_info(name).label} ({type(exc).__name__}: {exc})") from exc
 
 
-def _render(name: str, document: Document, folder: Path | None) -> str:
+def _render(name: str, document: Document, folder: Path | None, notes: WriteNotes) -> str:
     module = _module(name)
     if name == "project":
         return module.render(document, project_dir=folder)
     if name in ("ass", "ssa"):
-        return module.render(document, dialect=name)
-    return module.render(document)
-
-
-def _encode(text: str, encoding: str, file: Path) -> bytes:
-    try:
-        return text.encode(encoding)
-    except LookupError:
-        raise FormatError(f"{file}: unknown encoding {encoding!r}; use utf-8, utf-8-sig, utf-16 or cp1252") from None
-    except UnicodeEncodeError as exc:
-        char = exc.object[exc.start]
-        raise FormatError(f"{file}: {char!r} cannot be written in {encoding}; save as UTF-8 instead") from None
+        return module.render(document, dialect=name, notes=notes)
+    return module.render(document, notes=notes)

@@ -16,11 +16,15 @@ import pysrt
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.errors import FormatError
-from subtitler.formats.base import FormatWarning, ReadResult, split_lines
+from subtitler.formats.base import FormatWarning, ReadResult, WriteNotes, split_lines
+from subtitler.formats.carry import cue_text, note_document, note_speaker
 
 EXPECTED = "expected a timecode line like 00:00:01,000 --> 00:00:02,000"
 POSITION_KEY = "srt.position"  # SRT's optional 'X1:… X2:… Y1:… Y2:…' after the end time
 _INDEX = re.compile(r"^\s*\d+\s*$")
+# A line that starts a cue: two timecodes around '-->' (pysrt's own tolerance: ',' or '.', short fields).
+TIMING = re.compile(r"^\s*-?\d+\s*:\s*-?\d+\s*:\s*-?\d+(?:[,.]\d*)?\s*-->\s*-?\d+\s*:\s*-?\d+\s*:\s*-?\d+(?:[,.]\d*)?")
+_POSITION = re.compile(r"^(?:[XY][12]:-?\d+\s*)+$", re.I)
 
 
 def parse(text: str, source: str = "<text>") -> ReadResult:
@@ -53,7 +57,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
                 blocks.append((start, current))
             current = []
             continue
-        if current and "-->" in line and _starts_new_cue(current):
+        if current and TIMING.match(line) and _starts_new_cue(current):
             keep_index = len(current) > 1 and _INDEX.match(current[-1]) is not None
             head, current = (current[:-1], current[-1:]) if keep_index else (current, [])
             blocks.append((start, head))
@@ -99,18 +103,42 @@ def _fix_times(cue: Cue, line: int) -> tuple[Cue, FormatWarning]:
     return fixed, FormatWarning(line, "end time before start time; the cue now ends where it starts")
 
 
-def render(document: Document) -> str:
-    """Number cues from 1; '\\n' line ends (every player accepts them)."""
+def render(document: Document, notes: WriteNotes | None = None) -> str:
+    """Number cues from 1; '\\n' line ends (the registry converts them to the file's own)."""
+    notes = notes if notes is not None else WriteNotes()
+    note_document(document, "srt", notes)
     subs = pysrt.SubRipFile(eol="\n")
     for number, cue in enumerate(document, start=1):
+        note_speaker(cue, number - 1, "srt", notes)
         item = pysrt.SubRipItem(
             index=number,
             start=pysrt.SubRipTime.from_ordinal(max(0, cue.start_ms)),
             end=pysrt.SubRipTime.from_ordinal(max(0, cue.end_ms)),
-            text=cue.text,
-            position=cue.extra(POSITION_KEY) or "",
+            text=_safe_text(cue_text(cue, number - 1, "srt", notes).text, number - 1, notes),
+            position=_position(cue, number - 1, notes),
         )
         subs.append(item)
     out = io.StringIO()
     subs.write_into(out, eol="\n")
     return out.getvalue()
+
+
+def _safe_text(text: str, row: int, notes: WriteNotes) -> str:
+    """A text line that is itself a timecode line would start a new cue on reading: break its arrow.
+
+    Spaces at line ends are invisible and pysrt drops them on reading; they are not written.
+    """
+    lines = [line.rstrip() for line in text.split("\n")]
+    for i, line in enumerate(lines):
+        if TIMING.match(line):
+            lines[i] = line.replace("-->", "->")
+            notes.add("a text line that looked like a timecode had its '-->' written as '->'", row)
+    return "\n".join(lines)
+
+
+def _position(cue: Cue, row: int, notes: WriteNotes) -> str:
+    position = cue.extra(POSITION_KEY) or ""
+    if position and not _POSITION.match(position.strip()):
+        notes.add("SubRip coordinates that are not X1:… X2:… Y1:… Y2:… dropped", row)
+        return ""
+    return position.strip()

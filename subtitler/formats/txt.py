@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document
-from subtitler.formats.base import FormatWarning, ReadResult, split_lines
+from subtitler.formats.base import FormatWarning, ReadResult, WriteNotes, split_lines
+from subtitler.formats.carry import cue_text, note_speaker
 
 CHARS_PER_SECOND = 17
 MIN_MS, MAX_MS, GAP_MS = 833, 7000, 83
@@ -51,6 +52,12 @@ def reading_duration_ms(text: str) -> int:
     return max(MIN_MS, min(MAX_MS, round(characters * 1000 / CHARS_PER_SECOND)))
 
 
-def render(document: Document) -> str:
-    paragraphs = ["\n".join(line.rstrip() for line in cue.lines if line.strip()) for cue in document]
+def render(document: Document, notes: WriteNotes | None = None) -> str:
+    """One paragraph per cue, formatting removed (plain text has none)."""
+    notes = notes if notes is not None else WriteNotes()
+    paragraphs = []
+    for row, cue in enumerate(document):
+        note_speaker(cue, row, "txt", notes)
+        text = cue_text(cue, row, "txt", notes).text
+        paragraphs.append("\n".join(line.rstrip() for line in text.split("\n")))
     return "\n\n".join(p for p in paragraphs if p) + ("\n" if len(document) else "")

@@ -22,9 +22,11 @@ import re
 
 from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
+from subtitler.core.speaker_text import line_speakers
 from subtitler.core.timecode import format_timecode
 from subtitler.errors import FormatError
-from subtitler.formats.base import FormatWarning, ReadResult, split_lines
+from subtitler.formats.base import FormatWarning, ReadResult, WriteNotes, split_lines
+from subtitler.formats.carry import cue_text, note_document, one_line
 
 HEADER_KEY, BLOCKS_KEY = "vtt.header", "vtt.blocks"
 ID_KEY, KARAOKE_KEY, VOICE_CLASS_KEY = "vtt.id", "vtt.karaoke", "vtt.voice_class"
@@ -35,6 +37,8 @@ _STAMP = re.compile(rf"<({_TIME})>")
 _VOICE = re.compile(r"^<v(\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"</?(?:i|b|u|c|v|lang|ruby|rt)(?:\.[^\s<>]*)?(?:[ \t][^<>\n]*)?>|<" + _TIME + ">")
 _BLOCK_WORD = re.compile(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)")
+_SETTING_NAME = re.compile(r"^[A-Za-z][\w-]*$")
+_VOICE_CLASSES = re.compile(r"^(?:\.[^\s.<>&]+)+$")
 
 
 def parse(text: str, source: str = "<text>") -> ReadResult:
@@ -151,32 +155,50 @@ def _karaoke_words(payload: str, start: int, end: int) -> tuple[Word, ...]:
     return tuple(words)
 
 
-def render(document: Document) -> str:
+def render(document: Document, notes: WriteNotes | None = None) -> str:
+    notes = notes if notes is not None else WriteNotes()
+    note_document(document, "vtt", notes)
     header = document.metadata.get(HEADER_KEY)
-    if not isinstance(header, str) or not re.match(r"WEBVTT(?:[ \t]|$)", header) or re.search(r"\n\s*\n|-->", header):
+    if not isinstance(header, str) or not re.match(r"WEBVTT(?:[ \t]|$)", header) or re.search(r"\n\s*\n|-->|\r", header):
         header = "WEBVTT"
-    blocks = _extra_blocks(document.metadata.get(BLOCKS_KEY))
+    blocks = _extra_blocks(document.metadata.get(BLOCKS_KEY), notes)
     out = [header]
     for index, cue in enumerate(document):
         out.extend(blocks.get(index, []))
-        out.append(_render_cue(cue))
+        out.append(_render_cue(cue, index, notes))
     out.extend(text for at, texts in blocks.items() if at >= len(document) for text in texts)
     return "\n\n".join(out) + "\n"
 
 
-def _extra_blocks(value: object) -> dict[int, list[str]]:
+def _extra_blocks(value: object, notes: WriteNotes) -> dict[int, list[str]]:
+    """NOTE/STYLE/REGION blocks by the cue they precede; one that would not read back as itself is left out."""
     blocks: dict[int, list[str]] = {}
     for item in value if isinstance(value, list) else []:
-        if isinstance(item, (list, tuple)) and len(item) == 2:
-            blocks.setdefault(int(item[0]), []).append(str(item[1]))
+        at = item[0] if isinstance(item, (list, tuple)) and len(item) == 2 else None
+        text = str(item[1]).replace("\r\n", "\n").replace("\r", "\n") if at is not None else ""
+        if not isinstance(at, int) or isinstance(at, bool) or not _is_block(text):
+            notes.add("a damaged NOTE/STYLE/REGION block was left out")
+            continue
+        blocks.setdefault(max(0, at), []).append(text)
     return blocks
 
 
-def _render_cue(cue: Cue) -> str:
-    extras = dict(cue.extras)
-    timing = f"{_time(cue.start_ms)} --> {_time(cue.end_ms)}{_render_settings(extras)}"
-    head = [extras[ID_KEY], timing] if extras.get(ID_KEY) else [timing]
-    body = _render_payload(cue, extras)
+def _is_block(text: str) -> bool:
+    return bool(_BLOCK_WORD.match(text.split("\n", 1)[0])) and "-->" not in text and not re.search(r"\n\s*\n", text) and text == text.strip()
+
+
+def _render_cue(cue: Cue, row: int, notes: WriteNotes) -> str:
+    translated = cue_text(cue, row, "vtt", notes)
+    extras = {**dict(translated.settings), **dict(cue.extras)}
+    timing = f"{_time(cue.start_ms)} --> {_time(cue.end_ms)}{_render_settings(extras, row, notes)}"
+    identifier = one_line(extras.get(ID_KEY) or "")
+    if "-->" in identifier:
+        notes.add("a cue identifier containing '-->' was left out", row)
+        identifier = ""
+    elif identifier != (extras.get(ID_KEY) or ""):
+        notes.add("a cue identifier was put on one line", row)
+    head = [identifier, timing] if identifier else [timing]
+    body = _render_payload(cue, translated.text, extras, row, notes)
     return "\n".join(head + ([body] if body else []))
 
 
@@ -184,20 +206,40 @@ def _time(ms: int) -> str:
     return format_timecode(ms, ".", hours_always=True)
 
 
-def _render_settings(extras: dict[str, str]) -> str:
+def _render_settings(extras: dict[str, str], row: int, notes: WriteNotes) -> str:
     names = [key[4:] for key in extras if key.startswith("vtt.") and key not in (ID_KEY, KARAOKE_KEY, VOICE_CLASS_KEY)]
     ordered = [n for n in SETTING_ORDER if n in names] + sorted(n for n in names if n not in SETTING_ORDER)
-    return "".join(f" {name}:{extras['vtt.' + name]}" for name in ordered)
+    parts = []
+    for name in ordered:
+        value = str(extras["vtt." + name])
+        if not _SETTING_NAME.match(name) or not value or re.search(r"\s|-->", value):
+            notes.add(f"cue setting {one_line(name)!r} with a value WebVTT cannot hold was left out", row)
+            continue
+        parts.append(f" {name}:{value}")
+    return "".join(parts)
 
 
-def _render_payload(cue: Cue, extras: dict[str, str]) -> str:
-    text = _escape(cue.text)
+def _render_payload(cue: Cue, text: str, extras: dict[str, str], row: int, notes: WriteNotes) -> str:
+    text = _escape(text)
     if extras.get(KARAOKE_KEY) and cue.words:
         text = _with_stamps(text, cue)
     if cue.speaker:
-        speaker = " ".join(html.escape(cue.speaker, quote=False).split())
-        text = f"<v{extras.get(VOICE_CLASS_KEY, '')} {speaker}>{text}"
+        speaker = _voice_name(cue.speaker)
+        classes = extras.get(VOICE_CLASS_KEY, "")
+        if classes and not _VOICE_CLASSES.match(classes):
+            notes.add("a voice class WebVTT cannot hold was left out", row)
+            classes = ""
+        text = f"<v{classes} {speaker}>{text}" if speaker else text
+    elif not extras.get(KARAOKE_KEY):
+        speakers = line_speakers(cue)  # a two-speaker cue: one voice span per line
+        lines = text.split("\n")
+        if len(set(speakers)) > 1 and None not in speakers and len(lines) == len(speakers):
+            text = "\n".join(f"<v {_voice_name(name)}>{line}" for name, line in zip(speakers, lines))
     return text
+
+
+def _voice_name(speaker: str) -> str:
+    return " ".join(html.escape(speaker, quote=False).split())
 
 
 def _escape(text: str) -> str:

@@ -4,6 +4,10 @@ Each running window holds a QLockFile (Qt notices when the owning process has
 died, on every platform). A clean exit deletes the autosave and releases the
 lock; a lock whose owner is gone, with an autosave beside it, is a crash the
 next start offers to restore. Writes are atomic (write_document, atomic_write_text).
+A save of the document supersedes its autosave (it is deleted), and an autosave
+older than the file it was made for is never offered: restoring it would bring
+back older work over newer. Paths are stored absolute, so a restore started from
+another folder saves to the same file.
 """
 
 from __future__ import annotations
@@ -46,8 +50,12 @@ class AutosaveStore:
     """The files of this session in `directory`, and the search for crashed ones."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        """UserError when the folder cannot be created or locked (the window then runs without autosave and says so)."""
         self.directory = Path(directory) if directory is not None else default_directory()
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"{self.directory}: cannot create the autosave folder ({exc.strerror or exc})") from None
         self.session_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self._lock = self._lock_for(self.session_id)
         self._held: dict[str, QLockFile] = {}  # stale locks of crashed sessions we are handling
@@ -68,9 +76,15 @@ class AutosaveStore:
 
     def save(self, document: Document, source_path: str | None) -> Path:
         write_document(document, self.autosave_path, format="project")
-        note = {"source_path": source_path, "media_path": document.media_path, "saved_at": time.time()}
+        media = os.path.abspath(document.media_path) if document.media_path else None
+        source = os.path.abspath(source_path) if source_path else None
+        note = {"source_path": source, "media_path": media, "saved_at": time.time()}
         atomic_write_text(self._path(self.session_id, ".note.json"), json.dumps(note))
         return self.autosave_path
+
+    def clear(self) -> None:
+        """This session's autosave is superseded (its work was saved to the file)."""
+        self._remove(self.session_id)
 
     def finish(self) -> None:
         """Clean exit: nothing to recover."""
@@ -87,7 +101,17 @@ class AutosaveStore:
             recovery = self._read_note(session_id, note)
             if recovery is not None:
                 found.append(recovery)
+        self._remove_stale_locks()
         return sorted(found, key=lambda r: r.saved_at, reverse=True)
+
+    def _remove_stale_locks(self) -> None:
+        """Locks of dead sessions that left nothing to restore (they had saved their work)."""
+        for lock in self.directory.glob(f"{PREFIX}*.lock"):
+            session_id = lock.name[len(PREFIX): -len(".lock")]
+            if session_id == self.session_id or session_id in self._held or self._path(session_id, ".note.json").exists():
+                continue
+            if self._claim(session_id):
+                self.discard_session(session_id)
 
     def _claim(self, session_id: str) -> bool:
         """Take the lock of a dead session, so two starting windows never restore the same work."""
@@ -108,7 +132,13 @@ class AutosaveStore:
         if not autosave.is_file():
             self.discard_session(session_id)
             return None
-        return Recovery(session_id, autosave, data.get("source_path"), data.get("media_path"), float(data.get("saved_at", 0.0)))
+        source, saved_at = data.get("source_path"), _seconds(data.get("saved_at"))
+        if isinstance(source, str) and _modified(source) >= saved_at:
+            self.discard_session(session_id)  # the file was saved after this autosave: it holds newer work
+            return None
+        media = data.get("media_path")
+        return Recovery(session_id, autosave, source if isinstance(source, str) else None,
+                        media if isinstance(media, str) else None, saved_at)
 
     def restore(self, recovery: Recovery) -> Document:
         return read_document(recovery.autosave_path, format="project").document
@@ -136,13 +166,29 @@ class AutosaveStore:
                 pass
 
 
+def _seconds(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def _modified(path: str) -> float:
+    """When the file was last written, or -inf when it is not there (nothing newer to protect)."""
+    try:
+        return os.stat(path).st_mtime
+    except (OSError, ValueError):
+        return float("-inf")
+
+
 class Autosaver(QObject):
-    """Saves the watched document once a minute when it changed since the last autosave."""
+    """Saves the watched document once a minute when it changed since the last autosave.
+
+    Without a store (its folder could not be created or locked) it does nothing: the window runs and says so.
+    """
 
     autosaved = Signal(str)
     autosave_failed = Signal(str)
 
-    def __init__(self, store: AutosaveStore, interval_ms: int = AUTOSAVE_INTERVAL_MS, parent: QObject | None = None) -> None:
+    def __init__(self, store: AutosaveStore | None, interval_ms: int = AUTOSAVE_INTERVAL_MS,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._document: Document | None = None
@@ -164,12 +210,19 @@ class Autosaver(QObject):
     def set_source_path(self, path: str | None) -> None:
         self._source_path = path
 
+    def saved(self, path: str) -> None:
+        """The document was saved to `path`: its autosave is superseded and removed until the next change."""
+        self._source_path = path
+        self._dirty = False
+        if self.store is not None:
+            self.store.clear()
+
     def _on_document_changed(self, _change: DocumentChange) -> None:
         self._dirty = True
 
     def save_now(self) -> bool:
         """Write the autosave if anything changed; a failure is reported, never raised (the user keeps editing)."""
-        if not self._dirty or self._document is None:
+        if not self._dirty or self._document is None or self.store is None:
             return False
         try:
             path = self.store.save(self._document, self._source_path)
@@ -182,4 +235,5 @@ class Autosaver(QObject):
 
     def finish(self) -> None:
         self._timer.stop()
-        self.store.finish()
+        if self.store is not None:
+            self.store.finish()

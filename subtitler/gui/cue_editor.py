@@ -21,19 +21,20 @@ from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE, WordSpan, is_low_co
 LOW_CONFIDENCE_COLOUR = QColor(220, 60, 40)  # below half the threshold: probably wrong
 UNSURE_COLOUR = QColor(235, 150, 30)  # below the threshold
 SPOKEN_WORD_COLOUR = QColor(255, 230, 120)
+NO_CUE_PLACEHOLDER = "Select a cue to edit its text"
 
 
 class CueEditor(QPlainTextEdit):
     """Edits the text of one row of the document; follows the clock for the word highlight."""
 
-    seek_requested = Signal(int)
+    seek_requested = Signal("qint64")  # ms
 
     def __init__(self, document: Document, push: Callable[[Any], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cue_editor")
         self.setUndoRedoEnabled(False)
         self.setTabChangesFocus(True)
-        self.setPlaceholderText("Select a cue to edit its text")
+        self.setPlaceholderText(NO_CUE_PLACEHOLDER)
         self._push = push
         self._document = document
         self._row = -1
@@ -59,6 +60,7 @@ class CueEditor(QPlainTextEdit):
     def set_row(self, row: int) -> None:
         self._row = row if 0 <= row < len(self._document) else -1
         self.setEnabled(self._row >= 0)
+        self.setPlaceholderText(f"Type the text of cue {self._row + 1}" if self._row >= 0 else NO_CUE_PLACEHOLDER)
         self._sync_from_document(keep_cursor=False)
 
     def set_window_keys(self, keys: set[str]) -> None:

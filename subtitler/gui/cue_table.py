@@ -14,18 +14,24 @@ from enum import IntEnum
 from typing import Any, Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout, QBrush, QColor, QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QPixmap, QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHeaderView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget,
+)
 
-from subtitler.core.commands import SetStyle
+from subtitler.core.commands import SetSpeaker, SetStyle
 from subtitler.core.cue import Cue
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.reading_rules import cps, profile_for_language
 from subtitler.core.timecode import format_timecode, parse_timecode
+from subtitler.gui.cue_text import LINE_BREAK, display_html, display_positions, display_text, has_markup
 from subtitler.gui.edits import set_text_command, set_times_command
+from subtitler.gui.speakers.colours import speaker_colour
 
 Index = QModelIndex | QPersistentModelIndex
-LINE_BREAK = " | "  # how a line break reads (and is typed) inside a single-line cell
+HTML_ROLE = Qt.ItemDataRole.UserRole + 2  # the text cell as rich text (RichTextDelegate draws it)
 
 
 class Column(IntEnum):
@@ -36,17 +42,13 @@ class Column(IntEnum):
     TEXT = 4
     STYLE = 5  # ASS/SSA style; shown only when the document has styles
     ORIGINAL = 6  # translation view: the original's text; shown only with an original open
+    SPEAKER = 7  # who speaks; shown only when the document has speakers
 
 
-HEADERS = ("Start", "End", "Duration", "CPS", "Text", "Style", "Original")
+HEADERS = ("Start", "End", "Duration", "CPS", "Text", "Style", "Original", "Speaker")
 MATCHES_ROLE = Qt.ItemDataRole.UserRole + 1  # [(start, end)] of find results, as positions in the cell's text
 SEVERITY_COLOURS = {"error": QColor(255, 205, 205), "warning": QColor(255, 236, 190), "info": QColor(214, 232, 255)}
 SEVERITY_ORDER = ("info", "warning", "error")
-
-
-def display_offset(text: str, index: int) -> int:
-    """Where character `index` of a cue text sits in its one-line cell (line breaks read as LINE_BREAK)."""
-    return index + (len(LINE_BREAK) - 1) * text.count("\n", 0, index)
 
 
 def parse_duration(text: str) -> int:
@@ -70,6 +72,7 @@ class CueTableModel(QAbstractTableModel):
         self._marks: dict[int, str] = {}  # row -> tooltip (misspelt words)
         self._matches: dict[int, list[tuple[int, int]]] = {}
         self._original_text: Callable[[int], str | None] | None = None
+        self._speaker_names: list[str] | None = None  # cache, dropped on every document change
         document.changed.connect(self._on_document_changed)
 
     # --- document binding -------------------------------------------------
@@ -86,10 +89,18 @@ class CueTableModel(QAbstractTableModel):
         self._marks = {}
         self._matches = {}
         self._playing_row = None
+        self._speaker_names = None
         document.changed.connect(self._on_document_changed)
         self.endResetModel()
 
+    def speaker_names(self) -> list[str]:
+        """The cues' speakers in order of first appearance (the colour order)."""
+        if self._speaker_names is None:
+            self._speaker_names = list(dict.fromkeys(c.speaker for c in self._cues if c.speaker))
+        return self._speaker_names
+
     def _on_document_changed(self, change: DocumentChange) -> None:
+        self._speaker_names = None
         if change.kind == "inserted" and change.count:
             self.beginInsertRows(QModelIndex(), change.first, change.first + change.count - 1)
             self._cues = self._document.cues
@@ -108,6 +119,8 @@ class CueTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._cues = self._document.cues
             self.endResetModel()
+        elif change.kind == "properties" and self._cues:  # the language sets the reading rules behind CPS
+            self.dataChanged.emit(self.index(0, Column.CPS), self.index(len(self._cues) - 1, Column.CPS))
 
     def _renumber(self, first: int) -> None:
         if first < len(self._cues):
@@ -175,7 +188,7 @@ class CueTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and index.column() in (Column.START, Column.END, Column.DURATION, Column.TEXT, Column.STYLE):
+        if index.isValid() and index.column() in (Column.START, Column.END, Column.DURATION, Column.TEXT, Column.STYLE, Column.SPEAKER):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -186,6 +199,8 @@ class CueTableModel(QAbstractTableModel):
         cue = self._cues[row]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._text(cue, row, Column(index.column()), role)
+        if role == HTML_ROLE and index.column() == Column.TEXT:
+            return display_html(cue) if has_markup(cue) else None  # plain text: Qt's own (fast) painting
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -195,13 +210,16 @@ class CueTableModel(QAbstractTableModel):
             return "\n".join(messages) or None
         if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.TEXT and row in self._marks:
             return _mark_icon()
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == Column.SPEAKER and cue.speaker:
+            return QColor(speaker_colour(self._document, cue.speaker, self.speaker_names()))
         if role == MATCHES_ROLE and index.column() == Column.TEXT and row in self._matches:
-            return [(display_offset(cue.text, a), display_offset(cue.text, b)) for a, b in self._matches[row]]
+            shown = display_positions(cue)  # the cell shows display_text: tags rendered, voices named, " | " for breaks
+            return [(shown[min(a, len(shown) - 1)], shown[min(b, len(shown) - 1)]) for a, b in self._matches[row]]
         if role == Qt.ItemDataRole.FontRole and row == self._playing_row:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() not in (Column.TEXT, Column.STYLE, Column.ORIGINAL):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() not in (Column.TEXT, Column.STYLE, Column.ORIGINAL, Column.SPEAKER):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -216,10 +234,14 @@ class CueTableModel(QAbstractTableModel):
             return f"{cps(cue.text, cue.duration_ms, profile_for_language(self._document.language)):.1f}"
         if column == Column.STYLE:
             return cue.style or ""
+        if column == Column.SPEAKER:
+            return cue.speaker or ""
         if column == Column.ORIGINAL:
             original = self._original_text(row) if self._original_text is not None else None
             return (original or "").replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
-        return cue.text.replace("\n", LINE_BREAK if role == Qt.ItemDataRole.DisplayRole else "|")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display_text(cue)  # tags rendered, voices named; the cell editor gets the source below
+        return cue.text.replace("\n", "|")
 
     def _background(self, row: int) -> QBrush | None:
         severities = {str(getattr(f, "severity", "info")).lower().split(".")[-1] for f in self._findings.get(row, ())}
@@ -246,6 +268,9 @@ class CueTableModel(QAbstractTableModel):
             if column == Column.STYLE:
                 style = value.strip() or None
                 return None if style == cue.style else SetStyle(self._document, [row], style)
+            if column == Column.SPEAKER:
+                speaker = " ".join(value.split()) or None
+                return None if speaker == cue.speaker else SetSpeaker(self._document, [row], speaker)
             start, end = cue.start_ms, cue.end_ms
             if column == Column.START:
                 start = parse_timecode(value)
@@ -258,6 +283,35 @@ class CueTableModel(QAbstractTableModel):
         if end <= start or (start, end) == (cue.start_ms, cue.end_ms):
             return None
         return set_times_command(self._document, row, start, end)
+
+
+class RichTextDelegate(QStyledItemDelegate):
+    """Draws HTML_ROLE as rich text on one line (selection colours kept), so <i> shows as italic, not as "<i>"."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        markup = index.data(HTML_ROLE)
+        if markup is None:
+            super().paint(painter, option, index)
+            return
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        options.text = ""
+        style = options.widget.style() if options.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget)
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(options.font)
+        document.setHtml(f'<span style="white-space:pre">{markup}</span>')
+        selected = bool(options.state & QStyle.StateFlag.State_Selected)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette.setColor(QPalette.ColorRole.Text, options.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, options, options.widget)
+        painter.save()
+        painter.translate(rect.left(), rect.top() + (rect.height() - document.size().height()) / 2)
+        painter.setClipRect(0, 0, rect.width(), rect.height())
+        document.documentLayout().draw(painter, context)
+        painter.restore()
 
 
 _MARK_ICON: QIcon | None = None
@@ -323,12 +377,14 @@ class CueTableView(QTableView):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column in (Column.STYLE, Column.ORIGINAL):  # before the text, hidden until there is something to show
+        self.setItemDelegateForColumn(Column.TEXT, RichTextDelegate(self))
+        for column in (Column.STYLE, Column.ORIGINAL, Column.SPEAKER):  # before the text, hidden until there is something to show
             header.moveSection(header.visualIndex(column), header.visualIndex(Column.TEXT))
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnHidden(column, True)
         self.setColumnWidth(Column.STYLE, metrics.horizontalAdvance("Default") + padding)
         self.setColumnWidth(Column.ORIGINAL, 28 * metrics.horizontalAdvance("n"))
+        self.setColumnWidth(Column.SPEAKER, metrics.horizontalAdvance("Speaker 10") + 2 * padding)
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -7,19 +7,24 @@ word timings. Every failure becomes one error dialog and the current work stays 
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import QObject
 
 from subtitler.core.commands_base import ReplaceAllCues
+from subtitler.core.commands_document import attach_media
 from subtitler.core.document import Document
 from subtitler.errors import UserError
+from subtitler.formats.encoding import UnencodableText
 from subtitler.formats.registry import format_for_path, formats, read_document, write_document
 from subtitler.gui.dialogs import file_dialogs, messages
 from subtitler.gui.dialogs.messages import SaveChoice
 from subtitler.gui.file_ops import (
-    PROJECT_SUFFIX, dialog_filters, media_beside, open_filter, pair_paths, suggested_path, with_extension,
+    PROJECT_SUFFIX, dialog_filters, is_dir, is_file, media_beside, name_for_format, open_filter, pair_paths, save_target,
+    suggested_path, with_extension,
 )
 from subtitler.gui.recent_files import RecentFiles
 
@@ -27,6 +32,24 @@ if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
 
 EXPORT_EXTENSIONS = {"srt": ".srt", "vtt": ".vtt", "ass": ".ass", "txt": ".txt", "project": PROJECT_SUFFIX}
+UTF8_ONLY = ("vtt", "project")  # WebVTT and JSON are UTF-8 by definition
+
+
+@dataclass(frozen=True)
+class TextEncoding:
+    """How the open file's text was stored: a save writes it back the same way."""
+
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+
+    def for_format(self, fmt: str) -> "TextEncoding":
+        return TextEncoding("utf-8", False, self.newline) if fmt in UTF8_ONLY else self
+
+
+def absolute(path: str | Path) -> Path:
+    """An absolute path (not resolved: a symlink stays the name the user chose, and is written through)."""
+    return Path(os.path.abspath(path))
 MEDIA_ONLY_HINT = "Transcribe it with Ctrl+T, import subtitles (Ctrl+Shift+O), or insert cues with Alt+Insert."
 
 
@@ -37,8 +60,9 @@ class FileController(QObject):
         super().__init__(window)
         self.window = window
         self.recent = recent
-        self.path: Path | None = None
+        self.path: Path | None = None  # always absolute: a restore from another folder saves to the same file
         self.format: str | None = None
+        self.text_encoding = TextEncoding()
 
     # --- naming ---------------------------------------------------------------
     def display_name(self) -> str:
@@ -61,7 +85,7 @@ class FileController(QObject):
         return False
 
     def open_subtitles(self, path: str | Path, media: str | Path | None = None) -> bool:
-        path = Path(path)
+        path = absolute(path)
         try:
             result = read_document(path)  # read first: a bad file needs no save-changes question
         except UserError as exc:
@@ -73,8 +97,9 @@ class FileController(QObject):
         media_path = self._media_for(path, document, media)
         kept = self._loaded_media() if media_path is None else None
         if media_path is not None or kept is not None:
-            document.media_path = str(media_path or kept)
-        self.path, self.format = path, format_for_path(path) or "srt"
+            document.media_path = str(absolute(media_path or kept))
+        self.path, self.format = path, result.format or format_for_path(path) or "srt"
+        self.text_encoding = TextEncoding(result.encoding, result.bom, result.newline)
         self.window.set_document(document)
         self.recent.add(path)
         if result.warnings:
@@ -91,26 +116,27 @@ class FileController(QObject):
     @staticmethod
     def _media_for(path: Path, document: Document, media: str | Path | None) -> Path | None:
         if media is not None:
-            return Path(media)
-        if document.media_path and Path(document.media_path).is_file():
-            return Path(document.media_path)
+            return absolute(media)
+        if document.media_path and is_file(document.media_path):
+            return absolute(document.media_path)
         return media_beside(path)
 
     def open_media(self, path: str | Path) -> bool:
         """Media alone: bind it to the open cues when they have no media yet, else start an empty document for it."""
-        path = Path(path)
+        path = absolute(path)
         current = self.window.document
         if len(current) > 0 and not current.media_path:
             if not self.window.load_media(path):
                 return False
-            current.media_path = str(path)
-            if self.format in (None, "project"):
-                self.window.undo_stack.resetClean()  # a project (or untitled work) now names its media: worth saving
+            was_clean = self.window.undo_stack.isClean()
+            self.window.push(attach_media(current, str(path)))  # undoable, and it reaches the autosave
+            if was_clean and self.format not in (None, "project"):
+                self.window.undo_stack.setClean()  # an SRT/VTT file cannot store its media: nothing new to save there
             self.window.refresh_title()
             return True
         if not self.window.check_media(path) or not self.confirm_discard():
             return False
-        self.path, self.format = None, None
+        self.path, self.format, self.text_encoding = None, None, TextEncoding()
         self.window.set_document(Document(media_path=str(path)))
         self.window.load_media(path)
         self.recent.add(path)
@@ -122,7 +148,7 @@ class FileController(QObject):
 
     def open_recent(self, path: str) -> bool:
         """A recent entry whose file is gone is dropped from the list, and the user told why."""
-        if not Path(path).exists():
+        if not is_file(path) and not is_dir(path):
             self.recent.remove(path)
             self._error("Could not open file", UserError(f"{path}: file not found (moved or deleted); removed from the recent files"))
             return False
@@ -146,18 +172,20 @@ class FileController(QObject):
         return self.save_as(self.path, self.format)
 
     def save_as(self, path: str | Path, fmt: str | None = None) -> bool:
-        path = Path(path)
+        """Write the document, in the encoding and line ends it was read with; the autosave is then superseded."""
+        path = absolute(path)
         fmt = fmt or format_for_path(path)
         if fmt is None:
             fmt, path = "project", with_extension(path, "project")
-        if not self._write(path, fmt, "Could not save"):
+        written = self._write(path, fmt, "Could not save", self.text_encoding.for_format(fmt))
+        if written is None:
             return False
-        self.path, self.format = path, fmt
+        self.path, self.format, self.text_encoding = path, fmt, written[0]
         self.window.undo_stack.setClean()
-        self.window.autosaver.set_source_path(str(path))
+        self.window.autosaver.saved(str(path))  # the file now holds this work: no older autosave may be offered
         self.recent.add(path)
         self.window.refresh_title()
-        self.window.status.show_hint(f"Saved {path.name}" + self._lost_words_note(fmt))
+        self.window.status.show_hint(f"Saved {path.name}" + written[1] + self._lost_words_note(fmt))
         return True
 
     def _lost_words_note(self, fmt: str) -> str:
@@ -169,19 +197,34 @@ class FileController(QObject):
 
     def export(self, path: str | Path, fmt: str) -> bool:
         """Write a copy in another format; the document keeps its own file and unsaved state."""
-        path = Path(path)
-        if self._write(path, fmt, "Could not export"):
-            self.window.status.show_hint(f"Exported {path.name}")
+        path = absolute(path)
+        written = self._write(path, fmt, "Could not export", self.text_encoding.for_format(fmt))
+        if written is not None:
+            self.window.status.show_hint(f"Exported {path.name}" + written[1])
             return True
         return False
 
-    def _write(self, path: Path, fmt: str, title: str) -> bool:
+    def _write(self, path: Path, fmt: str, title: str, text: TextEncoding) -> tuple[TextEncoding, str] | None:
+        """Save; the encoding used and a note for the status bar, or None after an error dialog.
+
+        Text a legacy encoding cannot hold is saved as UTF-8 rather than refused; what the format
+        cannot carry (markup, blank lines inside a cue) is named in the note.
+        """
+        note = ""
         try:
-            write_document(self.window.document, path, fmt)
+            try:
+                warnings = write_document(self.window.document, path, fmt, text.encoding, text.bom, text.newline)
+            except UnencodableText as exc:
+                note = f"; saved as UTF-8: {str(exc).split(': ', 1)[-1].split(';')[0]}"
+                text = TextEncoding("utf-8", False, text.newline)
+                warnings = write_document(self.window.document, path, fmt, text.encoding, text.bom, text.newline)
         except UserError as exc:
             self._error(title, exc)
-            return False
-        return True
+            return None
+        if warnings:
+            more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+            note += f"; {warnings[0]}{more}"
+        return text, note
 
     def confirm_discard(self) -> bool:
         """True when the current work may be replaced: clean, saved now, or discarded on purpose."""
@@ -211,11 +254,14 @@ class FileController(QObject):
     def ask_and_save_as(self) -> bool:
         choices = dialog_filters(writable=True)
         suggested = suggested_path(self.path, self.window.document.media_path, PROJECT_SUFFIX)
-        answer = file_dialogs.ask_save_path(self.window, "Save As", str(suggested), ";;".join(f for f, _ in choices))
+        by_filter = dict(choices)
+        answer = file_dialogs.ask_save_path(
+            self.window, "Save As", str(suggested), ";;".join(f for f, _ in choices),
+            rename=lambda name, chosen: name_for_format(name, by_filter[chosen]) if chosen in by_filter else name)
         if answer is None:
             return False
-        fmt = dict(choices).get(answer[1]) or format_for_path(answer[0]) or "project"
-        return self.save_as(with_extension(Path(answer[0]), fmt), fmt)
+        path, fmt = save_target(Path(answer[0]), by_filter.get(answer[1]))
+        return self.save_as(path, fmt)
 
     def ask_and_export(self, fmt: str) -> bool:
         extension = EXPORT_EXTENSIONS[fmt]

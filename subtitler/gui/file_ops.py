@@ -41,6 +41,21 @@ def subtitle_stem(path: str | Path) -> str:
     return Path(name).stem
 
 
+def is_file(path: str | Path) -> bool:
+    """Path.is_file, but False (not OSError) for a name the file system cannot hold (too long, say)."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
+
+
+def is_dir(path: str | Path) -> bool:
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
+
+
 def media_beside(path: str | Path) -> Path | None:
     """A media file in the same folder with the subtitle's stem, or that stem less a language tag ('talk.en.srt' -> 'talk.mp4')."""
     path = Path(path)
@@ -50,7 +65,7 @@ def media_beside(path: str | Path) -> Path | None:
     for stem in stems:
         for ext in MEDIA_EXTENSIONS:
             for candidate in (path.with_name(stem + ext), path.with_name(stem + ext.upper())):
-                if candidate.is_file():
+                if is_file(candidate):
                     return candidate
     return None
 
@@ -88,6 +103,41 @@ def open_filter() -> str:
     subtitle_globs = " ".join("*" + ext for info in formats() if info.can_read for ext in info.extensions)
     media_globs = " ".join("*" + ext for ext in MEDIA_EXTENSIONS)
     return f"Subtitles and media ({subtitle_globs} {media_globs});;Subtitles ({subtitle_globs});;Media ({media_globs});;All files (*)"
+
+
+def bare_stem(name: str) -> str:
+    """'talk.subtitler.srt', 'talk.subtitler.json', 'talk.srt' -> 'talk': every subtitle extension off, and a stray '.subtitler'."""
+    extensions = sorted((ext for info in formats() for ext in info.extensions), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for ext in extensions + [".subtitler"]:
+            if name.lower().endswith(ext) and len(name) > len(ext):
+                name, stripped = name[: -len(ext)], True
+                break
+    return name
+
+
+def name_for_format(name: str, format_name: str) -> str:
+    """The file name a save dialog should show once the user picks `format_name`'s filter.
+
+    Qt's dialog may already have swapped the last suffix for the filter's ('talk.srt' ->
+    'talk.json' for '*.subtitler.json'); that half-suffix goes too.
+    """
+    extension = next(info for info in formats() if info.name == format_name).extensions[0]
+    last = "." + extension.rsplit(".", 1)[-1]
+    if name.lower().endswith(last) and not name.lower().endswith(extension) and len(name) > len(last):
+        name = name[: -len(last)]
+    return bare_stem(name) + extension
+
+
+def save_target(typed: Path, filter_format: str | None) -> tuple[Path, str]:
+    """Where and how to save: an extension the user typed wins; otherwise the chosen filter's format, its extension added."""
+    typed_format = format_for_path(typed)
+    if typed_format is not None:
+        return typed, typed_format
+    fmt = filter_format or "project"
+    return with_extension(typed, fmt), fmt
 
 
 def with_extension(path: Path, format_name: str) -> Path:

@@ -6,6 +6,7 @@ playback handlers in PlaybackController; this class only composes and routes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from subtitler.gui.cue_editor import CueEditor
 from subtitler.gui.cue_table import CueTableModel, CueTableView
 from subtitler.gui.dialogs import about, messages
 from subtitler.gui.edit_controller import EditController
+from subtitler.gui.live.live_dialog import show_live_dialog
 from subtitler.gui.file_controller import MEDIA_ONLY_HINT, FileController
 from subtitler.gui.playback_controller import PlaybackController
 from subtitler.gui.qc_runner import QcRunner
@@ -32,8 +34,8 @@ from subtitler.gui.settings import SettingsKey, open_settings, read_bool, read_f
 from subtitler.gui.status import StatusPanel
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
 from subtitler.gui.tools.install import install_tools
-from subtitler.gui.transcribe_dialog import transcribe_media
-from subtitler.gui.transcription_controller import TranscriptionController
+from subtitler.gui.transcription.controller import TranscriptionController
+from subtitler.gui.transcription.flow import TranscriptionFlow
 from subtitler.gui.undo import push_command
 from subtitler.gui.video_view import VideoView
 from subtitler.gui.window_layout import panel, restore_layout, save_layout, splitter
@@ -41,6 +43,7 @@ from subtitler.gui.window_menus import build_menus
 from subtitler.gui.word_spans import DEFAULT_LOW_CONFIDENCE
 
 APP_NAME = "Subtitler"
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -99,10 +102,21 @@ class MainWindow(QMainWindow):
         self.files = FileController(self, self.recent)
         self.edits = EditController(self)
         self.playback = PlaybackController(self)
-        self.autosaver = Autosaver(AutosaveStore(autosave_dir), parent=self)
+        self.autosaver = Autosaver(self._autosave_store(autosave_dir), parent=self)
         self.qc = QcRunner(self.low_confidence_threshold, self)
         self.transcription = TranscriptionController(lambda: self.document, self.push, parent=self)
+        self.transcription_flow = TranscriptionFlow(self)
         self.alignment = AlignmentController(self)
+        self.live_dialog = None  # the Live captions window, made when first asked for
+
+    def _autosave_store(self, autosave_dir: Path | None) -> AutosaveStore | None:
+        """The autosave folder, or None when it cannot be created or locked: the editor opens anyway and warns."""
+        try:
+            return AutosaveStore(autosave_dir)
+        except UserError as exc:
+            message = f"{exc}.\nThe editor works, but your work is not autosaved: save it yourself (Ctrl+S)."
+            QTimer.singleShot(0, lambda: messages.show_warning(self, "Autosave is off", message))
+            return None
 
     def _init_actions(self) -> None:
         self.actions = ActionRegistry(self)
@@ -110,7 +124,8 @@ class MainWindow(QMainWindow):
         self.actions.connect(self.playback.handlers())
         self.actions.connect(self._file_handlers())
         self.actions.connect({"undo": self.undo_stack.undo, "redo": self.undo_stack.redo, "shortcuts": self.edit_shortcuts})
-        self.actions.connect({"transcribe": self.transcribe, "cancel_transcription": self.transcription.cancel})
+        self.actions.connect(self.transcription_flow.handlers())
+        self.actions.connect({"live_captions": lambda: show_live_dialog(self)})
         self.actions.connect({"about": lambda: about.show_about(self)})
         self.tools = install_tools(self)
         self.actions["cancel_transcription"].setEnabled(False)
@@ -152,15 +167,17 @@ class MainWindow(QMainWindow):
         self.timeline.media_failed.connect(self.status.show_hint)  # the player already reports unplayable media
         self.autosaver.autosave_failed.connect(self.status.show_hint)
         self.qc.findings_changed.connect(self._on_qc_findings_changed)
-        self.transcription.status_changed.connect(lambda text: self.status.show_hint(text, 0))
-        self.transcription.progress_changed.connect(self.status.show_progress)
-        self.transcription.running_changed.connect(self._on_transcription_running_changed)
-        self.transcription.failed.connect(lambda message: messages.show_error(self, "Transcription failed", message))
 
     # --- document -----------------------------------------------------------------
-    def push(self, command: Any) -> None:
-        """Every edit goes through here onto the one undo stack."""
-        push_command(self.undo_stack, command)
+    def push(self, command: Any) -> bool:
+        """Every edit goes through here onto the one undo stack; an edit that fails is reported and not kept."""
+        try:
+            push_command(self.undo_stack, command)
+        except Exception as exc:  # a refused or broken edit must not take the window down or sit on the stack
+            log.exception("edit %r failed", getattr(command, "text", command))
+            messages.show_error(self, "Edit failed", f"{getattr(command, 'text', 'Edit')}: {exc}; nothing was kept on the undo stack")
+            return False
+        return True
 
     def set_document(self, document: Document, dirty: bool = False) -> None:
         """Show `document` everywhere; the undo history starts afresh (marked unsaved when `dirty`)."""
@@ -236,6 +253,8 @@ class MainWindow(QMainWindow):
         self.refresh_title()
 
     def _on_document_changed(self, change: DocumentChange) -> None:
+        if change.kind == "properties":
+            self.refresh_title()  # the media (and so the title and the empty list's hint) may have changed
         if change.kind == "reset" and self.table.current_row() < 0 and len(self.document):
             self.table.select_row(min(max(self.editor.row, 0), len(self.document) - 1))  # a reset drops Qt's selection
         self._show_selection()
@@ -260,24 +279,6 @@ class MainWindow(QMainWindow):
         self.status.show_position_ms(ms, self.player.duration_ms)
         self.table_model.set_playing_row(self.document.index_at(ms))
         self.editor.show_position_ms(ms)
-
-    def transcribe(self) -> None:
-        """Ask for model and language, then recognise the document's media on a worker thread."""
-        media = self.document.media_path
-        if not media:
-            messages.show_error(self, "Nothing to transcribe",
-                                "Open a video or audio file first (Ctrl+O, or drop it on the window).")
-            return
-        try:
-            transcribe_media(self, self.settings, self.transcription, media)
-        except UserError as exc:
-            messages.show_error(self, "Could not transcribe", str(exc))
-
-    def _on_transcription_running_changed(self, running: bool) -> None:
-        self.actions["transcribe"].setEnabled(not running)
-        self.actions["cancel_transcription"].setEnabled(running)
-        if not running:
-            self.status.hide_progress()
 
     def _on_qc_findings_changed(self, findings: list) -> None:
         self.table_model.set_findings(findings)
@@ -321,6 +322,8 @@ class MainWindow(QMainWindow):
         self.tools.shutdown()
         self.transcription.shutdown()
         self.alignment.shutdown()
+        if self.live_dialog is not None:
+            self.live_dialog.shutdown()
         self.autosaver.finish()
         event.accept()
 

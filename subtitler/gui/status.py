@@ -28,9 +28,11 @@ class StatusPanel(QStatusBar):
             self.addPermanentWidget(label)
 
     def show_progress(self, done: float, total: float) -> None:
-        """A long job's share done; hidden again by hide_progress."""
-        self.progress.setValue(int(1000 * min(1.0, done / total)) if total > 0 else 0)
-        self.progress.setFormat(f"{100 * min(1.0, done / total):.0f} %" if total > 0 else "")
+        """A long job's share done (done < 0: working, nothing finished yet: the bar shows busy); hidden by hide_progress."""
+        busy = done < 0 or total <= 0
+        self.progress.setRange(0, 0 if busy else 1000)
+        self.progress.setValue(0 if busy else int(1000 * min(1.0, done / total)))
+        self.progress.setFormat("" if busy else f"{100 * min(1.0, done / total):.0f} %")
         self.progress.show()
 
     def hide_progress(self) -> None:

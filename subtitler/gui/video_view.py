@@ -30,6 +30,7 @@ from subtitler.gui.word_spans import WordSpan, span_at_time, word_spans
 
 PLACEHOLDER_SIZE = QSizeF(640, 360)
 HIGHLIGHT_COLOR = "#ffd23f"
+NO_MEDIA = "No video or audio open\nOpen one with Ctrl+O or drop it here"
 TEXT_COLOR = "#ffffff"
 
 
@@ -79,7 +80,8 @@ class VideoView(QWidget):
         self._player: MediaPlayer | None = None
         self._document: Document | None = None
         self._index = CueIndex()
-        self._shown: tuple[int | None, Cue | None, WordSpan | None] = (None, None, None)
+        self._shown: tuple[tuple[Cue, WordSpan | None], ...] = ()  # the cues on screen, each with its spoken word
+        self._live_text = ""  # live captions: shown instead of the cues while a take runs
         self._init_scene()
         self._init_layout()
         self._show_placeholder(True)
@@ -120,6 +122,7 @@ class VideoView(QWidget):
         player.set_video_output(self._video_item)
         player.position_ms_changed.connect(self._on_player_position_ms_changed)
         player.has_video_changed.connect(self._on_player_has_video_changed)
+        player.media_loaded.connect(lambda _path: self._show_placeholder(not player.has_video))
         self._show_placeholder(not player.has_video)
         self._refresh(player.position_ms)
 
@@ -135,10 +138,13 @@ class VideoView(QWidget):
         """The subtitle text shown now (plain), for tests and accessibility."""
         return self._overlay.toPlainText() if self._overlay.isVisible() else ""
 
+    def placeholder_text(self) -> str:
+        """What the picture area says when there is no picture ('' while video shows)."""
+        return self._placeholder.text() if self._placeholder.isVisible() else ""
+
     def highlighted_word(self) -> str | None:
-        """The text of the highlighted word, or None."""
-        _, cue, span = self._shown
-        return cue.text[span.start : span.end] if cue is not None and span is not None else None
+        """The text of the (first) highlighted word, or None."""
+        return next((cue.text[span.start : span.end] for cue, span in self._shown if span is not None), None)
 
     # --- clock and document ---------------------------------------------
     def _on_player_position_ms_changed(self, ms: int) -> None:
@@ -154,28 +160,40 @@ class VideoView(QWidget):
         if size.isValid() and not size.isEmpty():
             self._video_item.setSize(size)
             self._fit()
-            self._draw_overlay(self._shown[1], self._shown[2])
+            self._draw_overlay()
 
     def _rebuild_index(self) -> None:
         self._index = self._document.time_index() if self._document is not None else CueIndex()
-        self._shown = (None, None, None)
-        self._refresh(self._player.position_ms if self._player is not None else 0)
+        self._shown = ()
+        self._refresh(self._player.position_ms if self._player is not None else 0, force=True)
 
-    def _refresh(self, ms: int) -> None:
-        row = self._index.row_at(ms)
-        cue = self._index.cues[row] if row is not None else None
-        span = spoken_span(cue, ms) if cue is not None and cue.words else None
-        if (row, cue, span) == self._shown:
+    def show_live_text(self, text: str) -> None:
+        """Live captions: show `text` whatever the playhead says; '' hands the overlay back to the cues."""
+        self._live_text = text
+        if text:
+            self._shown = ((Cue(0, 1, text), None),)
+            self._draw_overlay()
             return
-        self._shown = (row, cue, span)
-        self._draw_overlay(cue, span)
+        self._refresh(self._player.position_ms if self._player is not None else 0, force=True)
+
+    def _refresh(self, ms: int, force: bool = False) -> None:
+        if self._live_text:
+            return
+        cues = [self._index.cues[row] for row in self._index.rows_at(ms)]
+        shown = tuple((cue, spoken_span(cue, ms) if cue.words else None) for cue in cues)
+        if shown == self._shown and not force:
+            return
+        self._shown = shown
+        self._draw_overlay()
 
     # --- drawing ----------------------------------------------------------
     def _frame_rect(self) -> QRectF:
         return self._video_item.boundingRect() if self._video_item.isVisible() else QRectF(0, 0, PLACEHOLDER_SIZE.width(), PLACEHOLDER_SIZE.height())
 
-    def _draw_overlay(self, cue: Cue | None, span: WordSpan | None) -> None:
-        visible = cue is not None and bool(cue.text.strip())
+    def _draw_overlay(self) -> None:
+        """Every cue on screen; overlapping cues stack as players stack them (the earliest at the bottom)."""
+        shown = [(cue, span) for cue, span in self._shown if cue.text.strip()]
+        visible = bool(shown)
         self._overlay.setVisible(visible)
         self._overlay_box.setVisible(visible)
         if not visible:
@@ -183,7 +201,8 @@ class VideoView(QWidget):
         frame = self._frame_rect()
         self._overlay.setFont(overlay_font(frame))
         self._overlay.setTextWidth(frame.width() * 0.9)
-        self._overlay.setHtml(overlay_html(cue.text, (span.start, span.end) if span is not None else None))
+        blocks = [overlay_html(cue.text, (span.start, span.end) if span is not None else None) for cue, span in reversed(shown)]
+        self._overlay.setHtml("".join(blocks))
         box = self._overlay.boundingRect()
         x = frame.left() + (frame.width() - box.width()) / 2
         y = frame.bottom() - box.height() - frame.height() * 0.04
@@ -191,8 +210,11 @@ class VideoView(QWidget):
         self._overlay_box.setRect(QRectF(x, y, box.width(), box.height()).adjusted(-4, 0, 4, 0))
 
     def _show_placeholder(self, audio_only: bool) -> None:
+        """No picture: 'Audio only' for loaded media without video, else how to open something."""
         self._video_item.setVisible(not audio_only)
         self._placeholder.setVisible(audio_only)
+        loaded = self._player is not None and self._player.path is not None
+        self._placeholder.setText("Audio only" if loaded else NO_MEDIA)
         if audio_only:
             font = QFont()
             font.setPixelSize(28)
@@ -200,7 +222,7 @@ class VideoView(QWidget):
             r = self._placeholder.boundingRect()
             self._placeholder.setPos((PLACEHOLDER_SIZE.width() - r.width()) / 2, (PLACEHOLDER_SIZE.height() - r.height()) / 2 - 40)
         self._fit()
-        self._draw_overlay(self._shown[1], self._shown[2])
+        self._draw_overlay()
 
     def _fit(self) -> None:
         frame = self._frame_rect()

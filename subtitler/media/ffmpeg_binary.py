@@ -34,6 +34,15 @@ def find_ffprobe() -> str | None:
     return shutil.which("ffprobe")
 
 
+def input_url(path: str | os.PathLike[str]) -> str:
+    """How to name a local file to ffmpeg: 'file:' + its absolute path.
+
+    A bare name is read as a protocol when it looks like one ('pipe:clip.wav', 'subfile:…',
+    'http:x.mp3'), so ffmpeg would read stdin or another file instead of the one meant.
+    """
+    return "file:" + os.path.abspath(path)
+
+
 def no_console_flags() -> int:
     """Popen creationflags that stop a windowed app on Windows flashing a console per ffmpeg run."""
     return subprocess.CREATE_NO_WINDOW if sys.platform == "win32" else 0

@@ -9,15 +9,19 @@ import ffmpeg
 import numpy as np
 
 from subtitler.errors import MediaError
-from subtitler.media.ffmpeg_binary import find_ffmpeg, no_console_flags
+from subtitler.media.ffmpeg_binary import find_ffmpeg, input_url, no_console_flags
 from subtitler.media.stderr import StderrTail, last_meaningful_line
 
 _GLOBAL_ARGS = ["-nostdin", "-hide_banner", "-loglevel", "error"]
 
 
-def decode_command(path: Path, position: int, sample_rate: int, start_s: float = 0.0) -> list[str]:
-    """ffmpeg arguments that write audio track `position` as float32 mono PCM to stdout."""
-    source = ffmpeg.input(str(path), ss=start_s) if start_s > 0 else ffmpeg.input(str(path))
+def decode_command(path: Path, position: int, sample_rate: int, start_s: float = 0.0,
+                   duration_s: float | None = None) -> list[str]:
+    """ffmpeg arguments that write audio track `position` as float32 mono PCM to stdout (only `duration_s` of it if given)."""
+    options = {"ss": start_s} if start_s > 0 else {}
+    if duration_s is not None:
+        options["t"] = duration_s  # ffmpeg stops reading there: a 2-hour file costs what 30 s cost
+    source = ffmpeg.input(input_url(path), **options)
     # rematrix_maxval=1 keeps a stereo/5.1 downmix within [-1, 1] as for integer output (and
     # openai-whisper's s16 decode); float output would otherwise sum channels at -3 dB each.
     audio = source[f"a:{position}"].filter("aresample", rematrix_maxval=1.0)

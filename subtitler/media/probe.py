@@ -7,11 +7,12 @@ Uses ffprobe's JSON when ffprobe is installed, otherwise parses the report
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 from pathlib import Path
 
 from subtitler.errors import MediaError
-from subtitler.media.ffmpeg_binary import find_ffmpeg, find_ffprobe, no_console_flags
+from subtitler.media.ffmpeg_binary import find_ffmpeg, find_ffprobe, input_url, no_console_flags
 from subtitler.media.ffprobe_json import media_info_from_json
 from subtitler.media.info import AudioStream, MediaInfo, VideoStream
 from subtitler.media.report_parser import parse_ffmpeg_report
@@ -30,12 +31,22 @@ def probe(path: str | Path) -> MediaInfo:
 
 
 def check_readable(path: str | Path) -> Path:
-    """The path as a Path, or MediaError saying why it cannot be opened."""
+    """The path as a Path, or MediaError saying why it cannot be opened.
+
+    Devices, pipes and sockets are refused: decoding opens the file more than once (probe,
+    then decode), which a FIFO cannot give, and /dev/zero would decode forever.
+    """
     path = Path(path)
-    if not path.exists():
-        raise MediaError(f"{path}: file not found; check the path or choose the file again")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise MediaError(f"{path}: file not found; check the path or choose the file again") from None
+    except OSError as exc:
+        raise MediaError(f"{path}: cannot be opened ({exc.strerror or exc}); rename or move it and choose it again") from None
+    if stat.S_ISDIR(mode):
         raise MediaError(f"{path}: is a folder, not a media file; choose an audio or video file")
+    if not stat.S_ISREG(mode):
+        raise MediaError(f"{path}: is a device, pipe or socket, not a media file; save the media to a file first")
     return path
 
 
@@ -47,15 +58,14 @@ def require_audio_stream(info: MediaInfo, position: int) -> AudioStream:
             "choose a file with sound"
         )
     if not 0 <= position < len(info.audio_streams):
-        raise MediaError(
-            f"{info.path}: audio track {position + 1} asked for, but the file has "
-            f"{len(info.audio_streams)} audio track(s); choose a track from 1 to {len(info.audio_streams)}"
-        )
+        count = len(info.audio_streams)
+        which = "one audio track (number 0)" if count == 1 else f"{count} audio tracks (numbered 0 to {count - 1})"
+        raise MediaError(f"{info.path}: has no audio track {position}; it has {which}")
     return info.audio_streams[position]
 
 
 def _probe_ffmpeg(ffmpeg: str, path: Path) -> MediaInfo:
-    stderr = _run([ffmpeg, "-nostdin", "-hide_banner", "-i", str(path)], path).stderr
+    stderr = _run([ffmpeg, "-nostdin", "-hide_banner", "-i", input_url(path)], path).stderr
     info = parse_ffmpeg_report(stderr, path)
     if info is None:
         raise _not_media(path, stderr)
@@ -63,7 +73,7 @@ def _probe_ffmpeg(ffmpeg: str, path: Path) -> MediaInfo:
 
 
 def _probe_ffprobe(ffprobe: str, path: Path) -> MediaInfo:
-    cmd = [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)]
+    cmd = [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", input_url(path)]
     done = _run(cmd, path)
     if done.returncode != 0:
         raise _not_media(path, done.stderr)

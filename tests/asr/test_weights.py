@@ -353,3 +353,92 @@ def test_model_from_checkpoint_rejects_an_incomplete_checkpoint(tiny_ckpt):
     del state["decoder.norm.weight"]
     with pytest.raises(ModelError, match="decoder.norm.weight"):
         model_from_checkpoint(dataclasses.replace(tiny_ckpt, state_dict=state))
+
+
+# ---- issue 10.12: crafted model folders give one line, never a traceback, a hang or a foreign file ----
+
+class _Evil:
+    def __reduce__(self):
+        return (os.system, ("echo should-never-run",))
+
+
+def test_malicious_pt_is_refused_in_one_line_without_advice_to_load_it_unsafely(tmp_path):
+    path = tmp_path / "model.pt"
+    torch.save({"dims": {}, "model_state_dict": {}, "payload": _Evil()}, path)
+    with pytest.raises(ModelError) as info:
+        read_checkpoint(path)
+    message = str(info.value)
+    assert "\n" not in message and "refused" in message and "posix.system" in message
+    assert "weights_only" not in message and "trusted source" not in message
+
+
+CT2_CONFIG_VALUES = [  # (key, crafted value)
+    ("alignment_heads", [[1]]), ("alignment_heads", "ab"), ("alignment_heads", [[float("inf"), 0]]),
+    ("alignment_heads", {"a": 1}), ("alignment_heads", 5), ("alignment_heads", [[0.5, 1]]), ("alignment_heads", [[99, 0]]),
+    ("suppress_ids", ["x"]), ("suppress_ids", [float("inf")]), ("suppress_ids", 7), ("suppress_ids", [[1]]),
+    ("suppress_ids_begin", [None]), ("lang_ids", [[1]]), ("lang_ids", "en"), ("lang_ids", [True]),
+]
+
+
+@pytest.mark.parametrize("key, value", CT2_CONFIG_VALUES, ids=[f"{k}={v!r}" for k, v in CT2_CONFIG_VALUES])
+def test_crafted_ct2_config_values_are_one_line(tiny_en_dir, tmp_path, key, value):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    os.symlink(tiny_en_dir / "model.bin", folder / "model.bin")
+    config = json.loads((tiny_en_dir / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, key: value}))
+    with pytest.raises(ModelError) as info:
+        read_checkpoint(folder)
+    assert (key in str(info.value) or "alignment head" in str(info.value)) and "\n" not in str(info.value)
+
+
+HF_CONFIG_VALUES = [("encoder_layers", 10**9), ("decoder_layers", float("inf")), ("d_model", "wide"), ("vocab_size", None),
+                    ("num_mel_bins", -80), ("encoder_attention_heads", 1.5), ("max_target_positions", [448])]
+
+
+@pytest.mark.parametrize("key, value", HF_CONFIG_VALUES, ids=[f"{k}={v!r}" for k, v in HF_CONFIG_VALUES])
+def test_crafted_hf_config_values_are_one_line_and_quick(tiny_ckpt, tmp_path, key, value):
+    import time
+
+    file = write_hf(tmp_path / "hf", tiny_ckpt, ())
+    config = json.loads((file.parent / "config.json").read_text())
+    (file.parent / "config.json").write_text(json.dumps({**config, key: value}))
+    began = time.perf_counter()
+    with pytest.raises(ModelError) as info:
+        read_checkpoint(file.parent)
+    assert key in str(info.value) or "size" in str(info.value)
+    assert time.perf_counter() - began < 5
+
+
+@pytest.mark.parametrize("shard", ["/etc/passwd", "../outside.safetensors", "sub/../../outside.safetensors",
+                                   "C:\\\\x.safetensors", "pipe.safetensors", "notes.txt"])
+def test_safetensors_index_stays_in_the_model_folder(tiny_ckpt, tmp_path, shard):
+    file = write_hf(tmp_path / "hf", tiny_ckpt, ())
+    (tmp_path / "outside.safetensors").write_bytes(file.read_bytes())
+    os.mkfifo(file.parent / "pipe.safetensors")
+    index = file.parent / "model.safetensors.index.json"
+    file.rename(file.parent / "model-00001.safetensors")
+    index.write_text(json.dumps({"weight_map": {"model.encoder.conv1.weight": shard,
+                                                "model.decoder.embed_tokens.weight": "model-00001.safetensors"}}))
+    with pytest.raises(ModelError) as info:
+        read_checkpoint(file.parent)
+    assert "\n" not in str(info.value)
+    assert "refusing" in str(info.value) or "not a regular file" in str(info.value)
+
+
+def test_safetensors_index_with_shards_in_the_folder_still_loads(tiny_ckpt, tmp_path):
+    file = write_hf(tmp_path / "hf", tiny_ckpt, ())
+    file.rename(file.parent / "model-00001.safetensors")
+    (file.parent / "model.safetensors.index.json").write_text(json.dumps({"weight_map": {"x": "model-00001.safetensors"}}))
+    assert read_checkpoint(file.parent).dims == tiny_ckpt.dims
+
+
+@pytest.mark.parametrize("name", ["model.bin", "config.json", "model.pt"])
+def test_model_files_that_are_pipes_do_not_hang(tiny_en_dir, tmp_path, name):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    os.mkfifo(folder / name)
+    if name == "config.json":
+        os.symlink(tiny_en_dir / "model.bin", folder / "model.bin")
+    with pytest.raises(ModelError, match="not a regular file|no model.bin"):
+        read_checkpoint(folder / name if name != "config.json" else folder)

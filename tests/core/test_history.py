@@ -24,7 +24,7 @@ def test_typing_in_one_cue_is_one_step_and_another_cue_is_another():
     assert doc[0].text == "Hi!" and doc[1].text != "x"
 
 
-def test_drag_of_one_edge_merges_but_not_across_rows_or_kinds():
+def test_only_typing_merges_retimes_and_moves_are_one_step_each():
     doc, history = sample_document(), History()
     start = doc.snapshot()
     for end in (2600, 2700, 2800):
@@ -34,10 +34,11 @@ def test_drag_of_one_edge_merges_but_not_across_rows_or_kinds():
     history.push(MoveCues(doc, [2], 10))
     history.push(DeleteCues(doc, [3]))
     history.push(DeleteCues(doc, [2]))
-    assert len(history) == 5 and history.undo_text == "Delete cues"
+    assert len(history) == 8 and history.undo_text == "Delete cues"
     history.undo()
     history.undo()
-    assert doc[2].start_ms == 5020
+    history.undo()
+    assert doc[2].start_ms == 5010
     while history.can_undo:
         history.undo()
     assert doc.snapshot() == start
@@ -56,9 +57,10 @@ def test_clean_state_and_modified():
     assert history.is_modified
     history.redo()
     assert history.is_clean
-    history.push(SetText(doc, 0, "AB"))  # merges into the saved command: not clean any more, even after undo
+    history.push(SetText(doc, 0, "AB"))  # as QUndoStack: never merges into the saved command
+    assert len(history) == 2
     history.undo()
-    assert history.is_modified
+    assert history.is_clean
 
 
 def test_new_push_drops_redo_and_an_unreachable_clean_state():

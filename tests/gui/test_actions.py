@@ -42,14 +42,26 @@ def test_rebinding_is_stored_as_overrides(tmp_path):
     assert "play_before" not in settings.value("shortcuts/overrides")  # only the difference is stored
 
 
-def test_shortcuts_dialog_refuses_conflicts(qtbot):
+def test_shortcuts_dialog_captures_pressed_keys_and_refuses_conflicts(qtbot):
+    """Keys are pressed, not typed as text (issue 11, fault 8), and a key bound twice is refused."""
+    from PySide6.QtCore import Qt
+
     dialog = ShortcutsDialog(Scheme.SUBTITLE_EDIT, default_shortcuts(Scheme.SUBTITLE_EDIT))
     qtbot.addWidget(dialog)
-    row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("Merge cues")
-    dialog.table.item(row, 1).setText("F5")
+    dialog.show()
+    key, alternative = dialog.edits["merge_cues"]
+    assert key.keySequence().toString() == "Ctrl+Shift+M"
+    key.setFocus()
+    qtbot.keyClick(key, Qt.Key.Key_F5)  # already "Play current cue"
+    assert key.keySequence().toString() == "F5" and "F5" in dialog.problem.text()
     dialog.accept()
-    assert dialog.result() == 0 and "F5" in dialog.problem.text()
-    dialog.table.item(row, 1).setText("Ctrl+Shift+J; Ctrl+J")
+    assert dialog.result() == 0
+    key.clear()
+    key.setFocus()
+    qtbot.keyClick(key, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    alternative.setFocus()
+    qtbot.keyClick(alternative, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.problem.text() == ""
     dialog.accept()
     assert dialog.result() == 1
     assert dialog.shortcuts()["merge_cues"] == ("Ctrl+Shift+J", "Ctrl+J")

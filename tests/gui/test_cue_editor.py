@@ -113,3 +113,19 @@ def test_word_spans_and_low_confidence_search():
     assert next_low_confidence(cues, 1, 17, 0.5, forward=False).span.start == 4
     assert time_at_char(cues[1], 14) == 8600
     assert time_at_char(cues[0], 5) == 500  # no words: proportional
+
+
+def test_a_new_empty_cue_invites_typing_instead_of_asking_for_a_selection(qtbot):
+    """Issue 11, fault 8: a new empty cue showed the "Select a cue" placeholder."""
+    from subtitler.core.cue import Cue
+    from subtitler.core.document import Document
+    from subtitler.gui.cue_editor import NO_CUE_PLACEHOLDER, CueEditor
+
+    doc = Document([Cue(0, 1000, "one"), Cue(2000, 3000, "")])
+    editor = CueEditor(doc, lambda command: command.redo())
+    qtbot.addWidget(editor)
+    assert editor.placeholderText() == NO_CUE_PLACEHOLDER
+    editor.set_row(1)
+    assert editor.toPlainText() == "" and editor.placeholderText() == "Type the text of cue 2"
+    editor.set_row(-1)
+    assert editor.placeholderText() == NO_CUE_PLACEHOLDER

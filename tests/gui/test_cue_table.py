@@ -64,7 +64,7 @@ def test_cell_edits_push_commands_and_undo(setup):
     assert model.data(model.index(0, Column.DURATION)) == "1.250"
     assert not model.setData(model.index(0, Column.END), "not a time", EDIT)
     assert not model.setData(model.index(0, Column.END), "00:00:00,100", EDIT)  # before the start
-    assert stack.count() == 2  # the two SetTimes on one cue merged; the text edit is its own step
+    assert stack.count() == 3  # every cell edit is its own step (only typing in the editor merges)
     while stack.canUndo():
         stack.undo()
     assert document.cues == (Cue(0, 2000, "one"), Cue(2500, 4000, "two\nlines"), Cue(5000, 6000, "three"))
@@ -124,3 +124,31 @@ def test_one_cue_edit_does_not_remeasure_every_row(qtbot):
     push_command(stack, SetText(document, 1000, "cue 1000, edited"))
     qtbot.wait(50)
     assert CountingModel.calls < 2000, CountingModel.calls  # a visible page of rows, not 2,000 rows x 5 columns
+
+
+def test_markup_is_rendered_and_vtt_voices_are_named_in_the_list(qtbot, tmp_path):
+    """Issue 11, fault 8: VTT voices were shown nowhere and raw <i> showed in the list."""
+    from subtitler.formats.registry import read_document
+    from subtitler.gui.cue_table import HTML_ROLE, CueTableView
+
+    path = tmp_path / "voices.vtt"
+    path.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\n<v Anna>I said <i>no</i>.\n\n"
+                    "00:02.500 --> 00:04.000\n<v Ben>Why?</v>\n<v Anna>Because.</v>\n\n"
+                    "00:04.500 --> 00:06.000\n{\\an8}<b>Top</b> & line\n", encoding="utf-8")
+    document = read_document(path).document
+    assert document[0].speaker == "Anna"
+    stack = QUndoStack()
+    model = CueTableModel(document, lambda c: push_command(stack, c))
+    text = [model.data(model.index(r, Column.TEXT), DISPLAY) for r in range(3)]
+    assert text == ["Anna: I said no.", "Ben: Why? | Anna: Because.", "Top & line"]
+    html = model.data(model.index(0, Column.TEXT), HTML_ROLE)
+    assert "<i>no</i>" in html and "Anna:</b>" in html and "&lt;" not in html
+    assert "&amp; line" in model.data(model.index(2, Column.TEXT), HTML_ROLE)
+    assert model.data(model.index(0, Column.TEXT), EDIT) == "I said <i>no</i>.", "the editor gets the source"
+    view = CueTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.grab().isNull()  # the rich-text delegate paints every row

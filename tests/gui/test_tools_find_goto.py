@@ -148,7 +148,8 @@ def test_cue_list_context_menu_by_keyboard(window, jfk_srt, data_dir, qtbot):
     qtbot.waitUntil(menu.isVisible, timeout=2000)
     texts = [a.text().replace("&", "") for a in menu.actions() if a.text()]
     assert texts[:3] == ["Insert cue before", "Insert cue after", "Delete cues"]
-    assert {"Split at text cursor", "Merge cues", "Play current cue", "Snap to words", "Transcribe media…"} <= set(texts)
+    assert {"Split at text cursor", "Merge cues", "Play current cue", "Snap to words", "Transcribe selection again…",
+            "Translate selection to English…"} <= set(texts)
     for key in (Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Return):  # the second item: Insert cue after
         qtbot.keyClick(QApplication.activePopupWidget() or menu, key)
     assert len(window.document) == 4 and window.document[3].start_ms == 10_683

@@ -147,3 +147,30 @@ def test_a_full_reading_line_fits_the_picture_width(qtbot):
         assert QFontMetricsF(font).horizontalAdvance(REFERENCE_LINE) <= width * 0.9 + 1
         assert font.pixelSize() <= int(height * 0.06)
     assert overlay_font(QRectF(0, 0, 1920, 1080)).pixelSize() == int(1080 * 0.06)  # wide pictures keep the full size
+
+
+def test_overlapping_cues_are_all_shown_the_earliest_at_the_bottom(view, qtbot):
+    """Issue 11, fault 8: of two overlapping cues only one showed in the preview."""
+    widget, player, document = view
+    from subtitler.core.commands import InsertCue
+
+    InsertCue(document, 2, Cue(5000, 7000, "a second speaker")).redo()
+    with qtbot.waitSignal(player.position_ms_changed, timeout=5000, check_params_cb=lambda ms: ms == 5500):
+        player.seek(5500)
+    assert widget.overlay_text().splitlines() == ["a second speaker", "ask not what your country"]
+    assert widget.highlighted_word() == "your"
+
+
+def test_no_media_is_not_called_audio_only(qtbot, data_dir):
+    """Issue 11, fault 8: an empty window said "Audio only"."""
+    player = MediaPlayer()
+    widget = VideoView()
+    qtbot.addWidget(widget)
+    widget.set_player(player)
+    widget.show()
+    assert widget.placeholder_text().startswith("No video or audio open") and "Ctrl+O" in widget.placeholder_text()
+    with qtbot.waitSignal(player.media_loaded, timeout=10_000):
+        player.load(data_dir / "jfk.flac")
+    assert widget.placeholder_text() == "Audio only"
+    player.close()
+    qtbot.wait(20)

@@ -23,10 +23,12 @@ def press(qtbot, window, action_id: str) -> None:
 
 
 def transcribe_jfk(window, qtbot, data_dir, monkeypatch) -> None:
-    from subtitler.gui import transcribe_dialog
-    from subtitler.gui.transcribe_dialog import TranscribeChoice
+    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.gui.transcription import dialog
+    from subtitler.gui.transcription.choice import TranscribeChoice
 
-    monkeypatch.setattr(transcribe_dialog, "ask_transcription", lambda *_: TranscribeChoice("tiny.en", "en"))
+    choice = TranscribeChoice("tiny.en", TranscribeOptions(language="en"), device="cpu")
+    monkeypatch.setattr(dialog, "ask_transcription", lambda *_a, **_k: choice)
     with qtbot.waitSignal(window.player.media_loaded, timeout=10_000):
         assert window.files.open_paths([data_dir / "jfk.mp4"])
     with qtbot.waitSignal(window.transcription.finished, timeout=JOB_TIMEOUT_MS):
@@ -150,7 +152,7 @@ def test_retyped_word_is_realigned_and_one_undo_restores(window, dialogs, data_d
 
 @pytest.mark.slow
 def test_cues_typed_by_hand_are_aligned(window, dialogs, data_dir, jfk_srt, qtbot):
-    from subtitler.gui.transcribe_dialog import KEY_MODEL
+    from subtitler.gui.transcription.choice import KEY_MODEL
 
     window.settings.setValue(KEY_MODEL, "tiny.en")  # the model the Transcribe dialog remembers
     open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")
@@ -178,7 +180,7 @@ def test_align_without_media_or_words_to_align_says_so(window, dialogs, jfk_srt,
 @pytest.mark.slow
 def test_text_that_is_not_spoken_there_gets_a_dialog_and_nothing_changes(window, dialogs, data_dir, jfk_srt, qtbot):
     from subtitler.core.commands import SetText
-    from subtitler.gui.transcribe_dialog import KEY_MODEL
+    from subtitler.gui.transcription.choice import KEY_MODEL
 
     window.settings.setValue(KEY_MODEL, "tiny.en")
     open_with_media(window, qtbot, jfk_srt, data_dir / "jfk.mp4")

@@ -21,6 +21,7 @@ class DialogRecorder:
 
     def __init__(self) -> None:
         self.errors: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
         self.save_prompts: list[str] = []
         self.restore_prompts: list[object] = []
         self.save_answer = None
@@ -49,6 +50,7 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
         return recorder.restore_answer
 
     monkeypatch.setattr(messages, "show_error", show_error)
+    monkeypatch.setattr(messages, "show_warning", lambda _parent, title, message: recorder.warnings.append((title, message)))
     monkeypatch.setattr(messages, "ask_save_changes", ask_save_changes)
     monkeypatch.setattr(restore, "ask_restore", ask_restore)
     return recorder

@@ -67,7 +67,8 @@ def test_video_without_audio_is_reported_by_require_audio_stream(video_without_a
 
 
 def test_track_out_of_range(multi_track_mkv: Path):
-    with pytest.raises(MediaError, match="audio track 4 asked for, but the file has 3"):
+    """Issue 10.9: tracks are counted from 0 as --audio-track counts them (the message used to count from 1)."""
+    with pytest.raises(MediaError, match=r"has no audio track 3; it has 3 audio tracks \(numbered 0 to 2\)"):
         require_audio_stream(probe(multi_track_mkv), 3)
 
 

@@ -32,7 +32,7 @@ def choose_model(recent: tuple[str, str] | None, settings: QSettings) -> tuple[s
     """(model, device): the engine already loaded (the one that transcribed), else the one the Transcribe dialog remembers."""
     if recent is not None:
         return recent
-    from subtitler.gui.transcribe_dialog import KEY_DEVICE, KEY_MODEL
+    from subtitler.gui.transcription.choice import KEY_DEVICE, KEY_MODEL
 
     return str(settings.value(KEY_MODEL, "") or DEFAULT_MODEL), str(settings.value(KEY_DEVICE, "auto") or "auto")
 

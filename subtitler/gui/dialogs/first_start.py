@@ -66,6 +66,6 @@ def offer_model_download(parent: QWidget | None, settings: QSettings, open_model
 
 def open_model_dialog(window: QWidget) -> None:
     """The Transcribe dialog in its no-model state: the models there are and how to install one."""
-    from subtitler.gui.transcribe_dialog import TranscribeDialog
+    from subtitler.gui.transcription.dialog import TranscribeDialog
 
     TranscribeDialog(window.settings, parent=window).exec()  # type: ignore[attr-defined]

@@ -22,6 +22,11 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.critical(parent, title, message)
 
 
+def show_warning(parent: QWidget | None, title: str, message: str) -> None:
+    """Something does not work as usual, but the user can go on."""
+    QMessageBox.warning(parent, title, message)
+
+
 def show_info(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.information(parent, title, message)
 

@@ -1,26 +1,34 @@
-"""Rebind shortcuts: pick a scheme, edit any action's keys, refuse conflicts."""
+"""Rebind shortcuts: pick a scheme, press the keys for any action (two per action), refuse conflicts."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QKeySequenceEdit, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from subtitler.gui.actions import ACTION_SPECS, Scheme, Shortcuts, default_shortcuts, find_conflicts, SPECS_BY_ID
+from subtitler.gui.actions import ACTION_SPECS, SPECS_BY_ID, Scheme, Shortcuts, default_shortcuts, find_conflicts
 
 SCHEME_LABELS = {Scheme.SUBTITLE_EDIT: "Subtitle Edit 5", Scheme.AEGISUB: "Aegisub-style audio keys"}
-SEPARATOR = "; "
+KEY_COLUMNS = 2  # a key and an alternative, as Subtitle Edit and Aegisub offer
+
+
+def key_edit() -> QKeySequenceEdit:
+    """Records the key combination the user presses (one chord; Esc and Backspace are keys too, hence the clear button)."""
+    edit = QKeySequenceEdit()
+    edit.setMaximumSequenceLength(1)
+    edit.setClearButtonEnabled(True)
+    return edit
 
 
 class ShortcutsDialog(QDialog):
-    """Keys are typed as text (e.g. 'Ctrl+Shift+M; F5'), so every key can be entered without a key grabber."""
+    """Click a key cell and press the combination; the clear button empties it."""
 
     def __init__(self, scheme: Scheme, shortcuts: Shortcuts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(560, 600)
+        self.resize(620, 600)
         self._init_widgets(scheme)
         self._fill(shortcuts)
 
@@ -31,12 +39,23 @@ class ShortcutsDialog(QDialog):
         self.scheme_box.setCurrentIndex(list(SCHEME_LABELS).index(scheme))
         reset = QPushButton("Reset to scheme")
         reset.clicked.connect(self._on_reset_clicked)
-        self.table = QTableWidget(len(ACTION_SPECS), 2)
-        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.table = QTableWidget(len(ACTION_SPECS), 1 + KEY_COLUMNS)
+        self.table.setHorizontalHeaderLabels(["Action", "Key", "Alternative key"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.edits: dict[str, list[QKeySequenceEdit]] = {}
+        for row, spec in enumerate(ACTION_SPECS):
+            name = QTableWidgetItem(spec.text.replace("&", ""))
+            name.setFlags(name.flags() & ~name.flags().ItemIsEditable)
+            self.table.setItem(row, 0, name)
+            self.edits[spec.id] = [key_edit() for _ in range(KEY_COLUMNS)]
+            for column, edit in enumerate(self.edits[spec.id], start=1):
+                self.table.setCellWidget(row, column, edit)
+                edit.keySequenceChanged.connect(self._on_edit_key_sequence_changed)
+        self.table.resizeColumnToContents(0)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -46,32 +65,31 @@ class ShortcutsDialog(QDialog):
         top.addWidget(reset)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(QLabel("Click a key cell and press the keys; the ✕ in a cell removes its key."))
         layout.addWidget(self.table)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
     def _fill(self, shortcuts: Shortcuts) -> None:
-        for row, spec in enumerate(ACTION_SPECS):
-            name = QTableWidgetItem(spec.text.replace("&", ""))
-            name.setFlags(name.flags() & ~name.flags().ItemIsEditable)
-            self.table.setItem(row, 0, name)
-            native = [QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts.get(spec.id, ())]
-            self.table.setItem(row, 1, QTableWidgetItem(SEPARATOR.join(native)))
-        self.table.resizeColumnToContents(0)
+        for spec in ACTION_SPECS:
+            keys = list(shortcuts.get(spec.id, ()))[:KEY_COLUMNS]
+            for column, edit in enumerate(self.edits[spec.id]):
+                edit.setKeySequence(QKeySequence(keys[column]) if column < len(keys) else QKeySequence())
 
     def _on_reset_clicked(self) -> None:
         self._fill(default_shortcuts(self.scheme()))
+
+    def _on_edit_key_sequence_changed(self, _sequence: QKeySequence) -> None:
+        self.problem.setText("\n".join(self.problems()))  # a conflict shows as soon as it is pressed
 
     def scheme(self) -> Scheme:
         return Scheme(self.scheme_box.currentData())
 
     def shortcuts(self) -> Shortcuts:
         result: Shortcuts = {}
-        for row, spec in enumerate(ACTION_SPECS):
-            item = self.table.item(row, 1)
-            parts = [p.strip() for p in (item.text() if item else "").split(";")]
-            keys = [QKeySequence.fromString(p, QKeySequence.SequenceFormat.NativeText) for p in parts if p]
-            result[spec.id] = tuple(k.toString(QKeySequence.SequenceFormat.PortableText) for k in keys if not k.isEmpty())
+        for spec in ACTION_SPECS:
+            keys = [edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText) for edit in self.edits[spec.id]]
+            result[spec.id] = tuple(dict.fromkeys(k for k in keys if k))
         return result
 
     def problems(self) -> list[str]:

@@ -10,6 +10,7 @@ player reports the new one (or `seek_settle_s` passes).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 MAX_EXTRAPOLATION_MS = 120
@@ -48,3 +49,16 @@ class PositionEstimate:
         elapsed_ms = (now_s - self.anchor_time_s) * 1000.0 * rate if playing else 0.0
         estimate = self.anchor_ms + min(max(0.0, elapsed_ms), self.max_extrapolation_ms)
         return round(min(estimate, duration_ms) if duration_ms > 0 else estimate)
+
+
+def frame_centre_ms(ms: int, frame_rate: float) -> int:
+    """The middle of the video frame whose presentation interval [n/fps, (n+1)/fps) contains `ms`.
+
+    Qt's FFmpeg backend, asked for an exact frame boundary, shows the frame before
+    or after it depending on how its timestamps round; asked for the middle of a
+    frame it shows that frame. The player seeks there and still reports `ms`.
+    """
+    if frame_rate <= 0:
+        return ms
+    frame_ms = 1000.0 / frame_rate
+    return round((math.floor(ms / frame_ms + 1e-9) + 0.5) * frame_ms)

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer
 
 from subtitler.gui.player.backend_commands import BackendCommands
-from subtitler.gui.player.clock import PositionEstimate
+from subtitler.gui.player.clock import PositionEstimate, frame_centre_ms
 
 POLL_INTERVAL_MS = 16
 BACKSTEP_TOLERANCE_MS = 80  # a smaller step backwards is jitter between estimate and report: hold instead
@@ -25,8 +25,8 @@ BACKSTEP_TOLERANCE_MS = 80  # a smaller step backwards is jitter between estimat
 class MediaPlayer(QObject):
     """Loads one media file and publishes its position in integer milliseconds."""
 
-    position_ms_changed = Signal(int)
-    duration_ms_changed = Signal(int)
+    position_ms_changed = Signal("qint64")  # 64-bit: int would overflow past 596 hours (a damaged header)
+    duration_ms_changed = Signal("qint64")
     playing_changed = Signal(bool)
     media_failed = Signal(str)
     media_loaded = Signal(str)
@@ -56,6 +56,7 @@ class MediaPlayer(QObject):
         self._position_ms = 0
         self._estimate = PositionEstimate(anchor_time_s=time.monotonic())
         self._range_end_ms: int | None = None
+        self._seek_sent: tuple[int, int] | None = None  # (asked ms, position sent to the backend): see seek()
         self._loop: tuple[int, int] | None = None  # play this range over and over
         self._is_playing = False  # as the backend reports it
         self._want_playing = False  # as last asked: commands reach the backend a moment later
@@ -67,7 +68,7 @@ class MediaPlayer(QObject):
         self._player.playbackStateChanged.connect(self._on_player_playback_state_changed)
         self._player.errorOccurred.connect(self._on_player_error_occurred)
         self._player.mediaStatusChanged.connect(self._on_player_media_status_changed)
-        self._player.hasVideoChanged.connect(self.has_video_changed)
+        self._player.hasVideoChanged.connect(self._on_player_has_video_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._player.stop)  # C++ to C++: no Python, no GIL (see backend_commands)
@@ -151,6 +152,7 @@ class MediaPlayer(QObject):
         self.pause()
         self._path = str(path)
         self._range_end_ms = None
+        self._seek_sent = None
         self._failure_reported = False
         if not Path(path).is_file():
             self._commands.set_source.emit(QUrl())
@@ -195,13 +197,37 @@ class MediaPlayer(QObject):
             self.play()
 
     def seek(self, ms: int) -> None:
-        """Jump to `ms` (clamped to the media); subscribers hear it at once."""
+        """Jump to `ms` (clamped to the media); subscribers hear it at once.
+
+        The picture shown is the frame whose presentation interval contains `ms`: the
+        backend is sent the middle of that frame (see clock.frame_centre_ms), and its
+        report of that position reads as `ms` again.
+        """
         ms = max(0, int(ms))
         if self.duration_ms > 0:
             ms = min(ms, self.duration_ms)
-        self._commands.set_position.emit(ms)
+        backend_ms = frame_centre_ms(ms, self.video_frame_rate) if self.has_video else ms
+        if self.duration_ms > 0:
+            backend_ms = min(backend_ms, self.duration_ms)
+        self._seek_sent = (ms, backend_ms)
+        self._commands.set_position.emit(backend_ms)
         self._estimate.seek(ms, time.monotonic())
         self._publish(ms, force=True)
+
+    @property
+    def video_frame_rate(self) -> float:
+        """Frames per second of the loaded video (0.0 when unknown or audio only)."""
+        value = self._player.metaData().value(QMediaMetaData.Key.VideoFrameRate)
+        try:
+            return float(value) if value else 0.0
+        except (TypeError, ValueError):
+            return 0.0
+
+    def _reported(self, raw_ms: int) -> int:
+        """A backend position; the frame centre a seek sent reads as the position that was asked for."""
+        if self._seek_sent is not None and raw_ms == self._seek_sent[1]:
+            return self._seek_sent[0]
+        return raw_ms
 
     def play_range(self, start_ms: int, end_ms: int) -> None:
         """Play from start_ms and pause at end_ms (F5 'play current cue')."""
@@ -218,7 +244,7 @@ class MediaPlayer(QObject):
 
     def _on_timer_timeout(self) -> None:
         now = time.monotonic()
-        self._estimate.report(int(self._player.position()), now)
+        self._estimate.report(self._reported(int(self._player.position())), now)
         estimate = self._estimate.estimate(now, self.playback_rate, True, self.duration_ms)
         if self._loop is not None and self._range_end_ms is None and estimate >= self._loop[1]:
             self.seek(self._loop[0])
@@ -232,9 +258,16 @@ class MediaPlayer(QObject):
 
     def _on_player_position_changed(self, raw_ms: int) -> None:
         now = time.monotonic()
-        self._estimate.report(int(raw_ms), now)
+        self._estimate.report(self._reported(int(raw_ms)), now)
         if not self._is_playing:
             self._publish(self._estimate.estimate(now, 1.0, False), force=True)
+
+    def _on_player_has_video_changed(self, has_video: bool) -> None:
+        """Video that appears after a seek (audio-only media was loaded before) starts its renderer at frame 0:
+        show the frame at the playhead instead."""
+        if has_video and not self._want_playing:
+            self.seek(self._position_ms)
+        self.has_video_changed.emit(has_video)
 
     def _on_player_duration_changed(self, duration_ms: int) -> None:
         self.duration_ms_changed.emit(int(duration_ms))
@@ -246,7 +279,7 @@ class MediaPlayer(QObject):
         self._is_playing = playing
         if not playing and state == QMediaPlayer.PlaybackState.StoppedState:
             self._want_playing = False  # the end of the media
-        self._estimate.report(int(self._player.position()), time.monotonic())
+        self._estimate.report(self._reported(int(self._player.position())), time.monotonic())
         if playing:
             self._timer.start()
         else:

@@ -14,6 +14,9 @@ from subtitler.core.timecode import format_timecode
 from subtitler.gui.player.media_player import MediaPlayer
 
 SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+# QSlider values are C ints: a header announcing more than ~596 h (damaged or crafted) would overflow,
+# so the slider stops there while the labels still show the announced length.
+SLIDER_MAX_MS = 2**31 - 1
 
 
 def speed_label(rate: float) -> str:
@@ -116,12 +119,12 @@ class TransportBar(QWidget):
     def _on_player_position_ms_changed(self, ms: int) -> None:
         if not self._dragging:
             self.position.blockSignals(True)
-            self.position.setValue(ms)
+            self.position.setValue(min(ms, SLIDER_MAX_MS))
             self.position.blockSignals(False)
         self._show_time(ms)
 
     def _on_player_duration_ms_changed(self, duration_ms: int) -> None:
-        self.position.setRange(0, max(0, duration_ms))
+        self.position.setRange(0, min(max(0, duration_ms), SLIDER_MAX_MS))
         self._show_time(self._player.position_ms)
 
     def _on_player_playing_changed(self, playing: bool) -> None:

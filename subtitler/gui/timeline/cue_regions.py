@@ -23,6 +23,7 @@ EDGE_PX = 6  # how close to an edge (in pixels) a press grabs the edge instead o
 MIN_WORD_PX = 6  # draw word marks only when the words average at least this width on screen
 MIN_TEXT_PX = 30
 EDGE_WIDTH_PX = 2.0
+SPEAKER_BAND_PX = 5.0
 MIN_DURATION_MS = 10
 LOW_CONFIDENCE = 0.5  # words Whisper was less sure of are tinted
 Y_SPAN = (-1.0, 1.0)
@@ -82,6 +83,7 @@ class CueRegionItem(pg.GraphicsObject):
         self.row = -1
         self.cue: Cue | None = None
         self.selected = False
+        self.band: QColor | None = None  # the speaker's colour
         self.start_ms = 0
         self.end_ms = 0
         self._drag_mode: DragMode | None = None
@@ -89,9 +91,9 @@ class CueRegionItem(pg.GraphicsObject):
         self.setZValue(10)
 
     # --- state ------------------------------------------------------------
-    def assign(self, row: int, cue: Cue, selected: bool) -> None:
+    def assign(self, row: int, cue: Cue, selected: bool, band: QColor | None = None) -> None:
         self.prepareGeometryChange()
-        self.row, self.cue, self.selected = row, cue, selected
+        self.row, self.cue, self.selected, self.band = row, cue, selected, band
         self.start_ms, self.end_ms = cue.start_ms, cue.end_ms
         self._drag_mode = None
         self.setZValue(11 if selected else 10)
@@ -127,6 +129,8 @@ class CueRegionItem(pg.GraphicsObject):
         p.fillRect(device, FILL_SELECTED if self.selected else FILL)
         if self.cue.words and device.width() / len(self.cue.words) >= MIN_WORD_PX:
             self._paint_words(p, device, tr.m11(), tr.dx())
+        if self.band is not None:
+            p.fillRect(QRectF(device.left(), device.bottom() - SPEAKER_BAND_PX, device.width(), SPEAKER_BAND_PX), self.band)
         edge = EDGE_SELECTED if self.selected else EDGE
         p.fillRect(QRectF(device.left(), device.top(), EDGE_WIDTH_PX, device.height()), edge)
         p.fillRect(QRectF(device.right() - EDGE_WIDTH_PX, device.top(), EDGE_WIDTH_PX, device.height()), edge)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 
 from subtitler.core.document import Document, DocumentChange
 from subtitler.core.cue_index import CueIndex
 from subtitler.gui.timeline.cue_overview import CueOverviewItem
+from subtitler.gui.speakers.colours import speaker_colour
 from subtitler.gui.timeline.cue_regions import Constrain, CueRegionItem, RegionEdit
 
 MAX_REGIONS = 120  # ~8 px per cue on a 1,000-px timeline: below that nothing is draggable anyway
@@ -37,6 +39,7 @@ class RegionLayer:
         self.max_regions = max_regions
         self.document: Document | None = None
         self.index = CueIndex()
+        self._speaker_colours: dict[str, QColor] = {}
         self.active: dict[int, CueRegionItem] = {}
         self._pool: list[CueRegionItem] = []
         self.items_created = 0
@@ -92,7 +95,7 @@ class RegionLayer:
             for row in change.rows:
                 item = self.active.get(row)
                 if item is not None:
-                    item.assign(row, self.index.cues[row], row == self.selected_row)
+                    item.assign(row, self.index.cues[row], row == self.selected_row, self._band(self.index.cues[row]))
         else:
             self._release_all()
         self.update_view(*self._range_s)
@@ -100,6 +103,12 @@ class RegionLayer:
     def _reindex(self) -> None:
         self.index = self.document.time_index() if self.document is not None else CueIndex()
         self.overview.set_cues(self.index.cues)
+        names = list(dict.fromkeys(c.speaker for c in self.index.cues if c.speaker))
+        self._speaker_colours = {n: QColor(speaker_colour(self.document, n, names)) for n in names} if names else {}
+
+    def _band(self, cue) -> QColor | None:
+        """The speaker's colour, drawn as a band along the region's foot."""
+        return self._speaker_colours.get(cue.speaker) if cue.speaker else None
 
     # --- pool -------------------------------------------------------------
     def _acquire(self, row: int) -> None:
@@ -109,7 +118,7 @@ class RegionLayer:
             item = CueRegionItem(self._on_clicked, self._on_drag_finished, self._constrain)
             self._view_box.addItem(item, ignoreBounds=True)
             self.items_created += 1
-        item.assign(row, self.index.cues[row], row == self.selected_row)
+        item.assign(row, self.index.cues[row], row == self.selected_row, self._band(self.index.cues[row]))
         item.show()
         self.active[row] = item
 

@@ -41,11 +41,14 @@ FOLLOW_MARGIN = 0.05  # when paging, the playhead lands this fraction into the n
 SNAP_PX = 8  # a dragged edge snaps to a target this close on screen
 
 
+MAX_SCROLL_MS = 2**31 - 1 - 3_600_000  # QScrollBar values are C ints; an hour of room for the view span
+
+
 class TimelineWidget(QWidget):
     """The audio timeline; see the module docstring."""
 
     current_row_changed = Signal(int)
-    seek_requested = Signal(int)
+    seek_requested = Signal("qint64")  # ms
     media_failed = Signal(str)
     shot_changes_found = Signal(object)  # tuple of cut times in ms (empty: none, or no video)
     shot_progress_changed = Signal(float, float)  # seconds analysed, seconds in all
@@ -232,6 +235,9 @@ class TimelineWidget(QWidget):
         self.set_visible_range_s(at_s - span * FOLLOW_MARGIN, at_s + span * (1 - FOLLOW_MARGIN))
 
     def _on_player_duration_ms_changed(self, duration_ms: int) -> None:
+        # The scrollbar counts milliseconds in a C int: a header announcing more than ~596 h (damaged or
+        # crafted; the audio is far shorter) is shown as that long rather than overflowing.
+        duration_ms = min(duration_ms, MAX_SCROLL_MS)
         self._media_duration_s = max(self._media_duration_s, duration_ms / 1000.0)
         self._update_duration()
 

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
 
 CUE_ITEMS = ("insert_cue_before", "insert_cue", "delete_cues", None, "split_cue", "merge_cues", None, "play_cue",
-             "loop", None, "TRANSCRIBE", "snap_to_words", "set_style")
-TRANSCRIBE_IDS = ("retranscribe_selection", "retranscribe", "transcribe")  # the first the window has
+             "loop", None, "transcribe_selection", "translate_selection", "snap_to_words", "set_style")
 
 
 class ContextMenus:
@@ -35,9 +34,7 @@ class ContextMenus:
             if item is None:
                 menu.addSeparator()
                 continue
-            action_id = next((i for i in TRANSCRIBE_IDS if i in self.w.actions), None) if item == "TRANSCRIBE" else item
-            if action_id is not None:
-                menu.addAction(self.w.actions[action_id])
+            menu.addAction(self.w.actions[item])
         return menu
 
     def timeline_menu(self, at_ms: int) -> QMenu:

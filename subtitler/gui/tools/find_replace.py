@@ -13,11 +13,11 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QApplication, QCheckBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStyle,
-    QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget,
+    QStyleOptionViewItem, QVBoxLayout, QWidget,
 )
 
 from subtitler.core.find_replace import FindOptions, Match, ReplaceAll, ReplaceMatch, find_all, find_next
-from subtitler.gui.cue_table import MATCHES_ROLE, Column
+from subtitler.gui.cue_table import MATCHES_ROLE, Column, RichTextDelegate
 
 if TYPE_CHECKING:
     from subtitler.gui.main_window import MainWindow
@@ -26,8 +26,8 @@ MATCH_COLOUR = QColor(255, 210, 0, 120)
 HIGHLIGHT_DEBOUNCE_MS = 150
 
 
-class MatchDelegate(QStyledItemDelegate):
-    """Paints the cell as usual, then shades the find results in it."""
+class MatchDelegate(RichTextDelegate):
+    """Paints the cell as usual (rich text where the cue has markup), then shades the find results in it."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().paint(painter, option, index)

@@ -16,6 +16,7 @@ from subtitler.gui.tools.go_to import GoToController
 from subtitler.gui.tools.qc_panel import QcController
 from subtitler.gui.tools.spell_check import SpellController
 from subtitler.gui.tools.timing_dialogs import TimingTools
+from subtitler.gui.speakers.controller import SpeakerController
 from subtitler.gui.translation.controller import TranslationController
 
 if TYPE_CHECKING:
@@ -34,10 +35,12 @@ class Tools:
     menus: ContextMenus
     translation: TranslationController
     shot_label: QLabel
+    speakers: SpeakerController
 
     def shutdown(self) -> None:
         """Before the window closes: no tool's thread may outlive it."""
         self.spelling.shutdown()
+        self.speakers.shutdown()
 
 
 def install_tools(window: "MainWindow") -> Tools:
@@ -49,8 +52,8 @@ def install_tools(window: "MainWindow") -> Tools:
     fields.link_tab_order()
     tools = Tools(transport, GoToController(window), FindReplaceController(window), SpellController(window),
                   QcController(window), TimingTools(window), fields, ContextMenus(window), TranslationController(window),
-                  QLabel())
-    for part in (transport, tools.go_to, tools.find, tools.spelling, tools.qc, tools.timing, fields, tools.translation):
+                  QLabel(), SpeakerController(window))
+    for part in (transport, tools.go_to, tools.find, tools.spelling, tools.qc, tools.timing, fields, tools.translation, tools.speakers):
         window.actions.connect(part.handlers())
     _wire_shot_changes(window, tools.shot_label)
     return tools

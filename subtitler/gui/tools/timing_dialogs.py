@@ -84,7 +84,8 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def build(self, document: Document) -> Command:
-        raise NotImplementedError
+        """The command this dialog's fields describe, for `document` (each of the four dialogs defines it)."""
+        raise NotImplementedError(f"{type(self).__name__} must define build()")
 
     def refresh(self) -> None:
         """Run the command on a copy of the document and show what it would change."""

@@ -17,10 +17,12 @@ def test_transcribe_without_media_says_what_to_do(window, dialogs, qtbot):
 
 @pytest.mark.slow
 def test_drop_video_then_ctrl_t_fills_the_document(window, dialogs, data_dir, qtbot, monkeypatch):
-    from subtitler.gui import transcribe_dialog
-    from subtitler.gui.transcribe_dialog import TranscribeChoice
+    from subtitler.asr.transcribe import TranscribeOptions
+    from subtitler.gui.transcription import dialog as transcribe_dialog
+    from subtitler.gui.transcription.choice import TranscribeChoice
 
-    monkeypatch.setattr(transcribe_dialog, "ask_transcription", lambda *_: TranscribeChoice("tiny.en", "en"))
+    monkeypatch.setattr(transcribe_dialog, "ask_transcription",
+                        lambda *_, **__: TranscribeChoice("tiny.en", TranscribeOptions(language="en")))
     drop(window, [data_dir / "jfk.mp4"])
     qtbot.waitUntil(lambda: window.document.media_path is not None, timeout=10_000)
     assert "Ctrl+T" in window.table.placeholder

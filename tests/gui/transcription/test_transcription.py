@@ -19,12 +19,18 @@ from subtitler.core.cue import Cue
 from subtitler.core.document import Document
 from subtitler.core.history import History
 from subtitler.errors import Cancelled
-from subtitler.gui.transcribe_dialog import KEY_LANGUAGE, KEY_MODEL, TranscribeChoice, TranscribeDialog
-from subtitler.gui.transcription import EngineCache, InsertTranscribedCues, load_engine_by_name, plan_inserts
-from subtitler.gui.transcription_controller import TranscriptionBusy, TranscriptionController
+from subtitler.core.commands_transcription import ApplyTranscription, plan_inserts
+from subtitler.gui.transcription.choice import KEY_LANGUAGE, KEY_MODEL, TranscribeChoice
+from subtitler.gui.transcription.controller import TranscriptionBusy, TranscriptionController
+from subtitler.gui.transcription.dialog import TranscribeDialog
+from subtitler.gui.transcription.job import EngineCache, TranscriptionJob, load_engine_by_name
 from subtitler.gui.undo import push_command
 
 JOB_TIMEOUT_MS = 120_000  # a limit on waiting, not a speed target: a busy CI machine is 10x slower
+
+
+def job(media, model: str, options: TranscribeOptions | None = None, device: str = "auto", **more) -> TranscriptionJob:
+    return TranscriptionJob(Path(media), model, options, device, **more)
 
 
 def cue(start_ms: int, text: str = "x") -> Cue:
@@ -43,11 +49,11 @@ def test_batches_of_one_job_merge_into_one_exact_undo_step():
     doc = Document([cue(1000, "old1"), cue(9000, "old2")])
     before = doc.snapshot()
     history, job = History(), object()
-    history.push(InsertTranscribedCues(doc, [cue(0, "a"), cue(2000, "b")], job))
-    history.push(InsertTranscribedCues(doc, [cue(8000, "c"), cue(9000, "d")], job))
+    history.push(ApplyTranscription(doc, [cue(0, "a"), cue(2000, "b")], job))
+    history.push(ApplyTranscription(doc, [cue(8000, "c"), cue(9000, "d")], job))
     assert [c.text for c in doc] == ["a", "old1", "b", "c", "old2", "d"]
     assert len(history) == 1 and history.undo_text == "Transcribe"
-    history.push(InsertTranscribedCues(doc, [cue(20_000, "other job")], object()))
+    history.push(ApplyTranscription(doc, [cue(20_000, "other job")], object()))
     assert len(history) == 2, "another job is another step"
     history.undo()
     history.undo()
@@ -55,21 +61,33 @@ def test_batches_of_one_job_merge_into_one_exact_undo_step():
     history.redo()
     assert [c.text for c in doc] == ["a", "old1", "b", "c", "old2", "d"]
     with pytest.raises(ValueError):
-        InsertTranscribedCues(doc, [], job)
+        ApplyTranscription(doc, [], job)
 
 
 def test_engine_cache_loads_once_per_model_and_device():
     loads: list[tuple[str, str]] = []
 
-    def factory(name: str, device: str) -> object:
+    def factory(name: str, device: str, precision: str) -> object:
         loads.append((name, device))
         return object()
 
     cache = EngineCache(factory)
+    assert cache.recent() is None
     first = cache.get("tiny.en", "cpu")
     assert cache.get("tiny.en", "cpu") is first and loads == [("tiny.en", "cpu")]
+    assert ("tiny.en", "cpu", "auto") in cache and cache.recent() == ("tiny.en", "cpu")
     cache.get("base", "cpu")  # capacity 1: the tiny.en engine is let go
-    assert ("tiny.en", "cpu") not in cache and len(loads) == 2
+    assert ("tiny.en", "cpu", "auto") not in cache and len(loads) == 2
+
+
+def test_word_alignment_reuses_the_engine_that_transcribed_whatever_its_precision():
+    loads: list[tuple[str, str, str]] = []
+    cache = EngineCache(lambda name, device, precision: loads.append((name, device, precision)) or object())
+    transcribed = cache.get("base", "cpu", "float32")  # the dialog's explicit precision
+    assert cache.recent() == ("base", "cpu")
+    assert cache.get(*cache.recent()) is transcribed, "alignment asks without a precision"
+    assert cache.get("base", "cpu", "float16") is not transcribed, "an explicit other precision loads its own"
+    assert loads == [("base", "cpu", "float32"), ("base", "cpu", "float16")]
 
 
 # --- controller and worker with a scripted engine (fast, deterministic) ------------------------------
@@ -148,13 +166,18 @@ def make(harnesses, engine_factory, doc: Document | None = None) -> Harness:
 def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harnesses, data_dir):
     engine = ScriptedEngine(["one", "two", "three", "four"], pause_s=0.15)
     loads: list[str] = []
-    h = make(harnesses, lambda name, device: loads.append(name) or engine,
+    h = make(harnesses, lambda name, device, precision: loads.append(name) or engine,
              Document([Cue(0, 50, "before"), Cue(60_000, 61_000, "after")]))
+    statuses: list[str] = []
+    h.controller.status_changed.connect(statuses.append)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS) as finished:
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
         with pytest.raises(TranscriptionBusy, match="still running"):
-            h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+            h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
+    # 11 s of audio in a little over 4 x 0.15 s (plus decoding; the reading rules may join segments): the realtime factor ends the job's message
+    speed = re.search(r"^Transcribed jfk\.mp4: \d+ cues? \(en\), ([\d.]+)x realtime$", statuses[-1])
+    assert speed and 1.0 < float(speed.group(1)) < 11.0 / 0.6, statuses[-1]
     assert labels(h.doc) == ["one", "two", "three", "four"]
     assert h.doc[0].text == "before" and h.doc[len(h.doc) - 1].text == "after"
     assert finished.args == [len(h.doc) - 2]
@@ -169,17 +192,17 @@ def test_cues_stream_in_as_one_undo_step_and_the_engine_is_reused(qtbot, harness
     assert [c.text for c in h.doc] == ["before", "after"]
 
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
     assert loads == ["scripted"], "the second job reuses the loaded engine"
     assert h.stack.count() == 1, "the redo of the first job was replaced by the second"
 
 
 def test_progress_and_batches_are_throttled_to_ten_a_second(qtbot, harnesses, data_dir):
-    h = make(harnesses, lambda name, device: ScriptedEngine([f"w{i}" for i in range(80)], pause_s=0.01))
+    h = make(harnesses, lambda name, device, precision: ScriptedEngine([f"w{i}" for i in range(80)], pause_s=0.01))
     began = time.monotonic()
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     elapsed = time.monotonic() - began
     h.wait_idle(qtbot)
     batches = [e for e in h.events if e[0] == "cues"]
@@ -189,10 +212,9 @@ def test_progress_and_batches_are_throttled_to_ten_a_second(qtbot, harnesses, da
 
 
 def test_a_cancel_after_completion_does_not_add_a_second_ending(qtbot, data_dir):
-    from subtitler.gui.transcription import TranscriptionJob
-    from subtitler.gui.transcription_worker import TranscriptionWorker
+    from subtitler.gui.transcription.worker import TranscriptionWorker
 
-    worker = TranscriptionWorker(TranscriptionJob(data_dir / "jfk.mp4", "scripted"), lambda n, d: ScriptedEngine(["a"]))
+    worker = TranscriptionWorker(TranscriptionJob(data_dir / "jfk.mp4", "scripted"), lambda n, d, p: ScriptedEngine(["a"]))
     endings: list[str] = []
     worker.finished.connect(lambda: (endings.append("finished"), worker.cancel()))
     worker.cancelled.connect(lambda: endings.append("cancelled"))
@@ -202,12 +224,12 @@ def test_a_cancel_after_completion_does_not_add_a_second_ending(qtbot, data_dir)
 
 
 def test_cancel_is_distinct_from_failure_and_keeps_a_consistent_document(qtbot, harnesses, data_dir):
-    h = make(harnesses, lambda name, device: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
+    h = make(harnesses, lambda name, device, precision: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
     failed: list[str] = []
     h.controller.failed.connect(failed.append)
     h.controller.cues_added.connect(lambda _n: h.controller.cancel())
     with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
     assert failed == [] and 1 <= len(h.doc) < 50
     assert [c.start_ms for c in h.doc] == sorted(c.start_ms for c in h.doc)
@@ -217,16 +239,16 @@ def test_cancel_is_distinct_from_failure_and_keeps_a_consistent_document(qtbot, 
 
 
 def test_a_bug_in_the_engine_fails_with_one_line_and_logs_the_traceback(qtbot, harnesses, data_dir, caplog):
-    h = make(harnesses, lambda name, device: ScriptedEngine(["a", "b", "c"], crash_at=1))
+    h = make(harnesses, lambda name, device, precision: ScriptedEngine(["a", "b", "c"], crash_at=1))
     with caplog.at_level(logging.ERROR), qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
     assert "jfk.mp4" in failed.args[0] and "ZeroDivisionError" in failed.args[0] and "\n" not in failed.args[0]
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
 
 
 def test_opening_another_document_stops_the_job_and_leaves_the_new_one_alone(qtbot, harnesses, data_dir):
-    h = make(harnesses, lambda name, device: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
+    h = make(harnesses, lambda name, device, precision: ScriptedEngine([f"cue {i}" for i in range(50)], pause_s=0.1))
     old = h.doc
 
     def replace_document(_n: int) -> None:
@@ -234,7 +256,7 @@ def test_opening_another_document_stops_the_job_and_leaves_the_new_one_alone(qtb
 
     h.controller.cues_added.connect(replace_document)
     with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "jfk.mp4", None, "scripted")
+        h.controller.start(job(data_dir / "jfk.mp4", "scripted"))
     h.wait_idle(qtbot)
     assert [c.text for c in h.doc] == ["opened later"]
     assert 1 <= len(old) < 50
@@ -243,11 +265,11 @@ def test_opening_another_document_stops_the_job_and_leaves_the_new_one_alone(qtb
 def test_corrupt_media_fails_with_the_file_name(qtbot, harnesses, tmp_path):
     bad = tmp_path / "holiday.mp4"
     bad.write_text("this is not a video\n" * 50)
-    h = make(harnesses, lambda name, device: pytest.fail("no model is loaded for a file that cannot be decoded"))
+    h = make(harnesses, lambda name, device, precision: pytest.fail("no model is loaded for a file that cannot be decoded"))
     cancelled: list[bool] = []
     h.controller.cancelled.connect(lambda: cancelled.append(True))
     with qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
-        h.controller.start(bad, None, "tiny.en")
+        h.controller.start(job(bad, "tiny.en"))
     h.wait_idle(qtbot)
     assert "holiday.mp4" in failed.args[0] and not cancelled and len(h.doc) == 0
 
@@ -256,11 +278,11 @@ def test_a_truncated_file_warns_and_transcribes_what_is_there(qtbot, harnesses, 
     cut = tmp_path / "cut.flac"
     whole = (data_dir / "jfk.flac").read_bytes()
     cut.write_bytes(whole[: len(whole) // 2])
-    h = make(harnesses, lambda name, device: ScriptedEngine(["half"]))
+    h = make(harnesses, lambda name, device, precision: ScriptedEngine(["half"]))
     warned: list[str] = []
     h.controller.warned.connect(warned.append)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(cut, None, "scripted")
+        h.controller.start(job(cut, "scripted"))
     h.wait_idle(qtbot)
     assert len(warned) == 1 and "cut.flac" in warned[0] and "only part of the audio" in warned[0]
     assert labels(h.doc) == ["half"] and h.doc[0].end_ms < 8000
@@ -270,7 +292,7 @@ def test_a_missing_model_fails_and_says_how_to_install_it(qtbot, harnesses, data
     monkeypatch.setenv("SUBTITLER_MODELS_DIR", str(tmp_path))  # no downloaded models: only the packages count
     h = make(harnesses, load_engine_by_name)
     with qtbot.waitSignal(h.controller.failed, timeout=JOB_TIMEOUT_MS) as failed:
-        h.controller.start(data_dir / "jfk.mp4", None, "medium.en")
+        h.controller.start(job(data_dir / "jfk.mp4", "medium.en"))
     h.wait_idle(qtbot)
     assert "medium.en" in failed.args[0] and "download" in failed.args[0]
 
@@ -278,7 +300,7 @@ def test_a_missing_model_fails_and_says_how_to_install_it(qtbot, harnesses, data
 # --- the dialog ---------------------------------------------------------------------------------------
 
 MODELS = [
-    ModelInfo("tiny", None, "download", True, None),
+    ModelInfo("tiny", None, "download", True, None, 75_000_000, "any language; the fastest"),
     ModelInfo("tiny.en", Path("/m/tiny.en"), "package", False, 78_000_000),
     ModelInfo("base", Path("/m/base"), "package", True, 145_000_000),
 ]
@@ -290,8 +312,9 @@ def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path)
     qtbot.addWidget(dialog)
     combo = dialog.model_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["tiny.en", "base", "tiny"]
-    assert not combo.model().item(2).isEnabled(), "a model that is not installed cannot be picked"
-    assert combo.currentData() == "tiny.en"
+    assert "download about 75 MB" in combo.itemText(2)
+    assert combo.currentData() == "base", "the CLI's default model when it is installed"
+    combo.setCurrentIndex(0)
     assert not dialog.task_combo.isEnabled() and dialog.choice().task == "transcribe"
 
     combo.setCurrentIndex(1)
@@ -304,34 +327,25 @@ def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path)
 
     again = TranscribeDialog(settings, MODELS)
     qtbot.addWidget(again)
-    assert again.choice() == TranscribeChoice("base", "de", "translate", "cpu")
-    assert again.choice().options() == TranscribeOptions(task="translate", language="de")
+    expected = TranscribeChoice("base", TranscribeOptions(task="translate", language="de"), "cpu")
+    assert again.choice() == expected
     again.model_combo.setCurrentIndex(0)  # tiny.en forces English, then base gets the German back
     assert again.choice().language == "en"
     again.model_combo.setCurrentIndex(1)
-    assert again.choice() == TranscribeChoice("base", "de", "translate", "cpu")
+    assert again.choice() == expected
     assert again.language_combo.itemText(0) == "Detect automatically" and again.language_combo.count() > 90
+    again.model_combo.setCurrentIndex(2)  # not installed: download it first
+    assert not again.buttons.button(again.buttons.StandardButton.Ok).isEnabled()
+    assert again.download_button.isVisibleTo(again) and "75 MB" in again.download_button.text()
 
 
-def test_dialog_without_installed_models_says_what_to_do(qtbot, tmp_path):
+def test_dialog_without_installed_models_offers_a_download_or_a_folder(qtbot, tmp_path):
     dialog = TranscribeDialog(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), MODELS[:1])
     qtbot.addWidget(dialog)
-    assert "subtitler models download" in dialog.hint.text()
+    assert dialog.first_run.isVisibleTo(dialog) and "No speech model is installed" in dialog.first_run.text()
+    assert dialog.download_button.isVisibleTo(dialog) and dialog.folder_button.isVisibleTo(dialog)
+    assert "fastest" in dialog.model_note.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
-
-
-def test_transcribe_media_asks_then_starts_and_a_cancelled_question_starts_nothing(qtbot, harnesses, data_dir, monkeypatch):
-    from subtitler.gui import transcribe_dialog
-
-    h = make(harnesses, lambda name, device: ScriptedEngine(["asked"]))
-    answers = [None, TranscribeChoice("tiny.en", "en")]
-    monkeypatch.setattr(transcribe_dialog, "ask_transcription", lambda parent, settings, name: answers.pop(0))
-    assert not transcribe_dialog.transcribe_media(None, QSettings(), h.controller, data_dir / "jfk.mp4")
-    assert not h.controller.is_running
-    with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        assert transcribe_dialog.transcribe_media(None, QSettings(), h.controller, data_dir / "jfk.mp4")
-    h.wait_idle(qtbot)
-    assert labels(h.doc) == ["asked"]
 
 
 # --- end to end on real speech and real weights -------------------------------------------------------
@@ -346,7 +360,7 @@ def real_engines() -> EngineCache:
 def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines):
     h = make(harnesses, real_engines.get)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "jfk.mp4", TranscribeOptions(language="en"), "tiny.en", "cpu")
+        h.controller.start(job(data_dir / "jfk.mp4", "tiny.en", TranscribeOptions(language="en"), "cpu"))
     h.wait_idle(qtbot)
     text = " ".join(c.plain_text for c in h.doc).lower()
     assert "ask not what your country" in text
@@ -367,7 +381,7 @@ def test_cancel_a_real_job_on_a_long_file(qtbot, harnesses, data_dir, real_engin
     failed: list[str] = []
     h.controller.failed.connect(failed.append)
     with qtbot.waitSignal(h.controller.progress_changed, timeout=JOB_TIMEOUT_MS):  # (0, total): decoding has begun
-        h.controller.start(data_dir / "aeneas_capitan_veneno_es.mp3", None, "tiny.en", "cpu")
+        h.controller.start(job(data_dir / "aeneas_capitan_veneno_es.mp3", "tiny.en", None, "cpu"))
     qtbot.wait(1500)
     asked = time.monotonic()
     with qtbot.waitSignal(h.controller.cancelled, timeout=JOB_TIMEOUT_MS):
@@ -397,7 +411,7 @@ def test_a_fresh_transcription_passes_the_timing_rules_of_qc(qtbot, harnesses, d
 
     h = make(harnesses, real_engines.get)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(data_dir / "mfa_cold_corpus.wav", None, "tiny.en", "cpu")
+        h.controller.start(job(data_dir / "mfa_cold_corpus.wav", "tiny.en", None, "cpu"))
     h.wait_idle(qtbot)
     assert len(h.doc) >= 4
     assert [(f.row, f.rule, f.message) for f in check(h.doc) if f.rule in TIMING_RULES] == []

@@ -9,20 +9,22 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 
 from subtitler.core.cue import Cue
 from subtitler.errors import Cancelled, UserError
-from subtitler.gui.transcription import TranscriptionJob
+from subtitler.gui.transcription.job import TranscriptionJob
 from subtitler.gui.workers.job import JobWorker, Throttle
 
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000  # decode_audio's default, what Whisper expects
 
-EngineGetter = Callable[[str, str], Any]  # (model name, device) -> Engine-like object
+EngineGetter = Callable[[str, str, str], Any]  # (model name, device, precision) -> Engine-like object
+FIRST_WINDOW = -1.0  # progress "done" while the first window runs: nothing finished yet, the bar shows busy
 
 
 class TranscriptionWorker(JobWorker):
@@ -33,7 +35,11 @@ class TranscriptionWorker(JobWorker):
 
     Partial results are immutable Cue values, batched and sent at most 10 times a
     second, as is progress; the last batch and the final (total, total) progress
-    always arrive, before `finished`.
+    always arrive, before `finished`. Until the first 30-s window is done, progress
+    is (FIRST_WINDOW, total): the job is working but nothing is finished yet (the bar
+    showed a frozen 0 % for the whole first window, which on a large model is minutes).
+    A job with `span_ms` decodes and transcribes only that stretch; its cues are in
+    the recording's times.
     """
 
     progress_changed = Signal(float, float)  # done_s, total_s of the audio transcribed
@@ -71,6 +77,7 @@ class TranscriptionWorker(JobWorker):
         self.finished.emit()
 
     def _transcribe(self) -> None:
+        from subtitler.asr.span import transcribe_span
         from subtitler.asr.transcribe import TranscribeOptions  # torch loads in this thread, not the GUI's
 
         name = self.job.media_path.name
@@ -78,14 +85,15 @@ class TranscriptionWorker(JobWorker):
         audio = self._decode()
         self._total_s = len(audio) / SAMPLE_RATE
         self._stop_if_asked()
-        self.status_changed.emit(f"Loading the model {self.job.model_name}…")
-        engine = self.get_engine(self.job.model_name, self.job.device)
+        self.status_changed.emit(f"Loading the model {Path(self.job.model_name).name}…")
+        engine = self.get_engine(self.job.model_name, self.job.device, self.job.precision)
         self._stop_if_asked()
-        self.status_changed.emit(f"Transcribing {name}…")
-        self.progress_changed.emit(0.0, self._total_s)
+        self.status_changed.emit(f"Transcribing {name}: the first {min(30, round(self._total_s))} s…")
+        self.progress_changed.emit(FIRST_WINDOW, self._total_s)
         options = self.job.options if self.job.options is not None else TranscribeOptions()
-        segments = engine.transcribe(audio, options, on_progress=self._on_engine_progress,
-                                     should_stop=self.should_stop, on_info=self.info_ready.emit)
+        offset_s = self.job.span_ms[0] / 1000 if self.job.span_ms else 0.0
+        segments = transcribe_span(engine, audio, offset_s, options, on_progress=self._on_engine_progress,
+                                   should_stop=self.should_stop, on_info=self.info_ready.emit)
         self._collect(segments)
         self._stop_if_asked()
         self._flush()
@@ -93,12 +101,17 @@ class TranscriptionWorker(JobWorker):
 
     def _decode(self):
         """The whole track at 16 kHz; a MediaWarning (truncated file) becomes `warned`, the job goes on."""
-        from subtitler.media.decode import MediaWarning, decode_audio
+        from subtitler.media.decode import MediaWarning, decode_audio, decode_span
 
         # catch_warnings is process-wide: what another thread warns meanwhile is re-issued, not lost or claimed.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", MediaWarning)
-            audio = decode_audio(self.job.media_path, self.job.audio_stream, should_stop=self.should_stop)
+            if self.job.span_ms is not None:
+                start_ms, end_ms = self.job.span_ms
+                audio = decode_span(self.job.media_path, start_ms / 1000, (end_ms - start_ms) / 1000,
+                                    self.job.audio_stream, should_stop=self.should_stop)
+            else:
+                audio = decode_audio(self.job.media_path, self.job.audio_stream, should_stop=self.should_stop)
         for warning in caught:
             if issubclass(warning.category, MediaWarning) and self.job.media_path.name in str(warning.message):
                 self.warned.emit(str(warning.message))
@@ -109,8 +122,10 @@ class TranscriptionWorker(JobWorker):
     def _collect(self, segments) -> None:
         """Cues by the reading rules across segments; the last cue waits for the next words (see CueStream)."""
         from subtitler.asr.result import CueStream
+        from subtitler.core.reading_rules import get_profile
 
-        stream = CueStream(self._total_s)
+        offset_s = self.job.span_ms[0] / 1000 if self.job.span_ms else 0.0
+        stream = CueStream(offset_s + self._total_s, profile=get_profile(self.job.profile) if self.job.profile else None)
         try:
             for segment in segments:  # a window's segments come in a burst; _on_engine_progress sends them
                 self._pending.extend(stream.add([segment]))

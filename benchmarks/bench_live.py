@@ -1,0 +1,129 @@
+"""Live captions on ../shared/data: commit latency, accuracy against the reference and the offline run, load.
+
+Each clip is played through the product's own path (FileSource -> LiveSession, as `subtitler live
+--file` does) at each speed. Figures per run:
+
+- latency: wall-clock time from the moment a word's end was played (start + end / speed) to its
+  commit, median and 90th percentile over all committed words (grows without bound when decoding
+  cannot keep up with the speed);
+- audio lag: audio received when a word was committed, less the word's end (seconds of audio):
+  the delay the commit policy itself adds, whatever the machine's speed (speed 0 measures it alone);
+- WER of the committed text against the human reference and against the offline transcription
+  of the same file (same model, temperature 0), normalised as in PEERS.md;
+- RTF: wall time of decoding / audio time (below 1 keeps up in real time), decodes, peak RSS;
+- a check that the cues (what the file gets) hold exactly the committed words.
+
+``--long-minutes N`` also streams the English clips joined and repeated to N minutes, as fast as
+decoding goes (speed 0), for RTF and memory over a long stream. Usage:
+
+    .venv/bin/python benchmarks/bench_live.py [-m tiny.en] [--clips jfk.flac LDC93S1.wav] [--speeds 1 4] [--long-minutes 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from asr_clips import DATA, HUMAN_ENGLISH, joined, load_clip, normalise, wer  # noqa: E402
+
+from subtitler.asr.engine import load_engine  # noqa: E402
+from subtitler.asr.live_session import LiveSession  # noqa: E402
+from subtitler.asr.streaming import StreamingOptions, live_transcribe_options  # noqa: E402
+from subtitler.media.live_sources import FileSource  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def offline_text(engine, audio: np.ndarray) -> str:
+    return "".join(s.text for s in engine.transcribe(audio, live_transcribe_options()))
+
+
+def stream(engine, path: Path, speed: float) -> dict:
+    """One live run; latencies in wall seconds (only meaningful when speed > 0)."""
+    commits: list[tuple[float, float]] = []  # (word end on the stream's clock, wall time of its commit)
+    audio_lags: list[float] = []  # audio received when a word was committed, less its end: the policy's own delay
+
+    def on_update(update, cues) -> None:
+        now = time.monotonic()
+        commits.extend((w.end, now) for w in update.committed)
+        audio_lags.extend(update.position_s - w.end for w in update.committed)
+
+    session = LiveSession(engine, FileSource(path, speed=speed), StreamingOptions(), on_update=on_update)
+    began = time.monotonic()
+    result = session.run()
+    wall = time.monotonic() - began
+    latencies = [t - (began + end / speed) for end, t in commits] if speed > 0 else []
+    cue_words = normalise(" ".join(c.text for c in result.cues))
+    assert cue_words == normalise(result.text), "the cues hold something other than the committed words"
+    return {"text": result.text, "latencies": latencies, "audio_lags": audio_lags, "wall": wall, "decodes": session.transcriber.decodes,
+            "words": len(result.words)}
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-m", "--model", default="tiny.en")
+    parser.add_argument("--clips", nargs="+", default=["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "librispeech_61-70968-0000.flac"])
+    parser.add_argument("--speeds", nargs="+", type=float, default=[1.0, 4.0])
+    parser.add_argument("--long-minutes", type=float, default=0.0)
+    args = parser.parse_args()
+
+    engine = load_engine(args.model, device="cpu")
+    print(f"model {args.model}, CPU, torch threads as configured; machine shared with other jobs")
+    print(f"{'clip':32} {'speed':>5} {'WER ref':>8} {'WER off':>8} {'lat p50':>8} {'lat p90':>8} {'alag p50':>8} {'alag p90':>8} {'RTF':>6} {'decodes':>7} {'RSS MB':>7}")
+    all_latencies: dict[float, list[float]] = {}
+    for name in args.clips:
+        clip = load_clip(name)
+        offline = offline_text(engine, clip.audio)
+        path = DATA / name
+        if name == "stereo_diarization.wav":  # the left channel carries the reference
+            tmp = Path(tempfile.mkdtemp()) / "left.wav"
+            sf.write(tmp, clip.audio, 16000)
+            path = tmp
+        for speed in args.speeds:
+            run = stream(engine, path, speed)
+            all_latencies.setdefault(speed, []).extend(run["latencies"])
+            rtf = run["wall"] / clip.seconds if speed == 0 else float("nan")
+            print(f"{name:32} {speed:5g} {wer([clip.reference], [run['text']]):8.3f} {wer([offline], [run['text']]):8.3f} "
+                  f"{pct(run['latencies'], 50):8.2f} {pct(run['latencies'], 90):8.2f} "
+                  f"{pct(run['audio_lags'], 50):8.2f} {pct(run['audio_lags'], 90):8.2f} {rtf:6.2f} {run['decodes']:7d} {peak_rss_mb():7.0f}")
+            print(f"    offline: {offline.strip()[:110]}\n    live:    {run['text'][:110]}")
+    for speed, values in all_latencies.items():
+        if values:
+            print(f"all clips at {speed:g}x: latency median {statistics.median(values):.2f} s, "
+                  f"p90 {pct(values, 90):.2f} s over {len(values)} words")
+
+    if args.long_minutes > 0:
+        clips = [load_clip(n) for n in HUMAN_ENGLISH if n != "stereo_diarization.wav"]
+        once = joined(clips)
+        repeats = max(1, int(np.ceil(args.long_minutes * 60 / once.seconds)))
+        audio = np.tile(np.concatenate([once.audio, np.zeros(8000, np.float32)]), repeats)[: int(args.long_minutes * 60 * 16000)]
+        tmp = Path(tempfile.mkdtemp()) / "long.wav"
+        sf.write(tmp, audio, 16000)
+        cpu0 = time.process_time()
+        run = stream(engine, tmp, 0)
+        cpu = time.process_time() - cpu0
+        minutes = len(audio) / 16000 / 60
+        print(f"long stream {minutes:.1f} min as fast as decoding goes: RTF {run['wall'] / (minutes * 60):.2f}, "
+              f"CPU {cpu / run['wall']:.0%} of one core, {run['decodes']} decodes, {run['words']} words, peak RSS {peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Compute types: how a loaded Whisper does its arithmetic, and the default per device.
+
+- ``float32``: the reference; token for token openai-whisper's output. The CPU default
+  ("auto"), so that what a user gets without asking is the published model's output.
+- ``int8``: int8 weights and int8 matrix products for every linear layer and the vocabulary
+  projection (subtitler.asr.quantize), float32 elsewhere. The fast CPU choice: a quarter of
+  float32's memory traffic per decoding step; its word error rates beside float32's are in
+  benchmarks/README.md.
+- ``float16``: the GPU default (Whisper was trained in it; openai-whisper's GPU default too).
+  Not offered on the CPU, where half-precision matrix products are emulated and slow.
+- ``bfloat16``: GPUs with bfloat16 (Ampere and later), and CPUs (fast only with AVX-512 BF16 or AMX).
+
+``prepare`` turns a float model into the chosen type in place: the q/k/v projections are
+fused into one matrix (one product per attention instead of three) for every type but
+float32, which stays exactly the reference network.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from subtitler.errors import ModelError
+
+COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "bfloat16")
+_FLOAT_DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16, "int8": torch.float32}
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    """The concrete compute type for ``device`` ('cpu' or 'cuda[:N]'); ModelError for a pair that cannot run."""
+    if compute_type not in COMPUTE_TYPES:
+        raise ModelError(f"--compute-type {compute_type}: unknown; use one of {', '.join(COMPUTE_TYPES)}")
+    cuda = device.startswith("cuda")
+    if compute_type == "auto":
+        return "float16" if cuda else "float32"
+    if compute_type == "int8":
+        from subtitler.asr.quantize import int8_supported
+
+        if cuda:
+            raise ModelError("--compute-type int8 runs on the CPU only; on a GPU use float16 or bfloat16 (or auto)")
+        if not int8_supported():
+            raise ModelError("--compute-type int8: this torch build has no int8 matrix products (FBGEMM); use float32")
+    if compute_type == "float16" and not cuda:
+        raise ModelError("--compute-type float16 runs on a GPU only; on the CPU use int8, bfloat16 or float32 (or auto)")
+    if compute_type == "bfloat16" and cuda and not torch.cuda.is_bf16_supported():
+        raise ModelError("--compute-type bfloat16: this GPU has no bfloat16; use float16 (or auto)")
+    return compute_type
+
+
+def float_dtype(compute_type: str) -> torch.dtype:
+    """The dtype of activations and of the parameters that stay floating point."""
+    return _FLOAT_DTYPES[compute_type]
+
+
+def quantised_parameters(model: nn.Module) -> set[str]:
+    """Names of the parameters an int8 model replaces (linear weights, the embedding/projection)."""
+    names = {f"{name}.weight" for name, module in model.named_modules() if isinstance(module, nn.Linear)}
+    return names | {"decoder.token_embedding.weight"}
+
+
+def fuse_projections(model: nn.Module) -> None:
+    """One q|k|v product per self-attention and one k|v product per cross-attention."""
+    for layer in model.encoder.layers:
+        layer.attn.fuse(cross=False)
+    for layer in model.decoder.layers:
+        layer.attn.fuse(cross=False)
+        layer.cross.fuse(cross=True)
+
+
+def prepare(model: nn.Module, compute_type: str) -> nn.Module:
+    """Make ``model`` (float, any dtype) run as ``compute_type``, in place; returns it."""
+    if compute_type != "float32":
+        fuse_projections(model)
+    if compute_type == "int8":
+        from subtitler.asr.quantize import quantise_linears
+
+        embedding = model.decoder.token_embedding
+        output = nn.Linear(embedding.weight.shape[1], embedding.weight.shape[0], bias=False, device="meta")
+        output.weight = embedding.weight  # the tied projection, quantised with the other linear layers
+        model.decoder.output = output
+        quantise_linears(model, keep=lambda name: name.endswith("mlp.fc2"))
+        # Lookups only from now on: half precision is exact for the float16 weights the packages ship
+        # (and far finer than the int8 arithmetic for a float32 checkpoint).
+        embedding.weight = nn.Parameter(embedding.weight.detach().to(torch.float16, copy=True), requires_grad=False)
+    model.compute_type = compute_type
+    return model

@@ -1,0 +1,174 @@
+"""Low-precision linear layers for the CPU: int8 weights with int8 arithmetic, and bfloat16.
+
+Every linear layer of Whisper (and the vocabulary projection, the largest matrix a
+decoding step touches) can run as an int8 matrix product: the weights are quantised
+once, symmetrically per output channel (as CTranslate2 stores its int8 models), and
+each input is quantised on the fly with one affine scale from its own range. The
+product is FBGEMM's dynamic quantised linear (``torch.ops.quantized.linear_dynamic``),
+which uses the CPU's int8 dot-product instructions. We call the operator directly rather
+than ``torch.ao.quantization``'s module swap so that only the layers we choose are touched
+and no observer machinery is imported.
+
+Two accuracy rules:
+
+- the second MLP layer (``fc2``) reads GELU outputs, whose long tail leaves most values
+  in the bottom one or two of 256 input levels, so int8 inputs lose most of their
+  information there. It runs in bfloat16 where the CPU computes it natively
+  (AVX-512 BF16, AMX), else in float32 (:func:`sensitive_layer`);
+- 8-bit inputs halve the error of 7-bit ones, but without VNNI FBGEMM adds products in
+  saturating 16-bit pairs, which 8-bit inputs can overflow. :func:`reduce_range_needed`
+  probes the kernels once with inputs that would overflow and keeps 7 bits only where
+  they do.
+
+The word error rates of int8 beside float32 are in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+def int8_supported() -> bool:
+    """Whether this torch build has FBGEMM's quantised linear (x86 builds do; some ARM builds do not)."""
+    try:
+        return "fbgemm" in torch.backends.quantized.supported_engines and hasattr(torch.ops.quantized, "linear_dynamic")
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def quantise_rows(weight: Tensor, block_rows: int = 8192) -> tuple[Tensor, Tensor]:
+    """Symmetric int8 per output row: (int8 weight, float32 scale per row), weight ~ int8 * scale.
+
+    Done a block of rows at a time so that converting a float16 vocabulary matrix never holds
+    more than one block in float32 (peak memory at load stays near the int8 model's size).
+    """
+    rows = weight.shape[0]
+    q = torch.empty(weight.shape, dtype=torch.int8)
+    scale = torch.empty(rows, dtype=torch.float32)
+    for first in range(0, rows, block_rows):
+        block = weight[first: first + block_rows].detach().to(torch.float32, copy=True)
+        block_scale = torch.linalg.vector_norm(block, ord=math.inf, dim=1).clamp_(min=1e-12).div_(127.0)
+        q[first: first + block_rows] = block.div_(block_scale[:, None]).round_()
+        scale[first: first + block_rows] = block_scale
+    return q, scale
+
+
+def _pack(weight: Tensor, bias: Tensor | None) -> torch.ScriptObject:
+    q, scale = quantise_rows(weight)
+    zero_points = torch.zeros(q.shape[0], dtype=torch.long)
+    with warnings.catch_warnings():  # torch 2.13 marks quantised-tensor constructors as deprecated
+        warnings.simplefilter("ignore", UserWarning)
+        qweight = torch._make_per_channel_quantized_tensor(q, scale.double(), zero_points, 0)
+        return torch.ops.quantized.linear_prepack(qweight, None if bias is None else bias.detach().float())
+
+
+@functools.lru_cache(maxsize=1)
+def reduce_range_needed() -> bool:
+    """Whether FBGEMM's kernels here saturate with 8-bit inputs (CPUs without VNNI): probed once.
+
+    Inputs at the top of the 8-bit range times weights at the top of theirs make every pair of
+    products 2 x 255 x 127, past the 16-bit limit; an exact kernel returns the true sum.
+    """
+    weight = torch.ones(64, 512)
+    packed = _pack(weight, None)
+    for rows in (1, 32):
+        x = torch.ones(rows, 512)
+        y = torch.ops.quantized.linear_dynamic(x, packed, False)
+        if not torch.allclose(y, torch.full_like(y, 512.0), rtol=0.02):
+            return True
+    return False
+
+
+class Int8Linear(nn.Module):
+    """``y = x @ W.T + b`` with W stored as int8 (per-row scales) and the product done in int8.
+
+    Holds FBGEMM's packed weight (an opaque object, so it is not part of ``state_dict``:
+    build it from a float layer with :meth:`from_float`).
+    """
+
+    def __init__(self, packed: torch.ScriptObject, in_features: int, out_features: int, reduce_range: bool) -> None:
+        super().__init__()
+        self._packed = packed
+        self.in_features = in_features
+        self.out_features = out_features
+        self.reduce_range = reduce_range
+
+    @classmethod
+    def from_float(cls, weight: Tensor, bias: Tensor | None = None) -> Int8Linear:
+        return cls(_pack(weight, bias), weight.shape[1], weight.shape[0], reduce_range_needed())
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.ops.quantized.linear_dynamic(x, self._packed, self.reduce_range)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, int8"
+
+
+class BFloat16Linear(nn.Module):
+    """A linear layer computed in bfloat16 (weights stored in it), float32 in and out."""
+
+    def __init__(self, weight: Tensor, bias: Tensor | None) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(weight.detach().to(torch.bfloat16, copy=True), requires_grad=False)
+        self.bias = None if bias is None else nn.Parameter(bias.detach().to(torch.bfloat16, copy=True), requires_grad=False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x.to(torch.bfloat16), self.weight, self.bias).to(x.dtype)
+
+
+class Float32Linear(nn.Linear):
+    """A float32 linear layer that int8 quantisation leaves alone (copied out of the checkpoint's dtype)."""
+
+    def __init__(self, weight: Tensor, bias: Tensor | None) -> None:
+        super().__init__(weight.shape[1], weight.shape[0], bias=bias is not None, device="meta")
+        self.weight = nn.Parameter(weight.detach().to(torch.float32, copy=True), requires_grad=False)
+        if bias is not None:
+            self.bias = nn.Parameter(bias.detach().to(torch.float32, copy=True), requires_grad=False)
+
+
+@functools.lru_cache(maxsize=1)
+def native_bfloat16() -> bool:
+    """Whether the CPU multiplies bfloat16 natively (AVX-512 BF16 or AMX); read from Linux's cpuinfo."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return any(flag in flags for flag in (" avx512_bf16", " amx_bf16"))
+
+
+def sensitive_layer(weight: Tensor, bias: Tensor | None) -> nn.Module:
+    """The layer int8 would hurt (fc2), in the cheapest precision that keeps it accurate here."""
+    return BFloat16Linear(weight, bias) if native_bfloat16() else Float32Linear(weight, bias)
+
+
+def quantise_linears(module: nn.Module, keep: Callable[[str], bool] = lambda name: False) -> int:
+    """Replace every ``nn.Linear`` below ``module``: int8, or :func:`sensitive_layer` where ``keep(name)``.
+
+    Returns how many became int8. The layers are converted on a small thread pool (the work is in
+    torch kernels that release the GIL), which roughly halves the load time on two cores.
+    """
+    targets = [(parent, name, child, keep(f"{prefix}.{name}" if prefix else name))
+               for prefix, parent in module.named_modules()
+               for name, child in parent.named_children() if type(child) is nn.Linear]
+    targets.sort(key=lambda target: -target[2].weight.numel())  # the largest first keeps the workers even
+
+    def convert(target) -> nn.Module:
+        layer, kept = target[2], target[3]
+        return sensitive_layer(layer.weight, layer.bias) if kept else Int8Linear.from_float(layer.weight, layer.bias)
+
+    reduce_range_needed()  # probe once, before the workers
+    workers = max(1, min(torch.get_num_threads(), 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        converted = list(pool.map(convert, targets))
+    for (parent, name, _, _), layer in zip(targets, converted):
+        setattr(parent, name, layer)
+    return sum(isinstance(layer, Int8Linear) for layer in converted)

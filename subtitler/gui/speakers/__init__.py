@@ -1,0 +1,1 @@
+"""Speakers in the editor: the Speech menu's labelling job, setting and renaming speakers, their colours."""

@@ -1,0 +1,116 @@
+"""Compute types: the choice per device, int8 layers against float ones, fused projections, and an
+int8 model through the product's path (load_engine -> transcribe, word timestamps on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from subtitler.asr.audio import log_mel_spectrogram, pad_or_trim
+from subtitler.asr.precision import fuse_projections, resolve_compute_type
+from subtitler.asr.quantize import Int8Linear, int8_supported, quantise_rows
+from subtitler.asr.weights import load_model
+from subtitler.errors import ModelError
+from tests.asr.clips import load_clip
+
+needs_int8 = pytest.mark.skipif(not int8_supported(), reason="this torch build has no FBGEMM int8 kernels")
+
+
+@pytest.fixture(scope="module")
+def jfk_mel(data_dir: Path) -> torch.Tensor:
+    """[1, 80, 3000]: the first window of jfk.flac."""
+    return pad_or_trim(log_mel_spectrogram(load_clip(data_dir / "jfk.flac")), 3000).unsqueeze(0)
+
+
+def test_auto_is_the_reference_on_the_cpu_and_float16_on_a_gpu() -> None:
+    assert resolve_compute_type("auto", "cpu") == "float32"
+    assert resolve_compute_type("auto", "cuda") == "float16"
+    assert resolve_compute_type("auto", "cuda:1") == "float16"
+    assert resolve_compute_type("float32", "cpu") == "float32"
+
+
+@pytest.mark.parametrize("compute_type, device, needle", [
+    ("int8", "cuda", "CPU only"),
+    ("float16", "cpu", "GPU only"),
+    ("int4", "cpu", "unknown"),
+])
+def test_pairs_that_cannot_run_are_the_users_error(compute_type: str, device: str, needle: str) -> None:
+    with pytest.raises(ModelError, match=needle):
+        resolve_compute_type(compute_type, device)
+
+
+def test_rows_are_quantised_symmetrically_within_half_a_step() -> None:
+    weight = torch.randn(300, 64) * torch.linspace(0.01, 3.0, 300)[:, None]  # very different row ranges
+    q, scale = quantise_rows(weight.half(), block_rows=128)  # blocks and a float16 source, as at load
+    assert q.dtype == torch.int8 and int(q.abs().max()) == 127
+    error = (q.float() * scale[:, None] - weight.half().float()).abs()
+    assert bool((error <= scale[:, None] / 2 + 1e-6).all())
+
+
+@needs_int8
+def test_int8_linear_is_close_to_the_float_product() -> None:
+    torch.manual_seed(0)
+    weight, bias = torch.randn(384, 512) / 20, torch.randn(384)
+    x = torch.randn(3, 7, 512)
+    expected = torch.nn.functional.linear(x, weight, bias)
+    got = Int8Linear.from_float(weight, bias)(x)
+    assert got.shape == expected.shape
+    relative = (got - expected).norm() / expected.norm()
+    assert relative < 0.02, relative
+
+
+@pytest.mark.slow
+def test_fused_projections_compute_the_same_logits(tiny_en_dir: Path, jfk_mel) -> None:
+    """The fusing every non-reference type uses (int8, float16, bfloat16) changes no result, only the products."""
+    plain, fused = load_model(tiny_en_dir), load_model(tiny_en_dir)
+    fuse_projections(fused)
+    assert fused.decoder.layers[0].attn.qkv is not None and not hasattr(fused.decoder.layers[0].attn, "q")
+    tokens = torch.tensor([[50257, 50362, 843, 523]])
+    with torch.no_grad():
+        features = plain.embed_audio(jfk_mel)
+        assert (fused.embed_audio(jfk_mel) - features).abs().max() < 1e-3
+        expected = plain.logits(tokens, features)
+        cache = fused.new_kv_cache()
+        got = torch.cat([fused.logits(tokens[:, :3], features, cache), fused.logits(tokens[:, 3:], features, cache)], 1)
+    assert (got - expected).abs().max() < 1e-3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("compute_type", [pytest.param("int8", marks=needs_int8), "bfloat16"])
+def test_low_precision_model_agrees_with_float32_on_the_next_token(tiny_en_dir: Path, tiny_en, jfk_mel,
+                                                                   compute_type: str) -> None:
+    """int8 (the CPU's fast type) and bfloat16 (the half-precision path a GPU's float16 also takes)."""
+    model = load_model(tiny_en_dir, compute_type=compute_type)
+    assert model.compute_type == compute_type
+    assert (compute_type == "int8") == any(isinstance(m, Int8Linear) for m in model.modules())
+    # " And so my fellow Americans" after the start sequence: the float32 top token at every position
+    tokens = torch.tensor([[50257, 50362, 843, 523, 616, 5891, 7840]])
+    with torch.no_grad():
+        reference = tiny_en.logits(tokens, tiny_en.embed_audio(jfk_mel))
+        cache = model.new_kv_cache()
+        features = model.embed_audio(jfk_mel)
+        got = torch.cat([model.logits(tokens[:, :4], features, cache), model.logits(tokens[:, 4:], features, cache)], 1)
+    assert got.dtype == torch.float32
+    assert torch.equal(got.argmax(-1), reference.argmax(-1))
+    assert (got.softmax(-1) - reference.softmax(-1)).abs().max() < 0.05
+
+
+@pytest.mark.slow
+@needs_int8
+def test_int8_engine_transcribes_with_word_timestamps(data_dir: Path) -> None:
+    """The product's path: load_engine with --compute-type int8, default options (word timestamps on)."""
+    from subtitler.asr.engine import load_engine
+    from subtitler.media.decode import decode_audio
+
+    engine = load_engine("tiny.en", device="cpu", compute_type="int8")
+    assert engine.compute_type == "int8"
+    segments = list(engine.transcribe(decode_audio(data_dir / "jfk.flac")))
+    text = "".join(s.text for s in segments).lower()
+    assert "ask not what your country can do for you" in text
+    words = [w for s in segments for w in s.words]
+    assert len(words) >= 20
+    assert all(0 <= w.start <= w.end <= 11.1 for w in words)
+    assert [w.start for w in words] == sorted(w.start for w in words)
+    assert "".join(w.word for w in words) == "".join(s.text for s in segments)

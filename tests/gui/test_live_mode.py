@@ -1,0 +1,85 @@
+"""Live mode in the real window: a file played live at 4x, tentative text in the overlay, committed cues in the document."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+
+from tests.gui.window_helpers import dialogs, window  # noqa: F401 - fixtures
+
+TAKE_TIMEOUT_MS = 400_000
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^\w\s']", " ", text.lower()).split()
+
+
+@pytest.mark.slow
+def test_live_take_from_a_file_appends_cues_and_leaves_the_recording_as_media(window, dialogs, data_dir, qtbot, tmp_path):
+    from subtitler.gui.live.live_dialog import FILE_SOURCE
+
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    live = window.live_dialog
+    assert live.isVisible()
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    live.file.setText(str(data_dir / "jfk.flac"))
+    live.speed.setValue(4.0)
+    live.model.setCurrentText("tiny.en")
+    live.record.setText(str(tmp_path / "take.wav"))
+    overlay: list[str] = []
+    live_texts: list[str] = []
+    levels: list[float] = []
+    qtbot.mouseClick(live.start_button, Qt.MouseButton.LeftButton)
+    assert live.is_running and not live.start_button.isEnabled()
+    live.worker.live_text_changed.connect(lambda _t: overlay.append(window.video_view.overlay_text()))
+    live.worker.live_text_changed.connect(live_texts.append)
+    live.worker.level_changed.connect(levels.append)
+    qtbot.waitUntil(lambda: not live.is_running, timeout=TAKE_TIMEOUT_MS)
+
+    assert not dialogs.errors
+    text = " ".join(cue.plain_text for cue in window.document)
+    assert "my fellow americans" in " ".join(words(text)) and "your country" in " ".join(words(text))
+    assert any(t for t in overlay), "the overlay never showed live text"
+    assert live_texts[-1] == "" and live.live_text.text() == ""  # after the take the overlay follows the cues again
+    assert window.video_view.overlay_text() in ("", *(c.plain_text for c in window.document))
+    assert max(levels) > -40  # the meter moved with the speech
+    # the recording is the document's media, and the cues lie on its clock
+    assert window.document.media_path == str((tmp_path / "take.wav").resolve())
+    assert sf.info(tmp_path / "take.wav").duration == pytest.approx(11.0, abs=0.1)
+    assert window.document[len(window.document) - 1].end_ms <= 11_100
+    # one take is one undo step; everything stays editable
+    assert window.isWindowModified()
+    window.undo_stack.undo()
+    assert len(window.document) == 0
+    assert live.start_button.isEnabled() and not live.stop_button.isEnabled()
+
+
+def test_live_mode_refuses_a_file_without_sound_and_starts_nothing(window, dialogs, bad_media, qtbot):
+    from subtitler.gui.live.live_dialog import FILE_SOURCE, show_live_dialog
+
+    live = show_live_dialog(window)
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    live.file.setText(str(bad_media["silent"]))
+    live.start()
+    assert dialogs.errors and str(bad_media["silent"]) in dialogs.errors[-1][1]
+    assert not live.is_running and live.start_button.isEnabled()
+
+
+@pytest.mark.slow
+def test_closing_the_editor_during_a_take_stops_it_and_keeps_the_recording(window, dialogs, data_dir, qtbot, tmp_path):
+    from subtitler.gui.live.live_dialog import FILE_SOURCE, show_live_dialog
+
+    live = show_live_dialog(window)
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    live.file.setText(str(data_dir / "jfk.flac"))
+    live.model.setCurrentText("tiny.en")
+    live.record.setText(str(tmp_path / "take.wav"))
+    live.start()
+    qtbot.waitUntil(lambda: (tmp_path / "take.wav").is_file() and sf.info(tmp_path / "take.wav").frames > 16000,
+                    timeout=TAKE_TIMEOUT_MS)
+    assert live.shutdown(timeout_ms=TAKE_TIMEOUT_MS)  # what closeEvent calls: returns once the thread ended
+    assert 1.0 < sf.info(tmp_path / "take.wav").duration < 11.0  # stopped early, the file is valid
+    assert not dialogs.errors
