@@ -162,6 +162,8 @@ class TranscribeDialog(QDialog):
         self.advanced = AdvancedSettingsDialog([f for f in self.fields.values() if f.spec.advanced],
                                                self.problem, self.restore_advanced_defaults, self)
         self.advanced.finished.connect(self._show_advanced_note)
+        for field in self.fields.values():
+            field.on_change(self._on_setting_changed)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.message = QLabel()  # why the settings cannot work together; the dialog stays open
@@ -370,6 +372,14 @@ class TranscribeDialog(QDialog):
         self.advanced_note.setText("all at their defaults" if not changed else
                                    f"changed: {', '.join(changed[:3])}" + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
         self.advanced_note.setToolTip("\n".join(changed))
+
+    def _on_setting_changed(self) -> None:
+        """A message about a bad combination goes as soon as the user has put it right (and says what is left)."""
+        for message in (self.message, self.advanced.message):
+            if not message.isHidden():
+                problem = self.problem()
+                message.setText(problem or "")
+                message.setVisible(problem is not None)
 
     def show_advanced(self) -> None:
         self.advanced.message.hide()

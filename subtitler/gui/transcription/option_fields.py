@@ -8,7 +8,7 @@ beside it when it can be switched off), a text with choices a list, any other te
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -60,6 +60,16 @@ class OptionField:
             row.addWidget(self.editor)
             row.addWidget(self.off)
             row.addStretch(1)
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the user changes the value (or switches it off or on)."""
+        editor = self.editor
+        signal = (editor.toggled if isinstance(editor, QCheckBox) else editor.currentIndexChanged
+                  if isinstance(editor, QComboBox) else editor.textChanged if isinstance(editor, QLineEdit)
+                  else editor.valueChanged)
+        signal.connect(lambda *_: callback())
+        if self.off is not None:
+            self.off.toggled.connect(lambda *_: callback())
 
     @property
     def is_check_box(self) -> bool:

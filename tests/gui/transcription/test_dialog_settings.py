@@ -112,6 +112,43 @@ def test_changed_settings_reach_the_options_exactly_as_the_cli_builds_them(qtbot
     assert dialog.advanced_note.text().startswith("changed: ") and "more" in dialog.advanced_note.text()
 
 
+def other_value(spec):
+    """A value of ``spec`` other than its default, within its bounds."""
+    if spec.kind is bool:
+        return not spec.default
+    if spec.choices:
+        return next(choice for choice in spec.choices if choice != spec.default)
+    if spec.kind is str:
+        return "-1,50363" if spec.field == "suppress_tokens" else "Kubernetes"
+    if spec.default is None:
+        return 2 if spec.kind is int else 0.5
+    return spec.default + 1 if spec.default + 1 <= spec.high else spec.low
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.field)
+def test_each_setting_changed_alone_gives_what_its_flag_gives(qtbot, settings, spec):
+    dialog = open_dialog(qtbot, settings)
+    value = other_value(spec)
+    flags = ["--beam-size", "2"] if spec.field == "patience" else []
+    if spec.field == "patience":
+        set_number(dialog, "beam_size", 2)
+    field = dialog.fields[spec.field]
+    if spec.kind is bool:
+        field.editor.setChecked(value)
+        flags.append(spec.flag if value else "--no-" + spec.flag[2:])
+    elif spec.choices:
+        field.editor.setCurrentText(value)
+        flags += [spec.flag, value]
+    elif spec.kind is str:
+        field.editor.setText(value)
+        flags.append(f"{spec.flag}={value}")
+    else:
+        set_number(dialog, spec.field, value)
+        flags += [spec.flag, str(value)]
+    options = dialog.choice().options
+    assert getattr(options, spec.field) != spec.default and options == cli_options(*flags)
+
+
 def test_every_setting_is_remembered_for_the_next_dialog(qtbot, settings):
     dialog = open_dialog(qtbot, settings)
     flags = change_like_the_flags(dialog)
@@ -181,6 +218,18 @@ def test_a_bad_combination_keeps_the_dialog_open_with_a_message(qtbot, settings,
     assert not dialog.advanced.isVisible()
     ok.click()
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.message.isVisible()
+
+
+def test_the_message_goes_once_the_combination_is_put_right(qtbot, settings):
+    dialog = open_dialog(qtbot, settings)
+    set_number(dialog, "patience", 1.5)
+    dialog.accept()
+    assert not dialog.message.isHidden() and "Beam patience" in dialog.message.text()
+    set_number(dialog, "beam_size", 5)
+    assert dialog.message.isHidden()
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and load_options(settings) == cli_options(
+        "--beam-size", "5", "--patience", "1.5")
 
 
 def test_restore_defaults_everywhere_and_in_the_advanced_part(qtbot, settings):
