@@ -159,6 +159,7 @@ class TranscribeDialog(QDialog):
         self.advanced_button = QPushButton(MAIN_LABELS[-1])
         self.advanced_button.clicked.connect(self.show_advanced)
         self.advanced_note = QLabel()
+        self.advanced_note.setWordWrap(True)
         self.advanced = AdvancedSettingsDialog([f for f in self.fields.values() if f.spec.advanced],
                                                self.problem, self.restore_advanced_defaults, self)
         self.advanced.finished.connect(self._show_advanced_note)
@@ -182,7 +183,9 @@ class TranscribeDialog(QDialog):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model_combo, 1)
         model_row.addWidget(self.folder_button)
-        download_row = QHBoxLayout()
+        self._download_row = QWidget()  # one widget, so the row can be hidden without showing the bar and Stop
+        download_row = QHBoxLayout(self._download_row)
+        download_row.setContentsMargins(0, 0, 0, 0)
         download_row.addWidget(self.download_button)
         download_row.addWidget(self.download_bar, 1)
         download_row.addWidget(self.cancel_download_button)
@@ -190,10 +193,10 @@ class TranscribeDialog(QDialog):
         device_row.addWidget(self.device_combo, 1)
         device_row.addWidget(_label("Pre&cision:", self.precision_combo))
         device_row.addWidget(self.precision_combo, 1)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow(_label("&Model:", self.model_combo), model_row)
         form.addRow("", self.model_note)
-        form.addRow("", download_row)
+        form.addRow("", self._download_row)
         form.addRow("", self.download_status)
         form.addRow("&Language:", self.language_combo)
         form.addRow("", self.detected_label)
@@ -262,7 +265,7 @@ class TranscribeDialog(QDialog):
         if folder is None:
             return
         if not looks_like_model(folder):
-            self.download_status.setText(f"{folder}: no Whisper model here; a model folder holds model.bin, config.json "
+            self._say_download(f"{folder}: no Whisper model here; a model folder holds model.bin, config.json "
                                          "and tokenizer.json (or a .pt / model.safetensors file)")
             return
         remember_model_folder(self.settings, folder)
@@ -270,12 +273,28 @@ class TranscribeDialog(QDialog):
         _set_data(self.model_combo, str(folder))
 
     # --- download -------------------------------------------------------------------------------
+    def _say_download(self, text: str) -> None:
+        self.download_status.setText(text)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """The model note and download rows only while there is something in them: no gaps under an installed model."""
+        if not hasattr(self, "form"):
+            return
+        self.form.setRowVisible(self.model_note, bool(self.model_note.text()))
+        self.form.setRowVisible(self.download_status, bool(self.download_status.text()))
+        self.form.setRowVisible(self._download_row, not self.download_button.isHidden() or not self.download_bar.isHidden())
+        if self.isVisible():  # a row shown now must not squeeze the others
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
+
     def _show_download(self, running: bool) -> None:
         self.download_bar.setVisible(running)
         self.cancel_download_button.setVisible(running)
         self.download_button.setEnabled(not running)
         self.model_combo.setEnabled(not running)
         self.folder_button.setEnabled(not running)
+        self._fit_rows()
 
     def start_download(self) -> None:
         info = self._info(self.model_combo.currentData())
@@ -290,7 +309,7 @@ class TranscribeDialog(QDialog):
         self._download = worker
         self._expected_bytes = info.download_bytes or 0
         self.download_bar.setValue(0)
-        self.download_status.setText(f"Downloading {info.name}…")
+        self._say_download(f"Downloading {info.name}…")
         self._show_download(True)
         self._refresh_ok()
         start_worker(worker)
@@ -307,20 +326,20 @@ class TranscribeDialog(QDialog):
         total = max(total, self._expected_bytes)
         if total > 0:
             self.download_bar.setValue(min(1000, int(1000 * done / total)))
-            self.download_status.setText(f"Downloading: {_megabytes(done)} of about {_megabytes(total)}")
+            self._say_download(f"Downloading: {_megabytes(done)} of about {_megabytes(total)}")
 
     def _on_download_downloaded(self, folder: str) -> None:
         name = self._download.name if self._download is not None else ""
         self._fill_models([m for m in _list_models()])
         _set_data(self.model_combo, name)
-        self.download_status.setText(f"{name} is installed in {folder} (checksum verified)")
+        self._say_download(f"{name} is installed in {folder} (checksum verified)")
 
     def _on_download_failed(self, message: str) -> None:
         offline = "cannot download" in message or "internet" in message
-        self.download_status.setText(f"{message}\n{OFFLINE_HELP}" if offline else message)
+        self._say_download(f"{message}\n{OFFLINE_HELP}" if offline else message)
 
     def _on_download_cancelled(self) -> None:
-        self.download_status.setText("Download stopped; it continues where it stopped when you download again.")
+        self._say_download("Download stopped; it continues where it stopped when you download again.")
 
     def _on_download_done(self) -> None:
         self._download = None
@@ -404,6 +423,7 @@ class TranscribeDialog(QDialog):
         if needs_download:
             self.download_button.setText(f"&Download {info.name} (about {_megabytes(info.download_bytes)})")
         self.model_note.setText(info.note[0].upper() + info.note[1:] + "." if info is not None and info.note else "")
+        self._fit_rows()
         self._refresh_ok()
 
     def _refresh_ok(self) -> None:

@@ -278,3 +278,21 @@ def test_both_parts_fit_a_1366x768_screen(qtbot, settings):
     assert dialog.advanced.height() <= 700 and dialog.advanced.width() <= 1300
     assert dialog.advanced.scroll.widget().sizeHint().height() > dialog.advanced.scroll.viewport().height(), \
         "the advanced settings scroll (the test would not notice an overflow otherwise)"
+
+
+def test_download_rows_show_only_what_is_there(qtbot, settings):
+    """No empty rows under an installed model; before a download only its button, during it the bar and Stop."""
+    dialog = open_dialog(qtbot, settings)
+    dialog.show()
+    for widget in (dialog.download_button, dialog.download_bar, dialog.cancel_download_button, dialog.download_status):
+        assert not widget.isVisible()
+    first_run = TranscribeDialog(settings, [ModelInfo("tiny", None, "download", True, None, 75_000_000, "the fastest")])
+    qtbot.addWidget(first_run)
+    first_run.show()
+    assert first_run.download_button.isVisible() and first_run.model_note.isVisible()
+    assert not first_run.download_bar.isVisible() and not first_run.cancel_download_button.isVisible()
+    height = first_run.height()
+    first_run._show_download(True)
+    first_run._say_download("Downloading tiny…")
+    assert first_run.download_bar.isVisible() and first_run.download_status.isVisible()
+    assert first_run.height() >= height, "rows shown later make room rather than squeeze the others"
