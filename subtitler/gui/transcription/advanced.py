@@ -44,11 +44,8 @@ class AdvancedSettingsDialog(QDialog):
                 if field.is_check_box:
                     form.addRow("", field.widget)
                 else:
-                    label = QLabel(field.label_text + ":")
-                    label.setBuddy(field.editor)
-                    label.setToolTip(field.editor.toolTip())
-                    labels.append(label)
-                    form.addRow(label, field.widget)
+                    labels.append(field.label)
+                    form.addRow(field.label, field.widget)
             column.addWidget(box)
         column.addStretch(1)
         widest = max((label.sizeHint().width() for label in labels), default=0)

@@ -207,9 +207,7 @@ class TranscribeDialog(QDialog):
         main = [f for f in self.fields.values() if not f.spec.advanced]
         for field in main:
             if not field.is_check_box:
-                label = _label(field.label_text + ":", field.editor)
-                label.setToolTip(field.editor.toolTip())
-                form.addRow(label, field.widget)
+                form.addRow(field.label, field.widget)
         switches = QGridLayout()
         for index, field in enumerate(f for f in main if f.is_check_box):
             switches.addWidget(field.widget, index // 2, index % 2)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLineEdit, QSpinBox, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget,
 )
 
 from subtitler.asr.option_specs import OptionSpec
@@ -50,16 +50,27 @@ class OptionField:
             self.editor = edit
         self.editor.setToolTip(_sentence(spec.help))
         self.widget: QWidget = self.editor
+        self.label: QLabel | None = None
+        if not self.is_check_box:
+            self.label = QLabel(mnemonic_label + ":")
+            self.label.setBuddy(self.editor)
+            self.label.setToolTip(self.editor.toolTip())
         if spec.can_be_off:
             self.off = QCheckBox("Off")
             self.off.setToolTip(f"Switch “{spec.label}” off")
-            self.off.toggled.connect(lambda off: self.editor.setEnabled(not off))
+            self.off.toggled.connect(self._show_off)
             self.widget = QWidget()
             row = QHBoxLayout(self.widget)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(self.editor)
             row.addWidget(self.off)
             row.addStretch(1)
+
+    def _show_off(self, off: bool) -> None:
+        """A number switched off is greyed; its label's key then goes to the "Off" box, which can switch it on."""
+        self.editor.setEnabled(not off)
+        if self.label is not None and self.off is not None:
+            self.label.setBuddy(self.off if off else self.editor)
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever the user changes the value (or switches it off or on)."""
@@ -95,7 +106,7 @@ class OptionField:
         editor = self.editor
         if self.off is not None:
             self.off.setChecked(value is None)
-            editor.setEnabled(value is not None)
+            self._show_off(value is None)
             if value is None:
                 value = SUGGESTED.get(self.spec.field, self.spec.default if self.spec.default is not None else self.spec.low)
         if isinstance(editor, QCheckBox):

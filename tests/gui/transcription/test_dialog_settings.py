@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QLabel, QLineEdit, QSpinBox
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QLabel, QLineEdit, QSpinBox
 
 from subtitler.asr.models import ModelInfo
 from subtitler.asr.option_specs import SPECS, TEMPERATURE_SPECS, settings_of
@@ -266,7 +266,39 @@ def test_keyboard_keys_do_not_collide_and_reach_their_fields(qtbot, settings):
     for field in dialog.fields.values():
         if not field.is_check_box and "&" in field.label_text:
             labels = [w for w in field.widget.window().findChildren(QLabel) if w.text() == field.label_text + ":"]
-            assert labels and labels[0].buddy() is field.editor, field.spec.field
+            off = field.off is not None and field.off.isChecked()
+            assert labels == [field.label] and field.label.buddy() is (field.off if off else field.editor), field.spec.field
+
+
+def test_alt_keys_focus_the_main_fields_and_open_the_advanced_part(qtbot, settings):
+    dialog = open_dialog(qtbot, settings)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    for key, field in ((Qt.Key.Key_N, "hotwords"), (Qt.Key.Key_I, "initial_prompt"), (Qt.Key.Key_V, "speech_threshold")):
+        qtbot.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is dialog.fields[field].editor, field
+    beam = dialog.fields["beam_size"]  # off: its key reaches the "Off" box, then the number once switched on
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is beam.off
+    qtbot.keyClick(beam.off, Qt.Key.Key_Space)
+    assert not beam.off.isChecked() and beam.editor.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is beam.editor
+    opened = []
+
+    def close_the_advanced_part() -> None:
+        if QApplication.activeModalWidget() is not dialog.advanced:
+            QTimer.singleShot(50, close_the_advanced_part)
+            return
+        opened.append(True)
+        dialog.advanced.accept()
+
+    QTimer.singleShot(0, close_the_advanced_part)
+    qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
 
 
 def test_both_parts_fit_a_1366x768_screen(qtbot, settings):
