@@ -158,6 +158,17 @@ def test_words_on_speech_are_trusted_over_timestamps_stamped_in_silence() -> Non
     assert dropped == [] and out.advance == 2600  # the next window starts after the last word, as openai-whisper's
 
 
+def test_short_words_on_speech_are_trusted_over_stamps_on_silence() -> None:
+    """tiny.en in the long-form programme stamped "I didn't know you were there." 18 s early, on a pause; the
+    alignment's words were on the speech but short enough to look invented, and were moved onto the pause."""
+    short = [w(" I", 232.18, 232.18), w(" didn't", 232.18, 232.40), w(" know", 232.40, 232.60),
+             w(" you", 232.60, 232.66), w(" were", 232.66, 232.80), w(" there.", 232.80, 233.1)]
+    assert is_anomalous(short)
+    shift = [dataclasses.replace(x, start=x.start - 210, end=x.end - 210) for x in short]
+    out, dropped = guarded([(4.0, 7.0)], [shift], speech=(19.9, 29.0))
+    assert [x.start for x in out.pieces[0].words] == [x.start for x in shift] and dropped == []
+
+
 def test_misplaced_words_go_back_into_their_segments_speech() -> None:
     """tiny.en with a prompt on the same file piled a 0-12.2 s segment's words at 27-30 s, most of them zero
     seconds long: they are spread over the speech inside the stamps, and the next window starts at the stamp."""
