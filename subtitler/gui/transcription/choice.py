@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
+from subtitler.asr.user_options import MAX_BATCH_SIZE
 from subtitler.gui.transcription.job import TranscriptionJob
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ SWITCHES: tuple[tuple[str, str, str], ...] = (
     ("word_timestamps", "Word timings",
      "Time every word: cues start on speech, karaoke highlight, snapping and splitting at words"),
 )
-VALUE_OPTIONS = ("language", "task", "beam_size", "initial_prompt")  # remembered fields that are not switches
+VALUE_OPTIONS = ("language", "task", "beam_size", "batch_size", "initial_prompt")  # remembered fields that are not switches
 
 
 def default_options() -> TranscribeOptions:
@@ -114,6 +115,9 @@ def load_options(settings: QSettings) -> TranscribeOptions:
     beam = _text(settings, OPTION_PREFIX + "beam_size")
     if beam is not None:
         changes["beam_size"] = int(beam) if beam.isdigit() and int(beam) > 1 else None
+    batch = _text(settings, OPTION_PREFIX + "batch_size")
+    if batch is not None:
+        changes["batch_size"] = int(batch) if batch.isdigit() and 1 <= int(batch) <= MAX_BATCH_SIZE else None
     prompt = _text(settings, OPTION_PREFIX + "initial_prompt")
     if prompt is not None:
         changes["initial_prompt"] = prompt.strip() or None
@@ -130,6 +134,7 @@ def save_choice(settings: QSettings, choice: TranscribeChoice, language_chosen: 
         settings.setValue(KEY_LANGUAGE, choice.options.language or "")
         settings.setValue(KEY_TASK, choice.options.task)
     settings.setValue(OPTION_PREFIX + "beam_size", str(choice.options.beam_size or 1))
+    settings.setValue(OPTION_PREFIX + "batch_size", str(choice.options.batch_size or 0))
     settings.setValue(OPTION_PREFIX + "initial_prompt", choice.options.initial_prompt or "")
     for name, _, _ in available_switches():
         settings.setValue(OPTION_PREFIX + name, bool(getattr(choice.options, name)))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from subtitler.asr.models import ModelInfo, is_complete, model_info
+from subtitler.asr.option_specs import BY_FIELD
 from subtitler.asr.tokenizer import LANGUAGES
 from subtitler.core.reading_rules import PROFILES
 from subtitler.gui.transcription.choice import (
@@ -31,6 +32,7 @@ from subtitler.gui.workers.job import start_worker
 if TYPE_CHECKING:
     from subtitler.asr.transcribe import TranscribeOptions
 
+BATCH_IMPLIED = ("condition_on_previous_text", "vad_filter")  # switches the batched mode decides for itself
 CLI_DEFAULT_MODEL = "base"  # subtitler.cli_asr.DEFAULT_MODEL (not imported: that module is the CLI's)
 DEVICES = (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)"))
 PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("int8", "int8 (CPU, faster)"),
@@ -104,6 +106,8 @@ class TranscribeDialog(QDialog):
             _set_data(self.task_combo, task)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_current_index_changed)
         self._on_model_combo_current_index_changed()
+        self.batch_spin.valueChanged.connect(self._on_batch_spin_value_changed)
+        self._on_batch_spin_value_changed(self.batch_spin.value())
 
     # --- construction ------------------------------------------------------------------------
     def _init_widgets(self, detected: tuple[str, float] | None) -> None:
@@ -138,6 +142,12 @@ class TranscribeDialog(QDialog):
         self.beam_spin.setRange(1, 16)
         self.beam_spin.setSpecialValueText("1 (greedy, fastest)")
         self.beam_spin.setToolTip("Beam search keeps this many candidate texts per window: a little more accurate, slower")
+        batch = BY_FIELD["batch_size"]  # the CLI's --batch-size: same label, bounds and wording
+        self.batch_spin = QSpinBox()
+        self.batch_spin.setRange(0, int(batch.high))
+        self.batch_spin.setSpecialValueText("Off (window by window, previous text as prompt)")
+        self.batch_spin.setSuffix(" chunks at once")
+        self.batch_spin.setToolTip(batch.help[0].upper() + batch.help[1:] + ". Worth it from a few minutes of audio.")
         self.prompt_edit = QLineEdit()
         self.prompt_edit.setPlaceholderText("Names and terms to spell right, e.g. Kubernetes, Dr. Nguyen")
         self.profile_combo = QComboBox()
@@ -182,6 +192,7 @@ class TranscribeDialog(QDialog):
         form.addRow(_label("&Device:", self.device_combo), device_row)
         form.addRow("", self.hardware_label)
         form.addRow("&Beam size:", self.beam_spin)
+        form.addRow("Batc&h long files:", self.batch_spin)
         form.addRow("Initial &prompt:", self.prompt_edit)
         form.addRow("&Reading rules:", self.profile_combo)
         for box in self.switches.values():
@@ -313,6 +324,7 @@ class TranscribeDialog(QDialog):
         _set_data(self.task_combo, options.task)
         self._free_choice = (options.language, options.task)
         self.beam_spin.setValue(options.beam_size or 1)
+        self.batch_spin.setValue(options.batch_size or 0)
         self.prompt_edit.setText(options.initial_prompt or "")
         for name, box in self.switches.items():
             box.setChecked(bool(getattr(options, name)))
@@ -346,6 +358,12 @@ class TranscribeDialog(QDialog):
         self.model_note.setText(info.note[0].upper() + info.note[1:] + "." if info is not None and info.note else "")
         self._refresh_ok()
 
+    def _on_batch_spin_value_changed(self, value: int) -> None:
+        """Batched chunks never see the previous text and decode only speech: those switches do not apply."""
+        for name in BATCH_IMPLIED:
+            if name in self.switches:
+                self.switches[name].setEnabled(value == 0)
+
     def _refresh_ok(self) -> None:
         data = self.model_combo.currentData()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -366,6 +384,7 @@ class TranscribeDialog(QDialog):
             "language": self.language_combo.currentData(),
             "task": str(self.task_combo.currentData()),
             "beam_size": self.beam_spin.value() if self.beam_spin.value() > 1 else None,
+            "batch_size": self.batch_spin.value() or None,
             "initial_prompt": self.prompt_edit.text().strip() or None,
         }
         changes.update({name: box.isChecked() for name, box in self.switches.items()})

@@ -339,6 +339,29 @@ def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path)
     assert again.download_button.isVisibleTo(again) and "75 MB" in again.download_button.text()
 
 
+def test_dialog_offers_the_batched_mode_and_remembers_it(qtbot, tmp_path):
+    """The CLI's --batch-size: off by default, N chunks at once when set, remembered, a damaged value is off."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(dialog)
+    assert dialog.batch_spin.isVisibleTo(dialog) and dialog.choice().options.batch_size is None
+    assert "Off" in dialog.batch_spin.specialValueText() and "30 s" in dialog.batch_spin.toolTip()
+    assert dialog.batch_spin.maximum() == 64
+    assert dialog.switches["condition_on_previous_text"].isEnabled()
+    dialog.batch_spin.setValue(8)
+    assert not dialog.switches["condition_on_previous_text"].isEnabled() and not dialog.switches["vad_filter"].isEnabled()
+    dialog.accept()
+    again = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(again)
+    assert again.choice().options == TranscribeOptions(batch_size=8)
+    again.restore_defaults()
+    assert again.choice().options.batch_size is None
+    settings.setValue("transcribe/option/batch_size", "lots")
+    damaged = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(damaged)
+    assert damaged.choice().options.batch_size is None
+
+
 def test_dialog_without_installed_models_offers_a_download_or_a_folder(qtbot, tmp_path):
     dialog = TranscribeDialog(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), MODELS[:1])
     qtbot.addWidget(dialog)
