@@ -137,6 +137,15 @@ class KVCache:
         for layer in self.layers:
             layer.reorder(index)
 
+    def keep_rows(self, index: Tensor) -> None:
+        """Keep only these rows, each its own audio (greedy decoding drops the windows that have finished):
+        the self-attention keys/values and the cross-attention keys/values of their audio."""
+        for layer in self.layers:
+            layer.reorder(index)
+            if layer.cross_k is not None:
+                index = index.to(layer.cross_k.device)
+                layer.cross_k, layer.cross_v = layer.cross_k.index_select(0, index), layer.cross_v.index_select(0, index)
+
     def batch_size(self) -> int:
         keys = self.layers[0].keys if self.layers else None
         return -1 if keys is None else keys.shape[0]
