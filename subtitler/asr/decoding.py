@@ -219,8 +219,8 @@ class _RunningRows:
 
     def drop_finished(self, tokens: Tensor, sum_logprobs: Tensor, kv_cache, eot: int) -> tuple[Tensor, Tensor]:
         running = (tokens[:, -1] != eot).cpu()
-        if bool(running.all()):
-            return tokens, sum_logprobs
+        if int((~running).sum()) < max(1, len(running) // 4):
+            return tokens, sum_logprobs  # wait for a quarter of the rows: each drop copies the audio's cached keys/values
         for position in (~running).nonzero()[:, 0].tolist():
             self.finished[int(self.active[position])] = (tokens[position], sum_logprobs[position])
         keep = running.nonzero()[:, 0]

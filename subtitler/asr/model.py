@@ -108,8 +108,11 @@ class _LayerCache:
         if self.keys is None:
             return
         index = index.to(self.keys.device)
-        if index.shape[0] != self.keys.shape[0]:  # a different batch size: new buffers
-            self.keys, self.values = self.keys.index_select(0, index), self.values.index_select(0, index)
+        if index.shape[0] != self.keys.shape[0]:  # a different batch size: new buffers, only the filled positions copied
+            keys, values = self.keys.new_empty(index.shape[0], *self.keys.shape[1:]), self.values.new_empty(index.shape[0], *self.values.shape[1:])
+            keys[:, :, : self.length] = self.keys[:, :, : self.length].index_select(0, index)
+            values[:, :, : self.length] = self.values[:, :, : self.length].index_select(0, index)
+            self.keys, self.values = keys, values
             return
         end = self.length
         self.keys[:, :, :end] = self.keys[:, :, :end].index_select(0, index)
