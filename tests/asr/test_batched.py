@@ -109,3 +109,22 @@ def test_silence_gives_no_segments_and_full_progress(tiny_en_engine):
 def test_engine_refuses_a_batch_size_out_of_range(tiny_en_engine):
     with pytest.raises(ModelError, match="batch size 0"):
         tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=0))
+
+
+@pytest.mark.slow
+def test_each_chunk_of_a_batch_is_decoded_in_its_own_language(base_dir, data_dir):
+    """English then Spanish in one batch (multilingual base, language on auto): the rows are grouped by the
+    language detected per chunk, and each chunk's segments carry and are written in their language."""
+    from subtitler.asr.engine import load_engine
+
+    engine = load_engine(str(base_dir), device="cpu")
+    english, spanish = load_clip(data_dir / "mfa_acoustic_corpus.wav"), load_clip(data_dir / "mls_es_13697_11991_000000.flac")
+    audio = np.concatenate([english, np.zeros(2 * SR, np.float32), spanish])
+    segments = list(engine.transcribe(audio, TranscribeOptions(batch_size=2, word_timestamps=False)))
+    split = (len(english) + SR) / SR
+    first = [s for s in segments if s.end <= split]
+    second = [s for s in segments if s.start >= split]
+    assert first and second and len(first) + len(second) == len(segments)
+    assert {s.language for s in first} == {"en"} and {s.language for s in second} == {"es"}
+    assert "acoustic" in "".join(s.text for s in first).lower()
+    assert "sorpresa" in "".join(s.text for s in second).lower()
