@@ -96,18 +96,19 @@ def transcribe_batched(
             raise Cancelled("transcription stopped")
         batch = [c for c in chunks[first: first + batch_size]
                  if guards.window_has_speech(c[0] / FRAMES_PER_SECOND, c[1] / FRAMES_PER_SECOND)]
+        segments: list[Segment] = []
         if batch:
-            with torch.no_grad():
+            with torch.no_grad():  # not held across a yield: the caller's own torch work keeps its grad mode
                 features = _encode(model, mel, batch)
                 languages = _chunk_languages(model, tokenizer, features, options, info.language)
                 decoded = _decode_batch(model, tokenizer, features, options, languages, prompt, batch, should_stop)
                 for index, ((seek, end), window) in enumerate(zip(batch, decoded)):
                     guarded = _guard_window(guards, window, tokenizer, timing, languages[index], features[index: index + 1],
                                             seek, end - seek, info.duration)
-                    segments = _segments_of_window(guarded.pieces, guarded.texts, window.result, seek, info.duration,
-                                                   next_id)
-                    next_id += len(segments)
-                    yield from segments
+                    segments += _segments_of_window(guarded.pieces, guarded.texts, window.result, seek, info.duration,
+                                                    next_id + len(segments))
+        next_id += len(segments)
+        yield from segments
         if on_progress is not None:
             done = chunks[min(first + batch_size, len(chunks)) - 1][1] / FRAMES_PER_SECOND
             on_progress(min(done, total), total)
