@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from subtitler.asr.hallucination import Dropped
+from subtitler.asr.option_specs import check_batched
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
 from subtitler.asr.user_options import MAX_BATCH_SIZE, MAX_BEAM_SIZE
 from subtitler.errors import ModelError
@@ -95,6 +96,7 @@ class Engine:
                 raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")
         if options.batch_size is not None and not 1 <= options.batch_size <= MAX_BATCH_SIZE:
             raise ModelError(f"batch size {options.batch_size}: use a number from 1 to {MAX_BATCH_SIZE} (8 is usual)")
+        check_batched(options)
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "

@@ -203,10 +203,16 @@ def check_options(options, name: Callable[[str], str] = flag_name) -> None:
         raise UserError(f"{name('patience')} goes with beam search; give {name('beam_size')} too")
     if options.hotwords and options.prefix:
         raise UserError(f"{name('hotwords')} is not used with {name('prefix')}; give one of them")
-    if options.batch_size is not None:  # each chunk stands alone: nothing continues from or returns into another
-        for field in ("prefix", "hallucination_silence_threshold"):
-            if getattr(options, field) is not None:
-                raise UserError(f"{name(field)} works window by window; leave it out or switch {name('batch_size')} off")
+    check_batched(options, name)
+
+
+def check_batched(options, name: Callable[[str], str] = flag_name) -> None:
+    """The batched mode's chunks stand alone: settings that carry one window into the next are refused with it."""
+    if options.batch_size is None:
+        return
+    for field in ("prefix", "hallucination_silence_threshold"):
+        if getattr(options, field) is not None:
+            raise UserError(f"{name(field)} works window by window; leave it out or switch {name('batch_size')} off")
 
 
 def settings_of(options) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from subtitler.asr.batched import closed_tokens
 from subtitler.asr.transcribe import TranscribeOptions
-from subtitler.errors import Cancelled, ModelError
+from subtitler.errors import Cancelled, ModelError, UserError
 from tests.asr.clips import load_clip
 
 SR = 16000
@@ -106,9 +106,12 @@ def test_silence_gives_no_segments_and_full_progress(tiny_en_engine):
     assert segments == [] and progress[-1] == (40.0, 40.0)
 
 
-def test_engine_refuses_a_batch_size_out_of_range(tiny_en_engine):
+def test_engine_refuses_a_batch_size_out_of_range_and_window_by_window_settings(tiny_en_engine):
+    """Callers of the engine (the editor, scripts) get the CLI's refusals too."""
     with pytest.raises(ModelError, match="batch size 0"):
         tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=0))
+    with pytest.raises(UserError, match="--prefix works window by window"):
+        tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=4, prefix="So"))
 
 
 @pytest.mark.slow
