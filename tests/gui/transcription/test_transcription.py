@@ -380,10 +380,11 @@ def real_engines() -> EngineCache:
 
 
 @pytest.mark.slow
-def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines):
+@pytest.mark.parametrize("batch_size", [None, 4], ids=["sequential", "batched"])
+def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines, batch_size):
     h = make(harnesses, real_engines.get)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(job(data_dir / "jfk.mp4", "tiny.en", TranscribeOptions(language="en"), "cpu"))
+        h.controller.start(job(data_dir / "jfk.mp4", "tiny.en", TranscribeOptions(language="en", batch_size=batch_size), "cpu"))
     h.wait_idle(qtbot)
     text = " ".join(c.plain_text for c in h.doc).lower()
     assert "ask not what your country" in text
