@@ -264,6 +264,21 @@ def spread(words: Sequence[WordTiming], start: float, end: float) -> tuple[WordT
     return tuple(out)
 
 
+def uncovered(start: float, end: float, spans: Sequence[tuple[float, float]]) -> float:
+    """Seconds of [start, end] that none of ``spans`` covers."""
+    free, at = 0.0, start
+    for a, b in sorted(spans):
+        if b <= at:
+            continue
+        if a >= end:
+            break
+        free += max(0.0, a - at)
+        at = max(at, b)
+        if at >= end:
+            return free
+    return free + max(0.0, end - at)
+
+
 # --- openai-whisper's hallucination_silence_threshold ---------------------------------------------------
 
 PUNCTUATION = set(string.punctuation) | set("“¿([{-\"'.。,，!！?？:：”)]}、")
@@ -372,21 +387,45 @@ class WindowGuards:
     def window_has_speech(self, start: float, end: float) -> bool:
         return self.gate is None or self.gate.window_has_speech(start, end)
 
+    def _misplaced(self, untimed, timed) -> bool:
+        """Whether the alignment's word times for a segment are to be distrusted in favour of its own timestamps.
+
+        Neither is always right. tiny.en with a prompt on pyannote_sample.wav piled a 0–12.2 s segment's words
+        at 27.2–30 s, most of them zero seconds long (an anomalous placement); base on the same file stamped
+        the first six segments 0–6 s, in the silence before anyone speaks, while the alignment put their words
+        on the speech at 6.7–14 s. So words that look spoken are trusted unless the voice-activity model hears
+        speech under the timestamps and none under the words.
+        """
+        words = timed.words
+        if is_anomalous(words):
+            return True
+        if self.gate is None:
+            return False
+        return self.gate.clear_speech(untimed.start, untimed.end) and not self.gate.clear_speech(words[0].start, words[-1].end)
+
     def _repair(self, untimed: list, timed: list, alive: list[int], advance: int,
                 timed_advance: int) -> tuple[list, int, set[int]]:
-        """Stray words go back inside their segment (where clear speech is, if the voice-activity model is on);
-        the next window starts by the timestamps when the last segment's words end more than STRAY_S after
-        its own end (the words are not to be trusted for that). Also returns the indices re-timed."""
-        last = next((i for i in reversed(alive) if timed[i].words), None)
-        if last is not None and timed[last].words[-1].end > untimed[last].end + STRAY_S:
-            timed_advance = advance
+        """Stray words the alignment misplaced go back inside their segment (where clear speech is, if the
+        voice-activity model is on) unless other segments' words already cover that stretch: then the
+        timestamps are what is wrong (base on pyannote_sample.wav ran its stamps 6.7 s early and invented three
+        lines for the time it thought was left; their words fell past the end of the audio, where they belong).
+        The next window starts by the timestamps when the last segment was re-timed, or its words end more
+        than STRAY_S after its own end and are misplaced. Also returns the indices re-timed."""
+        misplaced = {i for i in alive if timed[i].words and self._misplaced(untimed[i], timed[i])}
+        stray_ones = [i for i in alive if i in misplaced and stray(untimed[i].start, untimed[i].end, timed[i].words)]
+        claimed = [(w.start, w.end) for i in alive if i not in stray_ones for w in timed[i].words]
         timed, repaired = list(timed), set()
-        for i in alive:
+        for i in stray_ones:
             before, after = untimed[i], timed[i]
-            if stray(before.start, before.end, after.words):
-                start, end = self.gate.speech_bounds(before.start, before.end) if self.gate else (before.start, before.end)
-                timed[i] = dataclasses.replace(after, start=start, end=end, words=spread(after.words, start, end))
-                repaired.add(i)
+            start, end = self.gate.speech_bounds(before.start, before.end) if self.gate else (before.start, before.end)
+            if uncovered(start, end, claimed) < 0.5 * (end - start):
+                continue
+            timed[i] = dataclasses.replace(after, start=start, end=end, words=spread(after.words, start, end))
+            repaired.add(i)
+        last = next((i for i in reversed(alive) if timed[i].words), None)
+        if last is not None and (last in repaired or (
+                last in misplaced and last not in stray_ones and timed[last].words[-1].end > untimed[last].end + STRAY_S)):
+            timed_advance = advance
         return timed, timed_advance, repaired
 
     def _report(self, dropped: Sequence[Dropped]) -> None:

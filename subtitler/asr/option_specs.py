@@ -160,6 +160,14 @@ BY_FIELD = {spec.field: spec for spec in SPECS}
 FIRST_TEMPERATURE = "temperature"
 FALLBACK_STEP = "temperature_increment_on_fallback"  # None: no fallback
 DEFAULT_FALLBACK_STEP = round(defaults.TEMPERATURES[1] - defaults.TEMPERATURES[0], 6) if len(defaults.TEMPERATURES) > 1 else None
+# The two as the editor shows them (the CLI's --temperature and --temperature-increment-on-fallback say the same).
+TEMPERATURE_SPECS: tuple[OptionSpec, ...] = (
+    OptionSpec(FIRST_TEMPERATURE, "First temperature", "temperature of a window's first try; 0 decodes the likeliest "
+               "text", float, DECODING, defaults.TEMPERATURES[0], low=0, high=1, metavar="T"),
+    OptionSpec(FALLBACK_STEP, "Fallback step", "temperature step when a window's text fails the checks (repetition, "
+               "confidence); off = no fallback", float, DECODING, DEFAULT_FALLBACK_STEP, low=0, high=1, can_be_off=True,
+               metavar="T"),
+)
 
 
 def flag_name(field: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -11,12 +12,14 @@ from subtitler.asr.alignment import WordTiming
 from subtitler.asr.hallucination import (
     RepetitionGuard,
     SpeechGate,
+    WindowGuards,
     is_anomalous,
     is_filler,
     judge_segment,
     silence_skip,
 )
 from subtitler.asr.transcribe import TranscribeOptions
+from subtitler.asr.vad import FRAME_SECONDS
 
 
 class FakeActivity:
@@ -27,6 +30,11 @@ class FakeActivity:
 
     def peak(self, start: float, end: float) -> float:
         return 0.9 if any(a < end and start < b for a, b in self.regions) else 0.02
+
+    def probabilities(self, start: float, end: float) -> np.ndarray:
+        first = math.floor(start / FRAME_SECONDS + 1e-9)
+        frames = range(first, math.ceil(end / FRAME_SECONDS - 1e-9))
+        return np.array([self.peak(f * FRAME_SECONDS, (f + 1) * FRAME_SECONDS) for f in frames], np.float32)
 
 
 def w(word: str, start: float, end: float, p: float = 0.9) -> WordTiming:
@@ -119,6 +127,54 @@ def test_the_window_gate() -> None:
     gate = SpeechGate(FakeActivity((40.0, 41.0)), threshold=0.2)
     assert not gate.window_has_speech(0.0, 30.0) and gate.window_has_speech(30.0, 60.0)
     assert SpeechGate(FakeActivity(), None).window_has_speech(0.0, 30.0)
+
+
+# --- word times the alignment put away from their segment's timestamps ------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    start: float
+    end: float
+    tokens: tuple = ()
+    words: tuple = ()
+
+
+def guarded(stamps: list[tuple[float, float]], timed_words: list[list[WordTiming]], speech: tuple[float, float]):
+    """One 30-s window through WindowGuards.apply with the given timestamps and the alignment's words."""
+    pieces = [Piece(a, b) for a, b in stamps]
+    timed = [Piece(ws[0].start, ws[-1].end, (), tuple(ws)) for ws in timed_words]
+    dropped = []
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(speech), 0.2), dropped.append)
+    texts = ["".join(x.word for x in ws) for ws in timed_words]
+    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), 0.0)
+    return out, dropped
+
+
+def test_words_on_speech_are_trusted_over_timestamps_stamped_in_silence() -> None:
+    """base on pyannote_sample.wav stamped its first six lines 0-6 s, before anyone speaks, while the alignment
+    put their words on the speech at 6.7-14 s; re-timing them into the stamps let the speech gate drop them."""
+    out, dropped = guarded([(0.0, 1.0), (1.0, 2.0)], [fine(6.8, 2), fine(7.6, 3)], speech=(6.7, 14.0))
+    assert [[x.start for x in p.words] for p in out.pieces] == [[x.start for x in fine(6.8, 2)], [x.start for x in fine(7.6, 3)]]
+    assert dropped == [] and out.advance == 2600  # the next window starts after the last word, as openai-whisper's
+
+
+def test_misplaced_words_go_back_into_their_segments_speech() -> None:
+    """tiny.en with a prompt on the same file piled a 0-12.2 s segment's words at 27-30 s, most of them zero
+    seconds long: they are spread over the speech inside the stamps, and the next window starts at the stamp."""
+    piled = [w(" Hello.", 27.2, 27.9)] + [w(f" w{i}", 29.98, 29.98) for i in range(6)]
+    out, dropped = guarded([(0.0, 12.2)], [piled], speech=(6.7, 30.0))
+    words = out.pieces[0].words
+    assert 6.6 <= words[0].start and words[-1].end <= 12.2 + 1e-6 and dropped == []
+    assert out.advance == 3000
+
+
+def test_misplaced_words_are_not_moved_onto_speech_other_words_hold() -> None:
+    """A stray segment whose stamps point at speech already transcribed keeps the alignment's times (there the
+    stamps are what is wrong): moving it would say the same stretch twice."""
+    held = fine(18.0, 6)
+    stray_words = [w(" So", 27.56, 27.58), w(" we'll", 27.58, 27.9), w(" come", 27.9, 28.02), w(" back.", 28.02, 28.02)]
+    out, _ = guarded([(18.0, 20.0), (19.0, 20.0)], [held, stray_words], speech=(6.7, 30.0))
+    assert [x.start for x in out.pieces[1].words] == [x.start for x in stray_words]
 
 
 # --- openai-whisper's silence skip ---------------------------------------------------------------------------

@@ -71,3 +71,14 @@ def test_parse_takes_what_a_user_types() -> None:
         BY_FIELD["beam_size"].parse("five")
     with pytest.raises(ValueError, match="use a value from 0 to 100 or 'off'"):
         BY_FIELD["compression_ratio_threshold"].parse("-1")
+
+
+def test_the_temperature_settings_are_described_with_the_options_defaults() -> None:
+    from subtitler.asr.option_specs import TEMPERATURE_SPECS
+
+    shown = settings_of(TranscribeOptions())
+    assert [spec.field for spec in TEMPERATURE_SPECS] == [FIRST_TEMPERATURE, FALLBACK_STEP]
+    for spec in TEMPERATURE_SPECS:
+        assert spec.default == shown[spec.field] and spec.check(spec.default) == spec.default
+        assert spec.field not in BY_FIELD, "apply_settings takes them apart from SPECS"
+    assert TEMPERATURE_SPECS[1].can_be_off and TEMPERATURE_SPECS[1].check(None) is None

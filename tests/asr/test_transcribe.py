@@ -126,9 +126,6 @@ def test_cancel_after_the_first_segment_stops_within_one_window(base, ml_tok: To
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 9, not finished: base mis-times the first 6 s of speech to the silence "
-                   "before it (the speech gate then drops it as no-speech) and replays the first sentence at 25-27 s, "
-                   "which the replay guard keeps because someone speaks there")
 def test_pyannote_with_fallback_does_not_loop(base, ml_tok: Tokenizer, data_dir: Path, manifest) -> None:
     entry = next(c for c in manifest if c["audio"] == "pyannote_sample.wav")
     audio = load_clip(data_dir / entry["audio"])

@@ -340,26 +340,27 @@ def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path)
 
 
 def test_dialog_offers_the_batched_mode_and_remembers_it(qtbot, tmp_path):
-    """The CLI's --batch-size: off by default, N chunks at once when set, remembered, a damaged value is off."""
+    """The CLI's --batch-size on the dialog's main form (built from option_specs): off by default, 8 when switched
+    on, remembered; the previous-text switch is greyed while it is on; a prefix with it is refused in the dialog."""
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     dialog = TranscribeDialog(settings, MODELS)
     qtbot.addWidget(dialog)
-    assert dialog.batch_spin.isVisibleTo(dialog) and dialog.choice().options.batch_size is None
-    assert "Off" in dialog.batch_spin.specialValueText() and "30 s" in dialog.batch_spin.toolTip()
-    assert dialog.batch_spin.maximum() == 64
-    assert dialog.switches["condition_on_previous_text"].isEnabled()
-    dialog.batch_spin.setValue(8)
-    assert not dialog.switches["condition_on_previous_text"].isEnabled() and not dialog.switches["vad_filter"].isEnabled()
+    batch, previous = dialog.fields["batch_size"], dialog.fields["condition_on_previous_text"]
+    assert not batch.spec.advanced and batch.widget.isVisibleTo(dialog)
+    assert dialog.choice().options.batch_size is None and previous.editor.isEnabled()
+    assert "30 s" in batch.editor.toolTip() and batch.editor.maximum() == 64
+    batch.off.setChecked(False)
+    assert dialog.choice().options.batch_size == 8 and not previous.editor.isEnabled()
+    dialog.fields["prefix"].set_value("So")
+    assert "works window by window" in dialog.problem()
+    dialog.fields["prefix"].set_value(None)
     dialog.accept()
     again = TranscribeDialog(settings, MODELS)
     qtbot.addWidget(again)
     assert again.choice().options == TranscribeOptions(batch_size=8)
+    assert not again.fields["condition_on_previous_text"].editor.isEnabled()
     again.restore_defaults()
-    assert again.choice().options.batch_size is None
-    settings.setValue("transcribe/option/batch_size", "lots")
-    damaged = TranscribeDialog(settings, MODELS)
-    qtbot.addWidget(damaged)
-    assert damaged.choice().options.batch_size is None
+    assert again.choice().options.batch_size is None and again.fields["condition_on_previous_text"].editor.isEnabled()
 
 
 def test_dialog_without_installed_models_offers_a_download_or_a_folder(qtbot, tmp_path):
