@@ -33,12 +33,17 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=DEFAULT_MODEL,
                         help=f"model name (tiny.en, base, small, large-v3, large-v3-turbo, ...) or path (default {DEFAULT_MODEL})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model")
+    add_compute_args(parser)
+    parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
+    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
+
+
+def add_compute_args(parser: argparse.ArgumentParser) -> None:
+    """How the model computes: the same two flags on every command that loads one (transcribe, align, serve)."""
     parser.add_argument("--compute-type", default="auto", choices=("auto", "float32", "int8", "float16", "bfloat16"),
                         help="arithmetic: auto = float32 on the CPU (openai-whisper's output token for token), float16 "
                              "on a GPU; int8 is about twice as fast on the CPU at a similar word error rate")
     parser.add_argument("--threads", type=int, default=None, metavar="N", help="CPU threads (default: one per core)")
-    parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
-    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
 
 
 def _register_transcribe(sub: "argparse._SubParsersAction") -> None:

@@ -48,6 +48,8 @@ def test_without_flags_the_cli_uses_the_editors_defaults() -> None:
      {"max_repeats": None, "repeat_lookback": 4, "repeat_min_words": 6, "drop_repetitive": False}),
     (["--hallucination-silence-threshold", "2"], {"hallucination_silence_threshold": 2.0}),
     (["--no-repair-word-times"], {"repair_word_times": False}),
+    (["--batch-size", "8"], {"batch_size": 8}),
+    (["--batch-size", "off"], {"batch_size": None}),
     (["--temperature", "0.2", "--temperature-increment-on-fallback", "0.4"], {"temperature": (0.2, 0.6, 1.0)}),
     (["--temperature", "0.5"], {"temperature": (0.5, 0.7, 0.9)}),
     (["--no-fallback"], {"temperature": (0.0,)}),
@@ -73,6 +75,11 @@ def test_no_guards_is_openai_whisper_and_single_guards_come_back() -> None:
     (["--beam-size", "off", "--patience", "2"], "--patience"),
     (["--hotwords", "etcd", "--prefix", "So"], "--hotwords"),
     (["--suppress-tokens", "1,x"], "--suppress-tokens"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "many"], "--batch-size"),
+    (["--batch-size", "65"], "--batch-size"),
+    (["--batch-size", "4", "--prefix", "So"], "--prefix"),
+    (["--batch-size", "4", "--hallucination-silence-threshold", "2"], "--hallucination-silence-threshold"),
 ])
 def test_wrong_values_give_one_line_and_status_2(capsys, data_dir, flags: list[str], needle: str) -> None:
     code = main(["transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", *flags])
@@ -106,3 +113,19 @@ def test_show_dropped_names_what_a_guard_removed(capsys, tmp_path) -> None:
     code = main(["transcribe", str(silence), "-m", "tiny.en", "--no-guards"])
     out, _ = capsys.readouterr()
     assert code == 0 and "you" in out.lower()
+
+
+@pytest.mark.slow
+def test_batch_size_transcribes_through_the_batched_mode(capsys, data_dir, tmp_path, monkeypatch) -> None:
+    """--batch-size reaches subtitler.asr.batched through the engine and writes the same kind of subtitles."""
+    import subtitler.asr.batched as batched
+
+    calls = []
+    real = batched.transcribe_batched
+    monkeypatch.setattr(batched, "transcribe_batched", lambda *a, **k: calls.append(a[3].batch_size) or real(*a, **k))
+    out = tmp_path / "jfk.srt"
+    code = main(["transcribe", str(data_dir / "jfk.flac"), "-m", "tiny.en", "--batch-size", "4", "-o", str(out)])
+    capsys.readouterr()
+    assert code == 0 and calls == [4]
+    text = out.read_text(encoding="utf-8").lower()
+    assert "fellow americans" in text and "your country" in text and "00:00:0" in text

@@ -30,6 +30,7 @@ VAD_FILTER = False  # decode only where the voice-activity model hears speech
 SUPPRESS_TOKENS: str | None = "-1"  # token ids never emitted; -1: the non-speech symbols
 SUPPRESS_BLANK = True  # a window never starts with a blank
 MAX_INITIAL_TIMESTAMP: float | None = 1.0  # seconds; a window's first segment starts within this
+BATCH_SIZE: int | None = None  # chunks decoded at once by the batched long-form mode (None: sequential, previous text as prompt)
 LANGUAGE_PER_WINDOW = True  # with no language given, detect it per window (mixed-language media)
 
 # Guards against invented text (subtitler.asr.hallucination); each can be switched off

@@ -165,11 +165,13 @@ class SpeechGate:
         self.threshold = threshold
 
     @classmethod
-    def for_options(cls, audio: np.ndarray, options, should_stop: Callable[[], bool] | None = None) -> SpeechGate | None:
-        """The gate the options ask for: a voice-activity guard is on (the probabilities are computed lazily)."""
+    def for_options(cls, audio: np.ndarray, options, should_stop: Callable[[], bool] | None = None,
+                    activity: SpeechActivity | None = None) -> SpeechGate | None:
+        """The gate the options ask for: a voice-activity guard is on (the probabilities are computed lazily,
+        or come from ``activity`` when the caller rates the audio anyway)."""
         if options.speech_threshold is None and not options.drop_fillers and not options.retry_replays:
             return None
-        return cls(SpeechActivity(audio, should_stop), options.speech_threshold)
+        return cls(activity or SpeechActivity(audio, should_stop), options.speech_threshold)
 
     def window_has_speech(self, start: float, end: float) -> bool:
         return self.threshold is None or self.activity.peak(start, end) >= self.threshold

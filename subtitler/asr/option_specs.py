@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from subtitler.asr import defaults
-from subtitler.asr.user_options import MAX_BEAM_SIZE
+from subtitler.asr.user_options import MAX_BATCH_SIZE, MAX_BEAM_SIZE
 from subtitler.errors import UserError
 
 OFF = "off"  # what the user types (or the dialog's check box sets) for a number that can be switched off
@@ -123,6 +123,9 @@ SPECS: tuple[OptionSpec, ...] = (
           choices=("refined", "reference")),
     _spec("vad_filter", "Decode only speech", "decode only the stretches where the voice-activity model hears speech "
           "(skips silence and music)", bool, GUARDS, cli_flag="--vad"),
+    _spec("batch_size", "Batch long files", "batched long-form mode: cut the speech at pauses into chunks of up to "
+          "30 s and decode N at once, each without the previous text (faster on long files); off = window by "
+          "window", int, DECODING, low=1, high=MAX_BATCH_SIZE, can_be_off=True, metavar="N", advanced=False),
     _spec("language_per_window", "Detect language per window", "with the language on auto, detect the language "
           "of every 30-s window", bool, DECODING),
     OptionSpec("initial_prompt", "Initial prompt", "text that primes the first window's vocabulary and style", str,
@@ -208,6 +211,16 @@ def check_options(options, name: Callable[[str], str] = flag_name) -> None:
         raise UserError(f"{name('patience')} goes with beam search; give {name('beam_size')} too")
     if options.hotwords and options.prefix:
         raise UserError(f"{name('hotwords')} is not used with {name('prefix')}; give one of them")
+    check_batched(options, name)
+
+
+def check_batched(options, name: Callable[[str], str] = flag_name) -> None:
+    """The batched mode's chunks stand alone: settings that carry one window into the next are refused with it."""
+    if options.batch_size is None:
+        return
+    for field in ("prefix", "hallucination_silence_threshold"):
+        if getattr(options, field) is not None:
+            raise UserError(f"{name(field)} works window by window; leave it out or switch {name('batch_size')} off")
 
 
 def settings_of(options) -> dict[str, Any]:

@@ -68,6 +68,9 @@ class TranscribeOptions:
     vad_filter: bool = defaults.VAD_FILTER  # decode only where the voice-activity model hears speech (stretches of up to 30 s)
     vad: VadOptions = VadOptions(min_speech_ms=0, min_silence_ms=2000, speech_pad_ms=400)  # regions for vad_filter
     clip_timestamps: tuple[tuple[float, float], ...] = ()  # decode only these (start, end) seconds; () is the whole audio
+    # Batched long-form mode (subtitler.asr.batched): cut the speech at pauses into chunks of up to 30 s and decode this
+    # many at once, each without the previous text. None: the sequential window-by-window mode.
+    batch_size: int | None = defaults.BATCH_SIZE
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
     language_per_window: bool = defaults.LANGUAGE_PER_WINDOW  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
@@ -197,14 +200,21 @@ def decode_with_fallback(model, tokenizer: Tokenizer, mel: torch.Tensor, options
     for temperature in options.temperature:
         window_options = _window_options(options, language, temperature, prompt)
         result = decode(model, tokenizer, mel, window_options, should_stop)[0]
-        repetitive = options.compression_ratio_threshold is not None and result.compression_ratio > options.compression_ratio_threshold
-        unsure = options.logprob_threshold is not None and result.avg_logprob < options.logprob_threshold
-        silent = options.no_speech_threshold is not None and result.no_speech_prob > options.no_speech_threshold and unsure
-        if silent or not (repetitive or unsure):
+        final, repetitive = judge(result, options)
+        if final:
             break
     if result is None:
         raise ValueError("TranscribeOptions.temperature must name at least one temperature")
     return result, repetitive
+
+
+def judge(result: DecodingResult, options: TranscribeOptions) -> tuple[bool, bool]:
+    """(final, repetitive): whether a window's result stands (neither repetitive nor unsure, or silence),
+    and whether its text is too repetitive."""
+    repetitive = options.compression_ratio_threshold is not None and result.compression_ratio > options.compression_ratio_threshold
+    unsure = options.logprob_threshold is not None and result.avg_logprob < options.logprob_threshold
+    silent = options.no_speech_threshold is not None and result.no_speech_prob > options.no_speech_threshold and unsure
+    return silent or not (repetitive or unsure), repetitive
 
 
 def is_silence(result: DecodingResult, options: TranscribeOptions) -> bool:
@@ -319,6 +329,12 @@ class _Window:
 def _decode_window(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, language: str,
                    prompt: list[int], seek: int, size: int, should_stop) -> _Window:
     result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, prompt, should_stop)
+    return window_of(result, repetitive, tokenizer, options, seek, size)
+
+
+def window_of(result: DecodingResult, repetitive: bool, tokenizer: Tokenizer, options: TranscribeOptions,
+              seek: int, size: int) -> _Window:
+    """A decoded window split into pieces at its timestamps (none when it is silence)."""
     if is_silence(result, options):
         return _Window(result, repetitive, [], [], size)
     pieces, advance = _pieces(result, tokenizer, seek, size)

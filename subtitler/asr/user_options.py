@@ -11,6 +11,7 @@ from subtitler.errors import UserError
 
 FALLBACK_STEP = 0.2  # openai-whisper's temperature_increment_on_fallback
 MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
+MAX_BATCH_SIZE = 64  # chunks decoded at once by the batched mode; each holds 30 s of encoded audio and a decoder cache
 
 
 def parse_language(value: str | None, name: str = "--language") -> str | None:

@@ -366,6 +366,7 @@ class TranscribeDialog(QDialog):
             widget.set_value(values[field])
         self.message.hide()
         self._show_advanced_note()
+        self._on_setting_changed()
 
     def restore_defaults(self) -> None:
         """The CLI's defaults (TranscribeOptions(), automatic device and precision, the language's reading rules)."""
@@ -391,7 +392,10 @@ class TranscribeDialog(QDialog):
         self.advanced_note.setToolTip("\n".join(changed))
 
     def _on_setting_changed(self) -> None:
-        """A message about a bad combination goes as soon as the user has put it right (and says what is left)."""
+        """A message about a bad combination goes as soon as the user has put it right (and says what is left).
+
+        The batched mode never prompts a chunk with the previous text: that switch is greyed while it is on."""
+        self.fields["condition_on_previous_text"].editor.setEnabled(self.fields["batch_size"].value() is None)
         for message in (self.message, self.advanced.message):
             if not message.isHidden():
                 problem = self.problem()

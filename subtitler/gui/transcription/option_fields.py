@@ -20,7 +20,7 @@ from subtitler.asr.option_specs import OptionSpec
 # The number an "Off" setting shows once switched on, where its default is off: the value a user most likely
 # wants (openai-whisper's and faster-whisper's command-line values), rather than the spin box's lowest.
 SUGGESTED = {"beam_size": 5, "best_of": 5, "patience": 1.0, "length_penalty": 1.0,
-             "hallucination_silence_threshold": 2.0}
+             "hallucination_silence_threshold": 2.0, "batch_size": 8}
 TEXT_HINTS = {"initial_prompt": "e.g. A lecture on Kubernetes by Dr. Nguyen.",
               "hotwords": "e.g. Kubernetes, Dr. Nguyen",
               "prefix": "none",
