@@ -19,8 +19,10 @@ built by joining every human-referenced English clip in shuffled rounds with pau
 reference is the joined references) and ``words`` (the English set with word timestamps on).
 Engines: ``subtitler`` (our default: float32 on the CPU, openai-whisper's tokens), ``subtitler-int8``
 (``--compute-type int8``), ``openai-whisper`` (float32), ``faster-whisper-int8``,
-``faster-whisper-fp32``, ``faster-whisper-batched`` (its BatchedInferencePipeline, int8; we have no
-batched mode yet). Usage (see benchmarks/README.md for the figures):
+``faster-whisper-fp32``, ``faster-whisper-batched`` (its BatchedInferencePipeline, int8), and ours batched
+(``subtitler-batched``, ``subtitler-int8-batched``: ``--batch-size``, subtitler.asr.batched), all batched
+engines ``BATCH_SIZE`` chunks at once; "WER vs sequential" compares a batched engine's text with its own
+sequential mode's. Usage (see benchmarks/README.md for the figures):
 
     .venv/bin/python benchmarks/bench_asr.py [--models tiny.en base] [--beams 1 5] [--cases english long words]
         [--engines ...] [--runs 3] [--threads N] [--long-minutes 10] [--json results.json]
@@ -42,8 +44,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ENGINES = ("subtitler", "subtitler-int8", "openai-whisper", "faster-whisper-int8", "faster-whisper-fp32",
-           "faster-whisper-batched")
+ENGINES = ("subtitler", "subtitler-int8", "subtitler-batched", "subtitler-int8-batched", "openai-whisper",
+           "faster-whisper-int8", "faster-whisper-fp32", "faster-whisper-batched")
 CASES = ("english", "long", "words")
 BATCH_SIZE = 8
 
@@ -80,11 +82,10 @@ def _ours(engine: str, model: str, beam: int, words: bool, language: str | None,
 
     import_s = time.perf_counter() - t
     t = time.perf_counter()
-    ours = load_engine(model, device="cpu", compute_type="int8" if engine == "subtitler-int8" else "auto",
-                       threads=threads)
+    ours = load_engine(model, device="cpu", compute_type="int8" if "-int8" in engine else "auto", threads=threads)
     load_s = time.perf_counter() - t
     options = TranscribeOptions(language=language, temperature=(0.0,), beam_size=beam if beam > 1 else None,
-                                word_timestamps=words)
+                                word_timestamps=words, batch_size=BATCH_SIZE if engine.endswith("-batched") else None)
 
     def run(audio) -> str:
         return "".join(s.text for s in ours.transcribe(audio, options))
@@ -199,6 +200,28 @@ def _write_openai_checkpoint(model: str, data: Path) -> None:
     for layer, head in checkpoint.alignment_heads:
         mask[layer, head] = True
     (data / f"openai-{model}.heads").write_bytes(base64.b85encode(gzip.compress(mask.tobytes())))
+
+
+def openai_whisper_model(model: str):
+    """openai-whisper's own model class holding our checkpoint's weights in float32, with its alignment heads.
+
+    For benchmarks that run openai-whisper in their own process beside ours (bench_accuracy, bench_words)."""
+    import dataclasses
+
+    import torch
+    from whisper.model import ModelDimensions, Whisper
+
+    from subtitler.asr.weights import read_checkpoint
+    from subtitler.asr.weights_openai import openai_name
+
+    checkpoint = read_checkpoint(model_dir(model))
+    reference = Whisper(ModelDimensions(**dataclasses.asdict(checkpoint.dims)))
+    reference.load_state_dict({openai_name(k): v.float() for k, v in checkpoint.state_dict.items()}, strict=True)
+    mask = torch.zeros(checkpoint.dims.n_text_layer, checkpoint.dims.n_text_head, dtype=torch.bool)
+    for layer, head in checkpoint.alignment_heads:
+        mask[layer, head] = True
+    reference.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+    return reference.eval()
 
 
 def ct2_single_dir(model: str) -> Path:

@@ -113,20 +113,12 @@ def ours(model: str, **options) -> tuple[Transcriber, object]:
     return run, engine
 
 
-def openai_whisper(model: str, ours_model) -> Transcriber:
+def openai_whisper(model: str) -> Transcriber:
     import torch
     import whisper
-    from bench_asr import model_dir
-    from whisper.model import ModelDimensions, Whisper
+    from bench_asr import openai_whisper_model
 
-    from subtitler.asr.weights import read_checkpoint
-    from subtitler.asr.weights_openai import openai_name
-
-    checkpoint = read_checkpoint(model_dir(model))
-    reference = Whisper(ModelDimensions(**dataclasses.asdict(checkpoint.dims)))
-    reference.load_state_dict({openai_name(k): v.float() for k, v in checkpoint.state_dict.items()}, strict=True)
-    reference.register_buffer("alignment_heads", ours_model.alignment_heads.cpu().to_sparse(), persistent=False)
-    reference.eval()
+    reference = openai_whisper_model(model)
 
     def run(audio: np.ndarray) -> list[Word]:
         with torch.no_grad():
@@ -248,7 +240,7 @@ def main() -> None:
     vad_run, _ = ours(args.model, vad_filter=True)
     rows.append(("subtitler refined + vad_filter", score(vad_run, clips)[0]))
     if not args.no_peers:
-        rows.append(("openai-whisper word_timestamps", score(openai_whisper(args.model, engine.model), clips)[0]))
+        rows.append(("openai-whisper word_timestamps", score(openai_whisper(args.model), clips)[0]))
         rows.append(("faster-whisper word_timestamps", score(faster_whisper(args.model), clips)[0]))
         rows.append(("faster-whisper + vad_filter", score(faster_whisper(args.model, vad_filter=True), clips)[0]))
     print(HEADER)

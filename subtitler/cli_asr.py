@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Iterable, TextIO
 
+from subtitler.cli_decoding import add_decoding_args, decoding_options
 from subtitler.cli_speakers import add_transcribe_arguments as add_speaker_arguments
 from subtitler.cli_speakers import check_transcribe_arguments, find_turns
 from subtitler.errors import UserError
@@ -32,12 +33,17 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-m", "--model", default=DEFAULT_MODEL,
                         help=f"model name (tiny.en, base, small, large-v3, large-v3-turbo, ...) or path (default {DEFAULT_MODEL})")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where to run the model")
+    add_compute_args(parser)
+    parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
+    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
+
+
+def add_compute_args(parser: argparse.ArgumentParser) -> None:
+    """How the model computes: the same two flags on every command that loads one (transcribe, align, serve)."""
     parser.add_argument("--compute-type", default="auto", choices=("auto", "float32", "int8", "float16", "bfloat16"),
                         help="arithmetic: auto = float32 on the CPU (openai-whisper's output token for token), float16 "
                              "on a GPU; int8 is about twice as fast on the CPU at a similar word error rate")
     parser.add_argument("--threads", type=int, default=None, metavar="N", help="CPU threads (default: one per core)")
-    parser.add_argument("--offline", action="store_true", help="never download a model; fail if it is not installed")
-    parser.add_argument("--audio-track", type=int, default=0, metavar="N", help="which audio track (0 = first)")
 
 
 def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
@@ -47,18 +53,6 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     _add_model_args(p)
     p.add_argument("--language", default="auto", help="spoken language code (en, de, ...) or auto (default)")
     p.add_argument("--task", default="transcribe", choices=("transcribe", "translate"), help="translate gives English")
-    p.add_argument("--beam-size", type=int, default=None, metavar="N", help="beam search width (default: greedy)")
-    p.add_argument("--no-fallback", action="store_true", help="decode at temperature 0 only (no temperature fallback)")
-    p.add_argument("--no-condition-on-previous-text", action="store_true",
-                   help="do not feed the previous window's text as a prompt (less prone to loops)")
-    p.add_argument("--initial-prompt", default=None, help="text that primes vocabulary and style")
-    p.add_argument("--word-timestamps", action=argparse.BooleanOptionalAction, default=None,
-                   help="time every word by cross-attention alignment (default on); JSON gets 'words' per segment")
-    p.add_argument("--word-timing", default=None, choices=("refined", "reference"),
-                   help="refined (default): word edges moved out of pauses by voice activity and energy; "
-                        "reference: openai-whisper's timings exactly")
-    p.add_argument("--vad", action="store_true",
-                   help="decode only the stretches where the voice-activity model hears speech (skips silence and music)")
     p.add_argument("--max-words-per-cue", type=int, default=None, metavar="N",
                    help="at most N words in one cue (.srt .vtt .ass .subtitler.json)")
     p.add_argument("--highlight-words", action="store_true",
@@ -71,6 +65,7 @@ def _register_transcribe(sub: "argparse._SubParsersAction") -> None:
     batch.add_argument("-f", "--formats", default=None, metavar="LIST",
                        help="comma-separated output formats for --output-dir: " + ",".join(s[1:] for s in OUTPUT_SUFFIXES) + " (default srt)")
     batch.add_argument("--overwrite", action="store_true", help="transcribe again files whose outputs exist already")
+    add_decoding_args(p)
     add_speaker_arguments(p)
     p.set_defaults(func=_cmd_transcribe)
 
@@ -118,8 +113,13 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
             progress.clear()
             print(f"[{_clock(segment.start)} --> {_clock(segment.end)}] {segment.text.strip()}", flush=True)
 
+    def dropped(d) -> None:
+        progress.clear()
+        print(f"subtitler: dropped ({d.reason}) [{_clock(d.start)} --> {_clock(d.end)}] {d.text.strip()}", file=sys.stderr)
+
     started = time.perf_counter()
-    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show)
+    info, segments = transcribe_file(engine, audio, options, on_progress=progress.update, on_segment=show,
+                                     on_dropped=dropped if args.show_dropped else None)
     progress.finish()
     if not segments:
         print(f"subtitler: warning: {media}: no speech found; the output has no cues", file=sys.stderr)
@@ -144,10 +144,10 @@ def _show_speakers(info, segments, turns) -> None:
         print(f"[{_clock(s['start'])} --> {_clock(s['end'])}] {s['speaker']}: {s['text'].strip()}", flush=True)
 
 
-def transcribe_file(engine, audio, options, on_progress=None, on_segment=None):
+def transcribe_file(engine, audio, options, on_progress=None, on_segment=None, on_dropped=None):
     """Run the whole transcription; returns (TranscriptionInfo, segments). One file in batch runs exactly this too."""
     infos, segments = [], []
-    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append):
+    for segment in engine.transcribe(audio, options, on_progress=on_progress, on_info=infos.append, on_dropped=on_dropped):
         segments.append(segment)
         if on_segment is not None:
             on_segment(segment)
@@ -251,20 +251,9 @@ def _format_of(output: Path) -> str:
 def _options(args: argparse.Namespace):
     """TranscribeOptions from the flags; wrong values are UserErrors before any model loads."""
     from subtitler.asr.transcribe import TranscribeOptions
-    from subtitler.asr.user_options import check_beam_size, parse_language
+    from subtitler.asr.user_options import parse_language
 
-    defaults = TranscribeOptions()
-    return TranscribeOptions(
-        task=args.task,
-        language=parse_language(args.language),
-        beam_size=check_beam_size(args.beam_size),
-        temperature=(0.0,) if args.no_fallback else TranscribeOptions().temperature,
-        condition_on_previous_text=not args.no_condition_on_previous_text,
-        initial_prompt=args.initial_prompt,
-        word_timestamps=defaults.word_timestamps if args.word_timestamps is None else args.word_timestamps,
-        word_timing=args.word_timing or defaults.word_timing,
-        vad_filter=args.vad,
-    )
+    return decoding_options(args, TranscribeOptions(task=args.task, language=parse_language(args.language)))
 
 
 def _check_input(file: str, audio_track: int = 0) -> Path:

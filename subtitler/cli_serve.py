@@ -14,6 +14,7 @@ from subtitler.errors import UserError
 
 
 def register(sub: "argparse._SubParsersAction") -> None:
+    from subtitler.cli_asr import add_compute_args
     from subtitler.service.config import API_KEY_ENV, DEFAULT_CACHE_MB, DEFAULT_MAX_UPLOAD_MB, DEFAULT_PORT, DEFAULT_QUEUE_SIZE
 
     p = sub.add_parser(
@@ -27,6 +28,7 @@ def register(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("-m", "--model", default="base", help="model name or path (default base)")
     p.add_argument("--device", default="auto",
                    help="auto, cpu, cuda or cuda:N; a comma-separated list runs one model instance per device")
+    add_compute_args(p)
     p.add_argument("--offline", action="store_true", help="never download the model; fail if it is not installed")
     p.add_argument("--api-key", default=None,
                    help=f"require 'Authorization: Bearer KEY' (default: ${API_KEY_ENV} if set, else no key)")
@@ -53,7 +55,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     _check_cache_dir(cache_dir)
     config = ServiceConfig(
         model=args.model, devices=tuple(d.strip() for d in args.device.split(",") if d.strip()) or ("auto",),
-        allow_download=not args.offline, host=args.host, port=args.port,
+        compute_type=args.compute_type, threads=args.threads, allow_download=not args.offline, host=args.host, port=args.port,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
         max_upload_bytes=int(args.max_upload_mb * 2**20), queue_size=args.queue_size,
         cache_dir=cache_dir, cache_max_bytes=int(args.cache_mb * 2**20),

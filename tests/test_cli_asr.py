@@ -240,8 +240,8 @@ def test_bad_media_is_one_line_before_any_model_loads(capsys, tmp_path, data_dir
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["transcribe", "{data}/jfk.flac", "--beam-size", "100000"], "--beam-size 100000"),
-    (["transcribe", "{data}/jfk.flac", "--beam-size", "-3"], "--beam-size -3"),
+    (["transcribe", "{data}/jfk.flac", "--beam-size", "100000"], "--beam-size: 100000"),
+    (["transcribe", "{data}/jfk.flac", "--beam-size", "-3"], "--beam-size: -3"),
     (["transcribe", "{data}/jfk.flac", "-o", "{tmp}"], "is a folder"),
     (["transcribe", "{data}/jfk.flac", "-o", "/proc/out.srt"], "cannot write in folder"),
     (["transcribe", "{tmp}/audio.txt", "-o", "{tmp}/audio.txt"], "is the input file"),

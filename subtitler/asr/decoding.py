@@ -152,6 +152,7 @@ class DecodingTask:
         decoder = self._token_decoder(kv_cache)
         sum_logprobs = torch.zeros(tokens.shape[0], device=features.device)
         no_speech_probs = [float("nan")] * tokens.shape[0]
+        rows = _RunningRows(tokens.shape[0]) if self.n_group == 1 and tokens.shape[0] > 1 else None
         for step in range(self.sample_len):
             if should_stop is not None and should_stop():
                 raise Cancelled("decoding stopped")
@@ -167,6 +168,10 @@ class DecodingTask:
             tokens, completed = decoder.update(tokens, logits, sum_logprobs)
             if completed or tokens.shape[-1] > self.n_ctx:
                 break
+            if rows is not None:
+                tokens, sum_logprobs = rows.drop_finished(tokens, sum_logprobs, kv_cache, self.tokenizer.eot)
+        if rows is not None:
+            tokens, sum_logprobs = rows.whole(tokens, sum_logprobs, self.tokenizer.eot)
         return tokens, sum_logprobs, no_speech_probs, decoder
 
     @torch.no_grad()
@@ -198,6 +203,43 @@ class DecodingTask:
                 compression_ratio=compression_ratio(text),
             ))
         return results
+
+
+class _RunningRows:
+    """Greedy decoding of a batch of windows goes on only with the windows that have not ended.
+
+    A finished row would otherwise be carried through every layer and the vocabulary projection until
+    the longest window ends (the batched mode's chunks differ several-fold in length); its tokens and
+    score are set aside and put back in place at the end.
+    """
+
+    def __init__(self, n_rows: int) -> None:
+        self.active = torch.arange(n_rows)  # the batch rows the current tensors hold, in order
+        self.finished: dict[int, tuple[Tensor, Tensor]] = {}
+
+    def drop_finished(self, tokens: Tensor, sum_logprobs: Tensor, kv_cache, eot: int) -> tuple[Tensor, Tensor]:
+        running = (tokens[:, -1] != eot).cpu()
+        if int((~running).sum()) < max(1, len(running) // 4):
+            return tokens, sum_logprobs  # wait for a quarter of the rows: each drop copies the audio's cached keys/values
+        for position in (~running).nonzero()[:, 0].tolist():
+            self.finished[int(self.active[position])] = (tokens[position], sum_logprobs[position])
+        keep = running.nonzero()[:, 0]
+        self.active = self.active[keep]
+        kv_cache.keep_rows(keep)
+        keep = keep.to(tokens.device)
+        return tokens.index_select(0, keep), sum_logprobs.index_select(0, keep)
+
+    def whole(self, tokens: Tensor, sum_logprobs: Tensor, eot: int) -> tuple[Tensor, Tensor]:
+        """Every row back in its place, the shorter ones padded with end-of-text."""
+        n_rows = len(self.active) + len(self.finished)
+        out = torch.full((n_rows, tokens.shape[1]), eot, dtype=tokens.dtype, device=tokens.device)
+        scores = torch.zeros(n_rows, dtype=sum_logprobs.dtype, device=sum_logprobs.device)
+        out[self.active.to(tokens.device)] = tokens
+        scores[self.active.to(tokens.device)] = sum_logprobs
+        for row, (row_tokens, score) in self.finished.items():
+            out[row, : row_tokens.shape[0]] = row_tokens
+            scores[row] = score
+        return out, scores
 
 
 def decode(model, tokenizer: Tokenizer, mel: Tensor, options: DecodingOptions = DecodingOptions(),

@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from subtitler.asr.hallucination import Dropped
+from subtitler.asr.option_specs import check_batched
 from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, transcribe
-from subtitler.asr.user_options import MAX_BEAM_SIZE
+from subtitler.asr.user_options import MAX_BATCH_SIZE, MAX_BEAM_SIZE
 from subtitler.errors import ModelError
 
 ProgressCallback = Callable[[float, float], None]
@@ -63,10 +65,18 @@ class Engine:
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         on_info: Callable[[TranscriptionInfo], None] | None = None,
+        on_dropped: Callable[[Dropped], None] | None = None,
     ) -> Iterator[Segment]:
+        """Segments of 16-kHz mono ``audio`` as they are final: window by window, or chunk batch by chunk batch
+        with ``options.batch_size`` (subtitler.asr.batched)."""
         self.check_options(options)
+        if options.batch_size is not None:
+            from subtitler.asr.batched import transcribe_batched
+
+            return transcribe_batched(self.model, self.tokenizer, audio, options, on_progress=on_progress,
+                                      should_stop=should_stop, on_info=on_info, on_dropped=on_dropped)
         return transcribe(self.model, self.tokenizer, audio, options, on_progress=on_progress,
-                          should_stop=should_stop, on_info=on_info)
+                          should_stop=should_stop, on_info=on_info, on_dropped=on_dropped)
 
     def detect_language(self, audio: np.ndarray) -> dict[str, float]:
         """Probabilities over every language the model knows, highest first (first 30 s), exactly as transcribe detects."""
@@ -84,6 +94,9 @@ class Engine:
         for name, value in (("beam size", options.beam_size), ("best-of", options.best_of)):
             if value is not None and not 1 <= value <= MAX_BEAM_SIZE:
                 raise ModelError(f"{name} {value}: use a number from 1 to {MAX_BEAM_SIZE} (5 is usual)")
+        if options.batch_size is not None and not 1 <= options.batch_size <= MAX_BATCH_SIZE:
+            raise ModelError(f"batch size {options.batch_size}: use a number from 1 to {MAX_BATCH_SIZE} (8 is usual)")
+        check_batched(options)
         if self.multilingual:
             if options.language is not None and options.language not in self.tokenizer.all_language_codes:
                 raise ModelError(f"--language {options.language}: not a language this model knows; "

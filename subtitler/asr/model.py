@@ -108,8 +108,11 @@ class _LayerCache:
         if self.keys is None:
             return
         index = index.to(self.keys.device)
-        if index.shape[0] != self.keys.shape[0]:  # a different batch size: new buffers
-            self.keys, self.values = self.keys.index_select(0, index), self.values.index_select(0, index)
+        if index.shape[0] != self.keys.shape[0]:  # a different batch size: new buffers, only the filled positions copied
+            keys, values = self.keys.new_empty(index.shape[0], *self.keys.shape[1:]), self.values.new_empty(index.shape[0], *self.values.shape[1:])
+            keys[:, :, : self.length] = self.keys[:, :, : self.length].index_select(0, index)
+            values[:, :, : self.length] = self.values[:, :, : self.length].index_select(0, index)
+            self.keys, self.values = keys, values
             return
         end = self.length
         self.keys[:, :, :end] = self.keys[:, :, :end].index_select(0, index)
@@ -136,6 +139,15 @@ class KVCache:
             return  # nothing moves
         for layer in self.layers:
             layer.reorder(index)
+
+    def keep_rows(self, index: Tensor) -> None:
+        """Keep only these rows, each its own audio (greedy decoding drops the windows that have finished):
+        the self-attention keys/values and the cross-attention keys/values of their audio."""
+        for layer in self.layers:
+            layer.reorder(index)
+            if layer.cross_k is not None:
+                index = index.to(layer.cross_k.device)
+                layer.cross_k, layer.cross_v = layer.cross_k.index_select(0, index), layer.cross_v.index_select(0, index)
 
     def batch_size(self) -> int:
         keys = self.layers[0].keys if self.layers else None

@@ -55,3 +55,28 @@ def decode_spans(content_frames: int, clip_timestamps: Sequence[tuple[float, flo
         else:
             out.append((first, end))
     return out
+
+
+def batch_chunks(content_frames: int, speech: Sequence[SpeechRegion],
+                 clip_timestamps: Sequence[tuple[float, float]] = (), max_frames: int = N_FRAMES) -> list[Span]:
+    """Chunks of at most ``max_frames`` for the batched mode: speech regions joined while they fit, cut at pauses.
+
+    Each chunk is decoded on its own (no previous text), so it must hold whole phrases: neighbouring regions
+    share a chunk while the stretch from the first's start to the last's end fits, and a chunk ends in the
+    pause before the region that would not fit. A region longer than ``max_frames`` (the voice-activity
+    model found no pause in it) is cut into equal parts. Only the caller's clips, when given, are kept.
+    """
+    clips = [to_frames(a, b, content_frames) for a, b in sorted(clip_timestamps)] or [(0, content_frames)]
+    regions = [(max(a, c), min(b, d)) for c, d in clips
+               for a, b in (to_frames(r.start, r.end, content_frames) for r in speech) if max(a, c) < min(b, d)]
+    chunks: list[Span] = []
+    for first, end in sorted(regions):
+        if chunks and end - chunks[-1][0] <= max_frames:
+            chunks[-1] = (chunks[-1][0], max(chunks[-1][1], end))
+            continue
+        if chunks and first < chunks[-1][1]:  # overlaps a chunk it cannot join: start where that one ends
+            first = chunks[-1][1]
+        parts = -(-(end - first) // max_frames)
+        step = -(-(end - first) // max(parts, 1))
+        chunks += [(a, min(end, a + step)) for a in range(first, end, step)] if end > first else []
+    return chunks

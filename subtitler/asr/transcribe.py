@@ -13,17 +13,19 @@ The previous windows' text conditions the next one unless a hot temperature was 
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
+from subtitler.asr import defaults
 from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, words_end
 from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.spans import decode_spans
-from subtitler.asr.decoding import DecodingOptions, DecodingResult, compression_ratio, decode
+from subtitler.asr.decoding import DecodingOptions, DecodingResult, decode
+from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.asr.vad import VadOptions, regions_from_probabilities, speech_probabilities
@@ -36,46 +38,64 @@ WORD_TIMINGS = ("refined", "reference")
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    """Options for a whole file; the decoding ones apply to every window."""
+    """Options for a whole file; the decoding ones apply to every window. Defaults: subtitler.asr.defaults."""
 
     task: str = "transcribe"
     language: str | None = None  # None: detect on the first 30 s
-    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # tried in turn until a result passes
-    beam_size: int | None = None  # used at temperature 0
-    best_of: int | None = None  # used above temperature 0
-    patience: float | None = None
-    length_penalty: float | None = None
-    compression_ratio_threshold: float | None = 2.4  # above: too repetitive, retry hotter
-    logprob_threshold: float | None = -1.0  # below: too unsure, retry hotter
-    no_speech_threshold: float | None = 0.6  # above (and unsure): silence, skip the window
-    condition_on_previous_text: bool = True
-    prompt_reset_on_temperature: float = 0.5  # a window decoded hotter than this does not feed the next
-    initial_prompt: str | None = None
+    temperature: tuple[float, ...] = defaults.TEMPERATURES  # tried in turn until a result passes
+    beam_size: int | None = defaults.BEAM_SIZE  # used at temperature 0
+    best_of: int | None = defaults.BEST_OF  # used above temperature 0
+    patience: float | None = defaults.PATIENCE
+    length_penalty: float | None = defaults.LENGTH_PENALTY
+    compression_ratio_threshold: float | None = defaults.COMPRESSION_RATIO_THRESHOLD  # above: too repetitive, retry hotter
+    logprob_threshold: float | None = defaults.LOGPROB_THRESHOLD  # below: too unsure, retry hotter
+    no_speech_threshold: float | None = defaults.NO_SPEECH_THRESHOLD  # above (and unsure): silence, skip the window
+    condition_on_previous_text: bool = defaults.CONDITION_ON_PREVIOUS_TEXT
+    prompt_reset_on_temperature: float = defaults.PROMPT_RESET_ON_TEMPERATURE  # a window decoded hotter does not feed the next
+    initial_prompt: str | None = None  # primes the first window (style, spelling); later windows see the previous text
+    hotwords: str | None = None  # names and terms to spell right: in every window's prompt (faster-whisper's hotwords); not with prefix
     prefix: str | None = None
-    suppress_tokens: str | tuple[int, ...] | None = "-1"
-    suppress_blank: bool = True
+    suppress_tokens: str | tuple[int, ...] | None = defaults.SUPPRESS_TOKENS
+    suppress_blank: bool = defaults.SUPPRESS_BLANK
     without_timestamps: bool = False
-    max_initial_timestamp: float | None = 1.0
-    word_timestamps: bool = True  # words with times from cross-attention DTW (subtitler.asr.alignment); openai's default is off
+    max_initial_timestamp: float | None = defaults.MAX_INITIAL_TIMESTAMP
+    word_timestamps: bool = defaults.WORD_TIMESTAMPS  # words timed by cross-attention DTW (subtitler.asr.alignment); openai's default is off
     alignment: AlignmentOptions = AlignmentOptions()
     # "refined": word edges moved out of pauses by the audio (subtitler.asr.word_refine); "reference": openai-whisper's exactly.
     # Both give the same text: the next window starts where the reference timing says the last word ended.
-    word_timing: str = "refined"
+    word_timing: str = defaults.WORD_TIMING
     refine: RefineOptions = RefineOptions()
-    vad_filter: bool = False  # decode only where the voice-activity model hears speech (stretches of up to 30 s)
+    vad_filter: bool = defaults.VAD_FILTER  # decode only where the voice-activity model hears speech (stretches of up to 30 s)
     vad: VadOptions = VadOptions(min_speech_ms=0, min_silence_ms=2000, speech_pad_ms=400)  # regions for vad_filter
     clip_timestamps: tuple[tuple[float, float], ...] = ()  # decode only these (start, end) seconds; () is the whole audio
+    # Batched long-form mode (subtitler.asr.batched): cut the speech at pauses into chunks of up to 30 s and decode this
+    # many at once, each without the previous text. None: the sequential window-by-window mode.
+    batch_size: int | None = defaults.BATCH_SIZE
     # Ours, not openai-whisper's (set them off to reproduce it token for token):
-    language_per_window: bool = True  # with language=None, re-detect per window (mixed-language media)
+    language_per_window: bool = defaults.LANGUAGE_PER_WINDOW  # with language=None, re-detect per window (mixed-language media)
     language_switch_probability: float = 0.5  # a window switches language only this sure
-    max_repeats: int | None = 3  # a segment text may occur this often in a row ("Hello? Hello? Hello?"); later copies are dropped
-    repeat_lookback: int = 10  # a segment of repeat_min_words+ words repeating one of the last N is dropped
-    repeat_min_words: int = 4
-    drop_repetitive: bool = True  # drop segments that stay too repetitive after every temperature
-    # Decode at most this many 30-s windows (None: all). Live captions decode a buffer shorter than one window;
-    # a second window would only re-read the half-spoken word after the last timed one, at the cost of a whole
-    # encoder pass and decode, and the next step hears that word anyway.
+    # The guards against invented text (subtitler.asr.hallucination); without_guards() turns them all off.
+    max_repeats: int | None = defaults.MAX_REPEATS  # a segment text may occur this often in a row ("Hello? Hello? Hello?")
+    repeat_lookback: int = defaults.REPEAT_LOOKBACK  # a segment of repeat_min_words+ words replaying the last N segments is suspect
+    repeat_min_words: int = defaults.REPEAT_MIN_WORDS
+    drop_repetitive: bool = defaults.DROP_REPETITIVE  # drop segments that stay too repetitive after every temperature
+    retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying window again without the previous text
+    speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
+    drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
+    hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # needs word_timestamps
+    repair_word_times: bool = defaults.REPAIR_WORD_TIMES  # words timed outside their segment are put back; seek by timestamps
+
+    # Decode at most this many 30-s windows in the sequential mode (None: all). Live captions decode a buffer shorter
+    # than one window; a second window would only re-read the half-spoken word after the last timed one, at the cost
+    # of a whole encoder pass and decode, and the next step hears that word anyway.
     max_windows: int | None = None
+
+    def without_guards(self) -> TranscribeOptions:
+        """These options with every guard against invented text off (openai-whisper's behaviour for its settings,
+        apart from ``language_per_window``)."""
+        return dataclasses.replace(self, max_repeats=None, repeat_lookback=0,
+                                   drop_repetitive=False, retry_replays=False, speech_threshold=None,
+                                   drop_fillers=False, hallucination_silence_threshold=None, repair_word_times=False)
 
     def __post_init__(self) -> None:
         if self.word_timing not in WORD_TIMINGS:
@@ -187,14 +207,21 @@ def decode_with_fallback(model, tokenizer: Tokenizer, mel: torch.Tensor, options
     for temperature in options.temperature:
         window_options = _window_options(options, language, temperature, prompt)
         result = decode(model, tokenizer, mel, window_options, should_stop)[0]
-        repetitive = options.compression_ratio_threshold is not None and result.compression_ratio > options.compression_ratio_threshold
-        unsure = options.logprob_threshold is not None and result.avg_logprob < options.logprob_threshold
-        silent = options.no_speech_threshold is not None and result.no_speech_prob > options.no_speech_threshold and unsure
-        if silent or not (repetitive or unsure):
+        final, repetitive = judge(result, options)
+        if final:
             break
     if result is None:
         raise ValueError("TranscribeOptions.temperature must name at least one temperature")
     return result, repetitive
+
+
+def judge(result: DecodingResult, options: TranscribeOptions) -> tuple[bool, bool]:
+    """(final, repetitive): whether a window's result stands (neither repetitive nor unsure, or silence),
+    and whether its text is too repetitive."""
+    repetitive = options.compression_ratio_threshold is not None and result.compression_ratio > options.compression_ratio_threshold
+    unsure = options.logprob_threshold is not None and result.avg_logprob < options.logprob_threshold
+    silent = options.no_speech_threshold is not None and result.no_speech_prob > options.no_speech_threshold and unsure
+    return silent or not (repetitive or unsure), repetitive
 
 
 def is_silence(result: DecodingResult, options: TranscribeOptions) -> bool:
@@ -204,64 +231,26 @@ def is_silence(result: DecodingResult, options: TranscribeOptions) -> bool:
     return not (options.logprob_threshold is not None and result.avg_logprob > options.logprob_threshold)
 
 
-def _normalised(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", text.lower()).strip()
-
-
-class RepetitionGuard:
-    """Cuts repetition loops, the typical Whisper hallucination over silence, noise or a lost context.
-
-    - the same segment text more than ``max_repeats`` times in a row (across windows) is dropped;
-    - a segment of at least ``repeat_min_words`` words that repeats one of the last ``repeat_lookback``
-      kept segments is dropped (a loop replays whole sentences; short replies like "Okay." may recur);
-    - in a window that stayed too repetitive at every temperature, a segment whose text already
-      occurred in that window, or which is itself repetitive, is dropped.
-    """
-
-    def __init__(self, options: TranscribeOptions) -> None:
-        self.options = options
-        self._recent: list[str] = []  # normalised texts of kept segments, newest last
-        self._last = ""
-        self._count = 0
-
-    def _repeats_in_a_row(self, key: str) -> bool:
-        self._count = self._count + 1 if key == self._last else 1
-        self._last = key
-        return self.options.max_repeats is not None and self._count > self.options.max_repeats
-
-    def _replays_recent(self, key: str) -> bool:
-        lookback = self.options.repeat_lookback
-        long_enough = len(key.split()) >= self.options.repeat_min_words
-        return lookback > 0 and long_enough and key in self._recent[-lookback:]
-
-    def _loops_in_window(self, text: str, key: str, seen: set[str]) -> bool:
-        threshold = self.options.compression_ratio_threshold
-        return key in seen or (threshold is not None and compression_ratio(text) > threshold)
-
-    def filter(self, texts: list[str], window_repetitive: bool) -> list[bool]:
-        """For each segment text of one window, whether to keep it."""
-        keep, seen = [], set()
-        for text in texts:
-            key = _normalised(text)
-            drop = self._repeats_in_a_row(key) or self._replays_recent(key)
-            if window_repetitive and self.options.drop_repetitive:
-                drop = drop or self._loops_in_window(text, key, seen)
-            seen.add(key)
-            if not drop:
-                self._recent.append(key)
-            keep.append(not drop)
-        return keep
-
-
 @dataclass
 class _History:
-    """Tokens of earlier segments, and from where on they may prompt the next window."""
+    """Tokens of earlier segments, from where on they may prompt the next window, and the hotwords every prompt starts with."""
 
     tokens: list[int]
+    hotwords: list[int] = field(default_factory=list)
+    room: int = 223  # prompt tokens the decoder takes (half its text context, less the start-of-previous token)
     reset_at: int = 0
 
-    def prompt(self) -> list[int]:
-        return self.tokens[self.reset_at:]
+    def prompt(self, with_context: bool = True) -> list[int]:
+        """The hotwords, then as much of the previous text as fits (none with ``with_context=False``)."""
+        context = self.tokens[self.reset_at:] if with_context else []
+        if not self.hotwords:
+            return context
+        hotwords = self.hotwords[: self.room]
+        room = self.room - len(hotwords)
+        return hotwords + (context[-room:] if room and context else [])
+
+    def has_context(self) -> bool:
+        return self.reset_at < len(self.tokens)
 
     def forget(self) -> None:
         self.reset_at = len(self.tokens)
@@ -315,21 +304,48 @@ def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
     return decode_spans(content_frames, options.clip_timestamps, regions), speech
 
 
-def _segments_of_window(pieces: list[_Piece], texts: list[str], keep: list[bool], result: DecodingResult,
+def _segments_of_window(pieces: list[_Piece], texts: list[str], result: DecodingResult,
                         seek: int, duration: float, first_id: int) -> list[Segment]:
-    """Number the kept pieces, clip them to the audio, and leave out empty or instantaneous ones."""
+    """Number the pieces, clip them (and their words) to the audio, and leave out empty or instantaneous ones."""
     segments: list[Segment] = []
-    for piece, text, kept in zip(pieces, texts, keep):
+    for piece, text in zip(pieces, texts):
         start, end = min(piece.start, duration), min(piece.end, duration)
-        if not kept or start >= end or not text.strip():
+        if start >= end or not text.strip():
             continue
+        words = tuple(w if w.end <= duration else dataclasses.replace(w, end=duration) for w in piece.words if w.start < duration)
         segments.append(Segment(
             id=first_id + len(segments), seek=seek, start=start, end=end, text=text, tokens=piece.tokens,
             temperature=result.temperature, avg_logprob=result.avg_logprob,
             compression_ratio=result.compression_ratio, no_speech_prob=result.no_speech_prob, language=result.language,
-            words=piece.words,
+            words=words,
         ))
     return segments
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One decoded window split into pieces (empty when it is silence)."""
+
+    result: DecodingResult
+    repetitive: bool
+    pieces: list[_Piece]
+    texts: list[str]
+    advance: int
+
+
+def _decode_window(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, language: str,
+                   prompt: list[int], seek: int, size: int, should_stop) -> _Window:
+    result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, prompt, should_stop)
+    return window_of(result, repetitive, tokenizer, options, seek, size)
+
+
+def window_of(result: DecodingResult, repetitive: bool, tokenizer: Tokenizer, options: TranscribeOptions,
+              seek: int, size: int) -> _Window:
+    """A decoded window split into pieces at its timestamps (none when it is silence)."""
+    if is_silence(result, options):
+        return _Window(result, repetitive, [], [], size)
+    pieces, advance = _pieces(result, tokenizer, seek, size)
+    return _Window(result, repetitive, pieces, [tokenizer.decode_text_only(list(p.tokens)) for p in pieces], advance)
 
 
 def transcribe(
@@ -340,11 +356,13 @@ def transcribe(
     on_progress: ProgressCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_info: Callable[[TranscriptionInfo], None] | None = None,
+    on_dropped: Callable[[Dropped], None] | None = None,
 ) -> Iterator[Segment]:
     """Transcribe (or translate) 16-kHz mono float32 ``audio``, yielding segments window by window.
 
     ``on_info(TranscriptionInfo)`` is called once, before the first segment. ``on_progress(done_s, total_s)``
-    is called after every window and ends at (total, total). Segment text keeps Whisper's leading space.
+    is called after every window and ends at (total, total). ``on_dropped(Dropped)`` hears of every text a
+    guard removed. Segment text keeps Whisper's leading space.
     """
     # One window of silence is appended so that the last window is sliced like every other; frames are
     # computed per window as they are needed (memory flat with the length of the file).
@@ -356,8 +374,8 @@ def transcribe(
     if on_info is not None:
         on_info(info)
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
-    initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
-    history, guard, language = _History(list(initial)), RepetitionGuard(options), info.language
+    history, language = _new_history(tokenizer, options, model.dims.n_text_ctx), info.language
+    guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
     timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
     next_id, seek, span, windows = 0, first, 0, 0
     while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
@@ -368,25 +386,30 @@ def transcribe(
         if should_stop is not None and should_stop():
             raise Cancelled("transcription stopped")
         size = min(N_FRAMES, spans[span][1] - seek)
-        if seek == first and size == N_FRAMES and first_features is not None:
-            features = first_features  # language detection encoded exactly this window
-        else:
-            window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
-            features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
-        detected = _window_language(model, tokenizer, features, options, language) if seek > first else language
-        if detected != language:
-            language = detected
-            history.forget()  # text in the old language would pull the decoder back to it
-        result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, history.prompt(), should_stop)
         segments, advance = [], size
-        if not is_silence(result, options):
-            pieces, advance = _pieces(result, tokenizer, seek, size)
-            texts = [tokenizer.decode_text_only(list(p.tokens)) for p in pieces]
-            keep = guard.filter(texts, repetitive)
-            if timing is not None:
-                pieces, advance = timing.add_words(pieces, keep, result, language, features, seek, size, advance)
-            segments = _segments_of_window(pieces, texts, keep, result, seek, info.duration, next_id)
-            history.add([t for s in segments for t in s.tokens], all(keep) and _keeps_prompt(result, repetitive, options))
+        if guards.window_has_speech(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):  # else not decoded
+            if seek == first and size == N_FRAMES and first_features is not None:
+                features = first_features  # language detection encoded exactly this window
+            else:
+                window = pad_or_trim(mel[:, seek: seek + size], N_FRAMES).to(model.device)
+                features = model.embed_audio(window.unsqueeze(0))  # encoded once, shared by every temperature
+            detected = _window_language(model, tokenizer, features, options, language) if seek > first else language
+            if detected != language:
+                language = detected
+                history.forget()  # text in the old language would pull the decoder back to it
+            decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(), seek, size, should_stop)
+            if options.retry_replays and history.has_context() and guards.repetition.replays(decoded.texts):
+                # A window that replays the recent text mostly took it from the prompt: hear it without.
+                decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek, size,
+                                         should_stop)
+            guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration)
+            if guarded.redo:  # a suspicious segment after silence: decode again from where it starts
+                seek += guarded.advance
+                continue
+            segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id)
+            advance = guarded.advance
+            history.add([t for s in segments for t in s.tokens],
+                        guarded.clean and _keeps_prompt(decoded.result, decoded.repetitive, options))
         next_id += len(segments)
         seek += advance
         windows += 1
@@ -395,6 +418,27 @@ def transcribe(
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
     if on_progress is not None and (seek < content_frames or content_frames == 0):
         on_progress(content_frames / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)  # the rest was skipped
+
+
+def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: int) -> _History:
+    initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
+    hotwords = tokenizer.encode(" " + options.hotwords.strip()) if options.hotwords and not options.prefix else []
+    return _History(list(initial), hotwords, n_text_ctx // 2 - 1)
+
+
+def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, timing: _WordTimer | None, language: str,
+                  features: torch.Tensor, seek: int, size: int, duration: float) -> GuardedWindow:
+    """The guards on one decoded window; word timing runs in between, on the pieces the repetition guard left."""
+    def add_words(keep: list[bool]) -> tuple[list[_Piece], int]:
+        return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance)
+
+    complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
+    guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
+                           tokenizer.timestamp_begin, add_words if timing is not None else None,
+                           timing.last_speech_timestamp if timing is not None else 0.0)
+    if timing is not None and guarded.last_speech is not None:
+        timing.last_speech_timestamp = guarded.last_speech
+    return guarded
 
 
 class _WordTimer:

@@ -11,6 +11,7 @@ from subtitler.errors import UserError
 
 FALLBACK_STEP = 0.2  # openai-whisper's temperature_increment_on_fallback
 MAX_BEAM_SIZE = 32  # 5 is usual; each hypothesis keeps its own decoder cache, so 100,000 would exhaust memory
+MAX_BATCH_SIZE = 64  # chunks decoded at once by the batched mode; each holds 30 s of encoded audio and a decoder cache
 
 
 def parse_language(value: str | None, name: str = "--language") -> str | None:
@@ -25,18 +26,15 @@ def parse_language(value: str | None, name: str = "--language") -> str | None:
     return code
 
 
-def fallback_temperatures(start: float, name: str = "--temperature") -> tuple[float, ...]:
-    """Temperatures tried in turn from ``start`` up to 1.0, as openai-whisper and the OpenAI API do.
+def fallback_temperatures(start: float, name: str = "--temperature", step: float = FALLBACK_STEP) -> tuple[float, ...]:
+    """Temperatures tried in turn from ``start`` up to 1.0 in steps of ``step``, as openai-whisper and the OpenAI API do.
 
-    0 means greedy first, then hotter only when a window's text is repetitive or unsure.
+    0 means greedy first, then hotter only when a window's text is repetitive or unsure; step 0: ``start`` only.
     """
     if not 0.0 <= start <= 1.0:
         raise UserError(f"{name} {start:g}: use a temperature from 0 to 1")
-    steps = int((1.0 - start) / FALLBACK_STEP + 1e-9)
-    return tuple(round(start + i * FALLBACK_STEP, 6) for i in range(steps + 1))
+    if step <= 0:
+        return (start,)
+    steps = int((1.0 - start) / step + 1e-9)
+    return tuple(round(start + i * step, 6) for i in range(steps + 1))
 
-
-def check_beam_size(beam_size: int | None, name: str = "--beam-size") -> int | None:
-    if beam_size is not None and not 1 <= beam_size <= MAX_BEAM_SIZE:
-        raise UserError(f"{name} {beam_size}: use a width from 1 to {MAX_BEAM_SIZE} (5 is usual)")
-    return beam_size

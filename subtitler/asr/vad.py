@@ -110,21 +110,23 @@ def frame_count(samples: int) -> int:
     return -(-samples // FRAME_SAMPLES)
 
 
-def _stream_layout(n_frames: int) -> tuple[int, int]:
+def _stream_layout(n_frames: int, min_piece_frames: int = MIN_STREAM_FRAMES) -> tuple[int, int]:
     """(number of side-by-side pieces, frames per piece) for ``n_frames`` frames of audio."""
-    streams = max(1, min(MAX_STREAMS, n_frames // MIN_STREAM_FRAMES))
+    streams = max(1, min(MAX_STREAMS, n_frames // min_piece_frames))
     return streams, -(-n_frames // streams)
 
 
-def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None = None,
+                         min_piece_frames: int = MIN_STREAM_FRAMES) -> np.ndarray:
     """Probability of speech per 32-ms frame of 16-kHz mono ``audio`` (float32, ``frame_count(len(audio))`` values).
 
-    ``should_stop`` is polled every few hundred steps and raises :class:`Cancelled`.
+    ``should_stop`` is polled every few hundred steps and raises :class:`Cancelled`. Audio of at least
+    two ``min_piece_frames`` runs as side-by-side pieces of at least that length.
     """
     n_frames = frame_count(len(audio))
     if n_frames == 0:
         return np.zeros(0, np.float32)
-    streams, per_stream = _stream_layout(n_frames)
+    streams, per_stream = _stream_layout(n_frames, min_piece_frames)
     warmup = WARMUP_FRAMES if streams > 1 else 0
     steps = warmup + per_stream
     # Each piece's samples, preceded by `warmup` frames of the audio before it (zeros before the start).
@@ -187,3 +189,54 @@ def probability_at(probs: np.ndarray, seconds: float) -> float:
     """The frame probability at a time (0 outside the audio)."""
     index = int(seconds / FRAME_SECONDS)
     return float(probs[index]) if 0 <= index < len(probs) else 0.0
+
+
+PIECE_FRAMES = 938  # ~30 s: pieces run from a fresh state (see SpeechActivity)
+
+
+class SpeechActivity:
+    """The speech probability anywhere in one file, computed on demand a block at a time.
+
+    Silero's recurrent state drifts over long stretches: after half a minute of mains hum, a whole
+    minute-long single pass rated 26 s of clear speech at 0.01 (``get_speech_timestamps`` found nothing
+    there either), while the same speech after a fresh start is rated 0.6–0.9. So the audio is rated in
+    independent ~30-s pieces (each warmed up on the 2 s before it), up to ``MAX_STREAMS`` pieces a block,
+    and a block is only rated when a time inside it is asked for: the first window does not wait for
+    a long file's last minutes.
+    """
+
+    def __init__(self, audio: np.ndarray, should_stop: Callable[[], bool] | None = None,
+                 piece_frames: int = PIECE_FRAMES) -> None:
+        self.audio = audio
+        self.should_stop = should_stop
+        self.piece_frames = piece_frames
+        self.block_frames = piece_frames * MAX_STREAMS
+        self.n_frames = frame_count(len(audio))
+        self._probs = np.zeros(self.n_frames, np.float32)
+        self._done: set[int] = set()
+
+    def _ensure(self, first: int, last: int) -> None:
+        for block in range(first // self.block_frames, last // self.block_frames + 1):
+            if block in self._done:
+                continue
+            start = block * self.block_frames
+            end = min(self.n_frames, start + self.block_frames)
+            if start < end:
+                probs = speech_probabilities(self.audio[start * FRAME_SAMPLES: end * FRAME_SAMPLES], self.should_stop,
+                                             self.piece_frames)
+                self._probs[start:end] = probs[: end - start]
+            self._done.add(block)
+
+    def probabilities(self, start_s: float, end_s: float) -> np.ndarray:
+        """Frame probabilities of the frames that overlap [start_s, end_s) (empty outside the audio)."""
+        first = max(0, math.floor(start_s / FRAME_SECONDS + 1e-9))  # 1e-9: 60.032 / 0.032 is 1875.9999...
+        last = min(self.n_frames, math.ceil(end_s / FRAME_SECONDS - 1e-9))
+        if first >= last:
+            return np.zeros(0, np.float32)
+        self._ensure(first, last - 1)
+        return self._probs[first:last]
+
+    def peak(self, start_s: float, end_s: float) -> float:
+        """The highest speech probability in [start_s, end_s) (0 outside the audio)."""
+        probs = self.probabilities(start_s, end_s)
+        return float(probs.max()) if len(probs) else 0.0

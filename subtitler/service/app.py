@@ -87,7 +87,7 @@ class _ServiceState:
         self.config = config
         self.engines = engines
         self.engine = next(iter(engines.values()))  # any of them: same model, same checks
-        self.model_id = f"{model_name}:{self.engine.source}"
+        self.model_id = f"{model_name}:{self.engine.source}:{self.engine.compute_type}"  # int8 transcribes differently
         self.served = tuple(dict.fromkeys((model_name, OPENAI_MODEL_ALIAS)))
         self.cache = ResultCache(config.results_dir, config.cache_max_bytes)
         self.in_flight: dict[str, Job] = {}

@@ -25,6 +25,8 @@ class ServiceConfig:
 
     model: str = "base"
     devices: tuple[str, ...] = ("auto",)  # one model instance (and one worker) per device
+    compute_type: str = "auto"  # subtitler.asr.precision.COMPUTE_TYPES, as `subtitler transcribe --compute-type`
+    threads: int | None = None  # torch's CPU threads (None: one per core)
     allow_download: bool = True
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT

@@ -16,8 +16,9 @@ def load_engines(config: ServiceConfig, on_download_progress: Callable[[int, int
     from subtitler.asr.engine import load_engine, pick_device
 
     devices = list(dict.fromkeys(pick_device(d) for d in config.devices))
-    return {device: load_engine(config.model, device=device, allow_download=config.allow_download,
-                                on_download_progress=on_download_progress) for device in devices}
+    return {device: load_engine(config.model, device=device, compute_type=config.compute_type, threads=config.threads,
+                                allow_download=config.allow_download, on_download_progress=on_download_progress)
+            for device in devices}
 
 
 def serve(config: ServiceConfig, engines: dict[str, object]) -> None:

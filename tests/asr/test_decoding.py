@@ -158,10 +158,18 @@ def test_jfk_decodes_greedy_and_beam(tiny_en, tok: Tokenizer, jfk_mel: torch.Ten
 
 @pytest.mark.slow
 def test_a_batch_decodes_like_its_windows_one_by_one(tiny_en, tok: Tokenizer, jfk_mel, data_dir: Path) -> None:
+    """Greedy rows that end early leave the batch (the batched mode's chunks differ in length): every window still
+    gets its own tokens, score and no-speech probability back, in its place."""
     other = pad_or_trim(log_mel_spectrogram(load_clip(data_dir / "LDC93S1.wav")), 3000)
-    batch = decode(tiny_en, tok, torch.stack([jfk_mel, other]))
-    assert [r.tokens for r in batch] == [decode(tiny_en, tok, m)[0].tokens for m in (jfk_mel, other)]
-    assert "greasy wash water" in batch[1].text
+    silence = pad_or_trim(log_mel_spectrogram(torch.zeros(16000 * 5)), 3000)
+    mels = (other, jfk_mel, silence, other)
+    batch = decode(tiny_en, tok, torch.stack(mels))
+    alone = [decode(tiny_en, tok, m)[0] for m in mels]
+    assert [r.tokens for r in batch] == [r.tokens for r in alone]
+    assert [r.avg_logprob for r in batch] == pytest.approx([r.avg_logprob for r in alone], abs=1e-3)
+    assert [r.no_speech_prob for r in batch] == pytest.approx([r.no_speech_prob for r in alone], abs=1e-3)
+    assert "greasy wash water" in batch[0].text and "fellow americans" in batch[1].text.lower()
+    assert len(batch[0].tokens) < len(batch[1].tokens)  # the short window ended first and left the batch
 
 
 @pytest.mark.slow

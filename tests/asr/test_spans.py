@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from subtitler.asr.spans import decode_spans, merge_regions, to_frames
+from subtitler.asr.spans import batch_chunks, decode_spans, merge_regions, to_frames
 from subtitler.asr.transcribe import TranscribeOptions, transcribe
 from subtitler.asr.vad import SpeechRegion
 from tests.asr.clips import load_clip
@@ -95,3 +95,22 @@ def test_clip_timestamps_decode_only_the_clip(tiny_en, tiny_en_tokenizer, data_d
     text = "".join(s.text for s in segments).lower()
     assert "fellow americans" not in text and "your country" in text
     assert segments[0].start >= 5.0
+
+
+def test_batch_chunks_join_regions_at_pauses_and_never_exceed_one_window():
+    speech = regions((1, 5), (8, 12), (20, 30.5), (31, 33), (40, 95), (96, 97))
+    chunks = batch_chunks(10_000, speech)
+    assert chunks[:2] == [(100, 3050), (3100, 3300)]  # 1-33 s would be 32 s: cut in the pause at 30.5-31 s
+    # 55 s without a pause: two equal parts; the short region after it joins the second (67.5-97 s fits)
+    assert chunks[2:] == [(4000, 6750), (6750, 9700)]
+    assert all(0 < end - first <= 3000 for first, end in chunks)
+    assert all(a[1] <= b[0] for a, b in zip(chunks, chunks[1:]))  # in order, disjoint
+
+
+def test_batch_chunks_stay_inside_the_audio_and_the_clips():
+    assert batch_chunks(1000, regions((2, 5), (8, 20))) == [(200, 1000)]  # clipped to 10 s of audio
+    assert batch_chunks(6000, regions((1, 3), (35, 45)), [(2.0, 38.0)]) == [(200, 300), (3500, 3800)]
+    assert batch_chunks(6000, []) == []
+    assert batch_chunks(6000, regions((0, 30)), max_frames=1000) == [(0, 1000), (1000, 2000), (2000, 3000)]
+    overlapping = batch_chunks(10_000, regions((0, 29), (28, 40)))  # padded regions may overlap
+    assert overlapping == [(0, 2900), (2900, 4000)]

@@ -8,7 +8,7 @@ import jiwer
 import pytest
 
 from subtitler.asr.tokenizer import Tokenizer
-from subtitler.asr.transcribe import RepetitionGuard, Segment, TranscribeOptions, TranscriptionInfo, split_window, transcribe
+from subtitler.asr.transcribe import Segment, TranscribeOptions, TranscriptionInfo, split_window, transcribe
 from subtitler.errors import Cancelled
 from tests.asr.clips import load_clip
 
@@ -40,18 +40,6 @@ def test_split_window_without_pairs_is_one_segment() -> None:
     assert [(p.start, p.end) for p in pieces] == [(3.0, 4.5)] and advance == 3000
     pieces, _ = split_window((11, 12), TS, seek=0, size=1234)
     assert (pieces[0].start, pieces[0].end) == (0.0, 12.34)
-
-
-def test_repetition_guard_drops_loops_but_keeps_short_replies() -> None:
-    guard = RepetitionGuard(TranscribeOptions())
-    texts = [" Hello?", " Hello?", " Hello?", " Hello?", " I'm Sheila in Texas, from Chicago.", " Okay.",
-             " I'm Sheila in Texas from Chicago", " Okay."]
-    assert guard.filter(texts, window_repetitive=False) == [True, True, True, False, True, True, False, True]
-    looping = RepetitionGuard(TranscribeOptions())
-    assert looping.filter([" Yes.", " No.", " Yes.", " la la la la la la la la la la la la la la la la"], True) == [
-        True, True, False, False]
-    off = RepetitionGuard(TranscribeOptions(max_repeats=None, repeat_lookback=0, drop_repetitive=False))
-    assert all(off.filter(texts, window_repetitive=True))
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@
 
 Every default comes from ``TranscribeOptions()`` (and the CLI's model and device
 defaults), so the dialog, the CLI and the engine share one source of defaults:
-when the accuracy work changes an option's default, the dialog follows. Options
-that only some versions of the engine have (voice-activity filter, word timings)
-are offered only when TranscribeOptions has the field.
+when an option's default changes, the dialog follows. Every decoding setting and
+guard of ``subtitler.asr.option_specs`` is remembered under ``transcribe/decoding/``
+in the CLI's spelling; the first dialog's keys (``transcribe/option/``) are still read.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
+from subtitler.asr.option_specs import (
+    FALLBACK_STEP, FIRST_TEMPERATURE, SPECS, TEMPERATURE_SPECS, OptionSpec, apply_settings, settings_of,
+)
+from subtitler.errors import UserError
 from subtitler.gui.transcription.job import TranscriptionJob
 
 if TYPE_CHECKING:
@@ -29,35 +33,16 @@ KEY_DEVICE = "transcribe/device"
 KEY_PRECISION = "transcribe/precision"
 KEY_PROFILE = "transcribe/reading_profile"
 KEY_MODEL_FOLDERS = "transcribe/model_folders"  # folders the user picked, offered again next time
-OPTION_PREFIX = "transcribe/option/"  # + a TranscribeOptions field name
+OPTION_PREFIX = "transcribe/option/"  # + a field name: where the first dialog stored its five options
 
-# (TranscribeOptions field, label, tooltip) for the yes/no options, shown when the field exists.
-SWITCHES: tuple[tuple[str, str, str], ...] = (
-    ("condition_on_previous_text", "Condition on previous text",
-     "Feed each window the text before it: more consistent names and style; off is less prone to repetition loops"),
-    ("vad_filter", "Skip silence (voice-activity filter)",
-     "Find speech first and transcribe only that: fewer invented lines over music and silence"),
-    ("word_timestamps", "Word timings",
-     "Time every word: cues start on speech, karaoke highlight, snapping and splitting at words"),
-)
-VALUE_OPTIONS = ("language", "task", "beam_size", "initial_prompt")  # remembered fields that are not switches
+DECODING_PREFIX = "transcribe/decoding/"  # + an option_specs field: every decoding setting and guard, as text
+LEGACY_SWITCHES = ("condition_on_previous_text", "vad_filter", "word_timestamps")  # the first dialog's, under OPTION_PREFIX
 
 
 def default_options() -> TranscribeOptions:
     from subtitler.asr.transcribe import TranscribeOptions  # torch: only once the user asks for a job
 
     return TranscribeOptions()
-
-
-def option_fields() -> set[str]:
-    from subtitler.asr.transcribe import TranscribeOptions
-
-    return {f.name for f in dataclasses.fields(TranscribeOptions)}
-
-
-def available_switches() -> list[tuple[str, str, str]]:
-    fields = option_fields()
-    return [switch for switch in SWITCHES if switch[0] in fields]
 
 
 @dataclass(frozen=True)
@@ -97,27 +82,79 @@ def _text(settings: QSettings, key: str) -> str | None:
     return None if value is None else str(value)
 
 
+def stored_text(spec: OptionSpec, value: Any) -> str:
+    """A setting as it is remembered: the CLI's spelling (``off``, ``on``, ``0.6``); free text as typed, "" for none."""
+    if spec.kind is str and not spec.choices:
+        return "" if value is None else ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return spec.shown(value)
+
+
+def parse_stored(spec: OptionSpec, text: str) -> Any:
+    """The value ``stored_text`` wrote; ValueError for a damaged one (out of bounds, not a number, not a choice)."""
+    if spec.kind is str and not spec.choices:
+        return text.strip() or None
+    return spec.parse(text)
+
+
+def _legacy(settings: QSettings, field: str) -> tuple[bool, Any]:
+    """A value the first dialog stored (beam size "1" meant greedy); (False, None) where it stored none."""
+    raw = settings.value(OPTION_PREFIX + field)
+    if raw is None:
+        return False, None
+    if field == "beam_size":
+        text = str(raw)
+        return True, int(text) if text.isdigit() and int(text) > 1 else None
+    if field == "initial_prompt":
+        return True, str(raw).strip() or None
+    if field in LEGACY_SWITCHES:
+        return True, _to_bool(raw, False)
+    return False, None
+
+
+def stored_settings(settings: QSettings) -> dict[str, Any]:
+    """Every remembered decoding setting (field -> value); damaged ones are left out, so they keep their default."""
+    found: dict[str, Any] = {}
+    for spec in (*SPECS, *TEMPERATURE_SPECS):
+        raw = settings.value(DECODING_PREFIX + spec.field)
+        if raw is None:
+            known, value = _legacy(settings, spec.field)
+            if known:
+                found[spec.field] = value
+            continue
+        try:
+            found[spec.field] = parse_stored(spec, str(raw) if not isinstance(raw, bool) else spec.shown(raw))
+        except ValueError:
+            continue
+    return found
+
+
 def load_options(settings: QSettings) -> TranscribeOptions:
-    """The remembered options on top of the engine's defaults; a damaged value falls back to its default."""
-    defaults = default_options()
-    fields = option_fields()
+    """The remembered options on top of the engine's defaults; a damaged value falls back to its default.
+
+    A combination that no longer passes the checks (a settings file edited by hand, or a check added since)
+    keeps what passes setting by setting, in the order of SPECS, so the dialog always opens.
+    """
+    options = default_options()
     changes: dict[str, object] = {}
-    for name, _, _ in SWITCHES:
-        if name in fields:
-            changes[name] = _to_bool(settings.value(OPTION_PREFIX + name), getattr(defaults, name))
     language = _text(settings, KEY_LANGUAGE)
     if language is not None:
         changes["language"] = language or None
     task = _text(settings, KEY_TASK)
     if task in ("transcribe", "translate"):
         changes["task"] = task
-    beam = _text(settings, OPTION_PREFIX + "beam_size")
-    if beam is not None:
-        changes["beam_size"] = int(beam) if beam.isdigit() and int(beam) > 1 else None
-    prompt = _text(settings, OPTION_PREFIX + "initial_prompt")
-    if prompt is not None:
-        changes["initial_prompt"] = prompt.strip() or None
-    return dataclasses.replace(defaults, **changes)
+    options = dataclasses.replace(options, **changes)
+    stored = stored_settings(settings)
+    try:
+        return apply_settings(options, stored)
+    except UserError:
+        pass
+    temperature = {k: stored.pop(k) for k in (FIRST_TEMPERATURE, FALLBACK_STEP) if k in stored}
+    for part in [*({field: value} for field, value in stored.items()), temperature]:
+        try:
+            options = apply_settings(options, part)
+        except UserError:
+            continue
+    return options
 
 
 def save_choice(settings: QSettings, choice: TranscribeChoice, language_chosen: bool = True) -> None:
@@ -129,10 +166,11 @@ def save_choice(settings: QSettings, choice: TranscribeChoice, language_chosen: 
     if language_chosen:
         settings.setValue(KEY_LANGUAGE, choice.options.language or "")
         settings.setValue(KEY_TASK, choice.options.task)
-    settings.setValue(OPTION_PREFIX + "beam_size", str(choice.options.beam_size or 1))
-    settings.setValue(OPTION_PREFIX + "initial_prompt", choice.options.initial_prompt or "")
-    for name, _, _ in available_switches():
-        settings.setValue(OPTION_PREFIX + name, bool(getattr(choice.options, name)))
+    values = settings_of(choice.options)
+    for spec in (*SPECS, *TEMPERATURE_SPECS):
+        settings.setValue(DECODING_PREFIX + spec.field, stored_text(spec, values[spec.field]))
+    for field in ("beam_size", "initial_prompt", *LEGACY_SWITCHES):  # the first dialog's keys: superseded
+        settings.remove(OPTION_PREFIX + field)
 
 
 def model_folders(settings: QSettings) -> list[Path]:

@@ -1,5 +1,9 @@
 """The Transcribe dialog: model (installed or downloaded here), language, task, device, precision and decoding options.
 
+The decoding settings and guards are built from subtitler.asr.option_specs, as the command line's flags
+are: the main ones (advanced=False) on the form, the rest under "Advanced settings…" (advanced.py). A
+combination that cannot work (option_specs.apply_settings refuses it) is said in the dialog, which stays open.
+
 Everything is remembered between runs of the app (choice.py); the defaults are the
 CLI's. With no model installed it becomes the first-run question: download one
 (sizes and what each is good for) or choose a model folder, and it says how to
@@ -8,24 +12,29 @@ work offline when the download server cannot be reached.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
+    QProgressBar, QPushButton, QVBoxLayout, QWidget,
 )
 
 from subtitler.asr.models import ModelInfo, is_complete, model_info
+from subtitler.asr.option_specs import SPECS, TEMPERATURE_SPECS, apply_settings, settings_of
 from subtitler.asr.tokenizer import LANGUAGES
 from subtitler.core.reading_rules import PROFILES
 from subtitler.gui.transcription.choice import (
-    KEY_DEVICE, KEY_MODEL, KEY_PRECISION, KEY_PROFILE, TranscribeChoice, available_switches, default_options,
-    load_options, model_folders, remember_model_folder, save_choice,
+    KEY_DEVICE, KEY_MODEL, KEY_PRECISION, KEY_PROFILE, TranscribeChoice, default_options, load_options, model_folders,
+    remember_model_folder, save_choice,
 )
+from subtitler.errors import UserError
+from subtitler.gui.transcription.advanced import ERROR_STYLE, AdvancedSettingsDialog
 from subtitler.gui.transcription.download import ModelDownloadWorker
+from subtitler.gui.transcription.option_fields import OptionField, mnemonics_of, with_mnemonic
 from subtitler.gui.workers.job import start_worker
 
 if TYPE_CHECKING:
@@ -36,6 +45,9 @@ DEVICES = (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", 
 PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("int8", "int8 (CPU, faster)"),
               ("float16", "float16 (GPU only)"), ("bfloat16", "bfloat16"))
 TASKS = (("transcribe", "Transcribe (same language)"), ("translate", "Translate to English"))
+MAIN_LABELS = ("&Model:", "Choose model &folder…", "&Download", "Pre&cision:", "&Language:", "&Task:", "&Device:",
+               "&Reading rules:", "&Advanced settings…")  # their &-keys are taken before the settings' get theirs
+SETTING_NAMES = {spec.field: spec.label for spec in (*SPECS, *TEMPERATURE_SPECS)}
 OFFLINE_HELP = ("Offline? Copy a model folder (model.bin, config.json and tokenizer.json, e.g. made by "
                 "`subtitler models download NAME` on a computer with internet) to this one and pick it with "
                 "“Choose model folder…”, or put it in the models folder ($SUBTITLER_MODELS_DIR).")
@@ -134,23 +146,31 @@ class TranscribeDialog(QDialog):
         self.precision_combo = _combo(PRECISIONS)
         self.hardware_label = QLabel(self._hardware_text())
         self.hardware_label.setWordWrap(True)
-        self.beam_spin = QSpinBox()
-        self.beam_spin.setRange(1, 16)
-        self.beam_spin.setSpecialValueText("1 (greedy, fastest)")
-        self.beam_spin.setToolTip("Beam search keeps this many candidate texts per window: a little more accurate, slower")
-        self.prompt_edit = QLineEdit()
-        self.prompt_edit.setPlaceholderText("Names and terms to spell right, e.g. Kubernetes, Dr. Nguyen")
         self.profile_combo = QComboBox()
         self.profile_combo.addItem("By the spoken language", None)
         for name, profile in PROFILES.items():
             self.profile_combo.addItem(f"{name}: {profile.max_chars_per_line} characters a line, {profile.max_cps:g} cps", name)
-        self.switches: dict[str, QCheckBox] = {}
-        for name, label, tip in available_switches():
-            box = QCheckBox(label)
-            box.setToolTip(tip)
-            self.switches[name] = box
+        main_keys = mnemonics_of(MAIN_LABELS)
+        advanced_keys: set[str] = set()
+        self.fields: dict[str, OptionField] = {}  # every decoding setting and guard, plus the temperature fallback
+        for spec in (*TEMPERATURE_SPECS, *SPECS):
+            keys = advanced_keys if spec.advanced else main_keys
+            self.fields[spec.field] = OptionField(spec, with_mnemonic(spec.label, keys))
+        self.advanced_button = QPushButton(MAIN_LABELS[-1])
+        self.advanced_button.clicked.connect(self.show_advanced)
+        self.advanced_note = QLabel()
+        self.advanced_note.setWordWrap(True)
+        self.advanced = AdvancedSettingsDialog([f for f in self.fields.values() if f.spec.advanced],
+                                               self.problem, self.restore_advanced_defaults, self)
+        self.advanced.finished.connect(self._show_advanced_note)
+        for field in self.fields.values():
+            field.on_change(self._on_setting_changed)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.message = QLabel()  # why the settings cannot work together; the dialog stays open
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Transcribe")
@@ -163,7 +183,9 @@ class TranscribeDialog(QDialog):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model_combo, 1)
         model_row.addWidget(self.folder_button)
-        download_row = QHBoxLayout()
+        self._download_row = QWidget()  # one widget, so the row can be hidden without showing the bar and Stop
+        download_row = QHBoxLayout(self._download_row)
+        download_row.setContentsMargins(0, 0, 0, 0)
         download_row.addWidget(self.download_button)
         download_row.addWidget(self.download_bar, 1)
         download_row.addWidget(self.cancel_download_button)
@@ -171,27 +193,36 @@ class TranscribeDialog(QDialog):
         device_row.addWidget(self.device_combo, 1)
         device_row.addWidget(_label("Pre&cision:", self.precision_combo))
         device_row.addWidget(self.precision_combo, 1)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow(_label("&Model:", self.model_combo), model_row)
         form.addRow("", self.model_note)
-        form.addRow("", download_row)
+        form.addRow("", self._download_row)
         form.addRow("", self.download_status)
         form.addRow("&Language:", self.language_combo)
         form.addRow("", self.detected_label)
         form.addRow("&Task:", self.task_combo)
         form.addRow(_label("&Device:", self.device_combo), device_row)
         form.addRow("", self.hardware_label)
-        form.addRow("&Beam size:", self.beam_spin)
-        form.addRow("Initial &prompt:", self.prompt_edit)
-        form.addRow("&Reading rules:", self.profile_combo)
-        for box in self.switches.values():
-            form.addRow("", box)
+        form.addRow(MAIN_LABELS[7], self.profile_combo)
+        main = [f for f in self.fields.values() if not f.spec.advanced]
+        for field in main:
+            if not field.is_check_box:
+                form.addRow(field.label, field.widget)
+        switches = QGridLayout()
+        for index, field in enumerate(f for f in main if f.is_check_box):
+            switches.addWidget(field.widget, index // 2, index % 2)
+        form.addRow("", switches)
+        advanced_row = QHBoxLayout()
+        advanced_row.addWidget(self.advanced_button)
+        advanced_row.addWidget(self.advanced_note, 1)
+        form.addRow("", advanced_row)
         layout = QVBoxLayout(self)
         layout.addWidget(self.first_run)
         layout.addLayout(form)
         layout.addWidget(self.hint)
+        layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
 
     @staticmethod
     def _detected_text(detected: tuple[str, float] | None) -> str:
@@ -232,7 +263,7 @@ class TranscribeDialog(QDialog):
         if folder is None:
             return
         if not looks_like_model(folder):
-            self.download_status.setText(f"{folder}: no Whisper model here; a model folder holds model.bin, config.json "
+            self._say_download(f"{folder}: no Whisper model here; a model folder holds model.bin, config.json "
                                          "and tokenizer.json (or a .pt / model.safetensors file)")
             return
         remember_model_folder(self.settings, folder)
@@ -240,12 +271,28 @@ class TranscribeDialog(QDialog):
         _set_data(self.model_combo, str(folder))
 
     # --- download -------------------------------------------------------------------------------
+    def _say_download(self, text: str) -> None:
+        self.download_status.setText(text)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """The model note and download rows only while there is something in them: no gaps under an installed model."""
+        if not hasattr(self, "form"):
+            return
+        self.form.setRowVisible(self.model_note, bool(self.model_note.text()))
+        self.form.setRowVisible(self.download_status, bool(self.download_status.text()))
+        self.form.setRowVisible(self._download_row, not self.download_button.isHidden() or not self.download_bar.isHidden())
+        if self.isVisible():  # a row shown now must not squeeze the others
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.layout().totalHeightForWidth(self.width())))
+
     def _show_download(self, running: bool) -> None:
         self.download_bar.setVisible(running)
         self.cancel_download_button.setVisible(running)
         self.download_button.setEnabled(not running)
         self.model_combo.setEnabled(not running)
         self.folder_button.setEnabled(not running)
+        self._fit_rows()
 
     def start_download(self) -> None:
         info = self._info(self.model_combo.currentData())
@@ -260,7 +307,7 @@ class TranscribeDialog(QDialog):
         self._download = worker
         self._expected_bytes = info.download_bytes or 0
         self.download_bar.setValue(0)
-        self.download_status.setText(f"Downloading {info.name}…")
+        self._say_download(f"Downloading {info.name}…")
         self._show_download(True)
         self._refresh_ok()
         start_worker(worker)
@@ -277,20 +324,20 @@ class TranscribeDialog(QDialog):
         total = max(total, self._expected_bytes)
         if total > 0:
             self.download_bar.setValue(min(1000, int(1000 * done / total)))
-            self.download_status.setText(f"Downloading: {_megabytes(done)} of about {_megabytes(total)}")
+            self._say_download(f"Downloading: {_megabytes(done)} of about {_megabytes(total)}")
 
     def _on_download_downloaded(self, folder: str) -> None:
         name = self._download.name if self._download is not None else ""
         self._fill_models([m for m in _list_models()])
         _set_data(self.model_combo, name)
-        self.download_status.setText(f"{name} is installed in {folder} (checksum verified)")
+        self._say_download(f"{name} is installed in {folder} (checksum verified)")
 
     def _on_download_failed(self, message: str) -> None:
         offline = "cannot download" in message or "internet" in message
-        self.download_status.setText(f"{message}\n{OFFLINE_HELP}" if offline else message)
+        self._say_download(f"{message}\n{OFFLINE_HELP}" if offline else message)
 
     def _on_download_cancelled(self) -> None:
-        self.download_status.setText("Download stopped; it continues where it stopped when you download again.")
+        self._say_download("Download stopped; it continues where it stopped when you download again.")
 
     def _on_download_done(self) -> None:
         self._download = None
@@ -312,10 +359,14 @@ class TranscribeDialog(QDialog):
         _set_data(self.language_combo, options.language)
         _set_data(self.task_combo, options.task)
         self._free_choice = (options.language, options.task)
-        self.beam_spin.setValue(options.beam_size or 1)
-        self.prompt_edit.setText(options.initial_prompt or "")
-        for name, box in self.switches.items():
-            box.setChecked(bool(getattr(options, name)))
+        self._show_settings(settings_of(options), self.fields)
+
+    def _show_settings(self, values: dict[str, object], fields: dict[str, OptionField]) -> None:
+        for field, widget in fields.items():
+            widget.set_value(values[field])
+        self.message.hide()
+        self._show_advanced_note()
+        self._on_setting_changed()
 
     def restore_defaults(self) -> None:
         """The CLI's defaults (TranscribeOptions(), automatic device and precision, the language's reading rules)."""
@@ -324,6 +375,36 @@ class TranscribeDialog(QDialog):
         self.profile_combo.setCurrentIndex(0)
         self._show_options(default_options())
         self._on_model_combo_current_index_changed()
+
+    def restore_advanced_defaults(self) -> None:
+        """The advanced settings' defaults; the main form keeps what the user set there."""
+        self._show_settings(settings_of(default_options()), {k: f for k, f in self.fields.items() if f.spec.advanced})
+
+    def changed_advanced(self) -> list[str]:
+        """The labels of the advanced settings that differ from the defaults (said beside the button)."""
+        defaults = settings_of(default_options())
+        return [f.spec.label for k, f in self.fields.items() if f.spec.advanced and f.value() != defaults[k]]
+
+    def _show_advanced_note(self, _result: int = 0) -> None:
+        changed = self.changed_advanced()
+        self.advanced_note.setText("all at their defaults" if not changed else
+                                   f"changed: {', '.join(changed[:3])}" + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
+        self.advanced_note.setToolTip("\n".join(changed))
+
+    def _on_setting_changed(self) -> None:
+        """A message about a bad combination goes as soon as the user has put it right (and says what is left).
+
+        The batched mode never prompts a chunk with the previous text: that switch is greyed while it is on."""
+        self.fields["condition_on_previous_text"].editor.setEnabled(self.fields["batch_size"].value() is None)
+        for message in (self.message, self.advanced.message):
+            if not message.isHidden():
+                problem = self.problem()
+                message.setText(problem or "")
+                message.setVisible(problem is not None)
+
+    def show_advanced(self) -> None:
+        self.advanced.message.hide()
+        self.advanced.exec()
 
     def _on_model_combo_current_index_changed(self, _index: int = -1) -> None:
         """English-only models neither translate nor take another language; a model to download shows its button."""
@@ -344,6 +425,7 @@ class TranscribeDialog(QDialog):
         if needs_download:
             self.download_button.setText(f"&Download {info.name} (about {_megabytes(info.download_bytes)})")
         self.model_note.setText(info.note[0].upper() + info.note[1:] + "." if info is not None and info.note else "")
+        self._fit_rows()
         self._refresh_ok()
 
     def _refresh_ok(self) -> None:
@@ -359,23 +441,35 @@ class TranscribeDialog(QDialog):
             self.hint.setText("")
 
     # --- result ---------------------------------------------------------------------------------------
-    def choice(self) -> TranscribeChoice:
-        import dataclasses
+    def settings_shown(self) -> dict[str, object]:
+        """The decoding settings as the fields hold them (field -> value, None = off), as apply_settings takes them."""
+        return {field: widget.value() for field, widget in self.fields.items()}
 
-        changes: dict[str, object] = {
-            "language": self.language_combo.currentData(),
-            "task": str(self.task_combo.currentData()),
-            "beam_size": self.beam_spin.value() if self.beam_spin.value() > 1 else None,
-            "initial_prompt": self.prompt_edit.text().strip() or None,
-        }
-        changes.update({name: box.isChecked() for name, box in self.switches.items()})
-        options = dataclasses.replace(default_options(), **changes)
+    def choice(self) -> TranscribeChoice:
+        """What the user chose; UserError (naming the settings by their labels) for a combination that cannot work."""
+        base = dataclasses.replace(default_options(), language=self.language_combo.currentData(),
+                                   task=str(self.task_combo.currentData()))
+        options = apply_settings(base, self.settings_shown(), _setting_name)
         return TranscribeChoice(model_name=str(self.model_combo.currentData()), options=options,
                                 device=str(self.device_combo.currentData()), precision=str(self.precision_combo.currentData()),
                                 profile=self.profile_combo.currentData())
 
+    def problem(self) -> str | None:
+        """Why the settings cannot work together, with where to change them; None when they can."""
+        try:
+            self.choice()
+        except UserError as error:
+            advanced = any(f.spec.advanced and _setting_name(f.spec.field) in str(error) for f in self.fields.values())
+            return f"{error}." + (" (Some of these are under Advanced settings.)" if advanced and not self.advanced.isVisible() else "")
+        return None
+
     def accept(self) -> None:
         if self.model_combo.currentData() not in self.installed():
+            return
+        problem = self.problem()
+        self.message.setText(problem or "")
+        self.message.setVisible(problem is not None)
+        if problem is not None:
             return
         save_choice(self.settings, self.choice(), language_chosen=self.language_combo.isEnabled())
         super().accept()
@@ -383,6 +477,11 @@ class TranscribeDialog(QDialog):
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
         self.cancel_download()  # closing the dialog stops a download; the next one resumes it
         super().done(result)
+
+
+def _setting_name(field: str) -> str:
+    """How apply_settings' messages name a setting here: its label, quoted."""
+    return f"“{SETTING_NAMES.get(field, field)}”"
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:

@@ -339,6 +339,30 @@ def test_dialog_orders_models_guards_english_only_and_remembers(qtbot, tmp_path)
     assert again.download_button.isVisibleTo(again) and "75 MB" in again.download_button.text()
 
 
+def test_dialog_offers_the_batched_mode_and_remembers_it(qtbot, tmp_path):
+    """The CLI's --batch-size on the dialog's main form (built from option_specs): off by default, 8 when switched
+    on, remembered; the previous-text switch is greyed while it is on; a prefix with it is refused in the dialog."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(dialog)
+    batch, previous = dialog.fields["batch_size"], dialog.fields["condition_on_previous_text"]
+    assert not batch.spec.advanced and batch.widget.isVisibleTo(dialog)
+    assert dialog.choice().options.batch_size is None and previous.editor.isEnabled()
+    assert "30 s" in batch.editor.toolTip() and batch.editor.maximum() == 64
+    batch.off.setChecked(False)
+    assert dialog.choice().options.batch_size == 8 and not previous.editor.isEnabled()
+    dialog.fields["prefix"].set_value("So")
+    assert "works window by window" in dialog.problem()
+    dialog.fields["prefix"].set_value(None)
+    dialog.accept()
+    again = TranscribeDialog(settings, MODELS)
+    qtbot.addWidget(again)
+    assert again.choice().options == TranscribeOptions(batch_size=8)
+    assert not again.fields["condition_on_previous_text"].editor.isEnabled()
+    again.restore_defaults()
+    assert again.choice().options.batch_size is None and again.fields["condition_on_previous_text"].editor.isEnabled()
+
+
 def test_dialog_without_installed_models_offers_a_download_or_a_folder(qtbot, tmp_path):
     dialog = TranscribeDialog(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), MODELS[:1])
     qtbot.addWidget(dialog)
@@ -357,10 +381,11 @@ def real_engines() -> EngineCache:
 
 
 @pytest.mark.slow
-def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines):
+@pytest.mark.parametrize("batch_size", [None, 4], ids=["sequential", "batched"])
+def test_jfk_transcribes_into_the_document_live(qtbot, harnesses, data_dir, real_engines, batch_size):
     h = make(harnesses, real_engines.get)
     with qtbot.waitSignal(h.controller.finished, timeout=JOB_TIMEOUT_MS):
-        h.controller.start(job(data_dir / "jfk.mp4", "tiny.en", TranscribeOptions(language="en"), "cpu"))
+        h.controller.start(job(data_dir / "jfk.mp4", "tiny.en", TranscribeOptions(language="en", batch_size=batch_size), "cpu"))
     h.wait_idle(qtbot)
     text = " ".join(c.plain_text for c in h.doc).lower()
     assert "ask not what your country" in text

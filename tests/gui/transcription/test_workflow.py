@@ -356,11 +356,12 @@ def test_defaults_are_the_engines_and_every_option_is_remembered(qtbot, tmp_path
     dialog.model_combo.setCurrentIndex(dialog.model_combo.findData("base"))
     assert dialog.choice().options == TranscribeOptions() and dialog.choice().device == "auto"
     fields = {f.name for f in dataclasses.fields(TranscribeOptions)}
-    assert set(dialog.switches) == {n for n in ("condition_on_previous_text", "vad_filter", "word_timestamps") if n in fields}
+    assert {"condition_on_previous_text", "vad_filter", "word_timestamps"} <= set(dialog.fields) & fields
     assert dialog.hardware_label.text().startswith("Found:")
-    dialog.beam_spin.setValue(5)
-    dialog.prompt_edit.setText("Kubernetes, Dr. Nguyen")
-    dialog.switches["condition_on_previous_text"].setChecked(False)
+    dialog.fields["beam_size"].off.setChecked(False)
+    dialog.fields["beam_size"].editor.setValue(5)
+    dialog.fields["initial_prompt"].editor.setText("Kubernetes, Dr. Nguyen")
+    dialog.fields["condition_on_previous_text"].editor.setChecked(False)
     dialog.profile_combo.setCurrentIndex(dialog.profile_combo.findData("en-20"))
     dialog.precision_combo.setCurrentIndex(dialog.precision_combo.findData("float32"))
     dialog.accept()

@@ -1,0 +1,411 @@
+"""Accuracy and invented text: our Whisper beside openai-whisper and faster-whisper, on speech and on non-speech.
+
+Sets (benchmarks/accuracy_sets.py; the synthesised audio is cached under .cache/accuracy/):
+  clips       every human-reference recording of ../shared/data (English only for tiny.en): WER per clip,
+              per language and overall (CER for Japanese, which has no spaces);
+  long-form   a 10-minute programme of the English recordings with pauses, noise and music-like tones
+              between them: WER, words emitted inside the non-speech stretches, and every difference from
+              the reference spanning more than three words;
+  non-speech  a minute each of digital silence, hum, white/pink/brown noise, test tones and music-like
+              tones, and a recording followed by 20 s of noise: words emitted per minute of non-speech.
+
+Rows (engine:config), each run once, one engine at a time in its own process, the language given:
+  subtitler:default      our defaults (subtitler/asr/defaults.py: what the CLI and the editor use)
+  subtitler:greedy       our guards with greedy decoding and temperature fallback
+  subtitler:beam         our guards with beam search 5 (best_of 5 for the fallback)
+  subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
+  subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
+  openai-whisper:default its command line's defaults (beam 5, best_of 5, fallback)
+  openai-whisper:hst     the same with its hallucination_silence_threshold=2
+  faster-whisper:default its defaults (beam 5, best_of 5, fallback, compute type "default")
+  faster-whisper:vad     the same with its Silero VAD filter
+Every row has word timestamps on (the peers' default is off): words must be placed in time to be
+counted inside the non-speech stretches.
+
+Results are cached per row and file under .cache/accuracy/results/ (keyed by the settings and, for
+our engine, the source of subtitler/asr), so an interrupted run resumes. Wall times are approximate:
+the machine is shared; every engine runs on --threads threads (default 1, which a busy 2-core machine
+runs far faster than 2).
+
+    .venv/bin/python benchmarks/bench_accuracy.py [--models tiny.en base] [--rows subtitler:default openai-whisper:default ...]
+        [--sets clips long-form non-speech]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from accuracy_sets import CACHE, Item, Stretch, all_items  # noqa: E402
+from asr_clips import normalise  # noqa: E402
+
+RESULTS = CACHE / "results"
+ROOT = Path(__file__).resolve().parents[1]
+PEER_DEFAULTS = {"beam_size": 5, "best_of": 5}  # what both peers' command lines use
+
+# Our rows: TranscribeOptions fields changed from our defaults; "equal" also turns every guard off.
+CONFIGS: dict[str, dict] = {
+    "default": {},
+    "greedy": {"beam_size": None, "best_of": None},
+    "beam": {"beam_size": 5, "best_of": 5},
+    "equal": {**PEER_DEFAULTS, "language_per_window": False, "guards": False},
+    "no-gate": {"speech_threshold": None},
+    "no-fillers": {"drop_fillers": False},
+    "no-replay": {"retry_replays": False},
+    "hst": {"hallucination_silence_threshold": 2.0},
+    "no-hst": {"hallucination_silence_threshold": None},
+    "no-guards": {"guards": False},
+}
+PEER_CONFIGS = {
+    "openai-whisper": {"default": {}, "hst": {"hallucination_silence_threshold": 2.0}},
+    "faster-whisper": {"default": {}, "vad": {"vad_filter": True}},
+}
+DEFAULT_ROWS = ("subtitler:default", "subtitler:greedy", "subtitler:beam", "subtitler:equal",
+                "openai-whisper:default", "faster-whisper:default")
+MARGIN_S = 0.25  # word-timing tolerance at the edges of a non-speech stretch
+
+
+# --- running one row (in a worker process) ----------------------------------------------------------------
+
+def _our_options(config: str, multilingual: bool, language: str):
+    import dataclasses
+
+    from subtitler.asr.transcribe import TranscribeOptions
+
+    changes = dict(CONFIGS[config])
+    guards = changes.pop("guards", True)
+    options = dataclasses.replace(TranscribeOptions(language=language if multilingual else None), **changes)
+    return options if guards else options.without_guards()
+
+
+def _source_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "subtitler" / "asr").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def row_key(engine: str, config: str, model: str) -> str:
+    """Cache key: changes whenever the settings (or our engine's code) change."""
+    if engine == "subtitler":  # rows with the same options share results ("default" is one of the others)
+        settings = repr(_our_options(config, not model.endswith(".en"), "xx")) + _source_hash()
+    else:
+        settings = config + json.dumps(PEER_CONFIGS[engine][config], sort_keys=True)
+    return hashlib.sha256(f"{engine}|{model}|{settings}".encode()).hexdigest()[:16]
+
+
+def _loader(engine: str, config: str, model: str, threads: int):
+    """Returns transcribe(item) -> {"segments": [[start, end, text]], "words": [[word, start, end]], "dropped": [...]}."""
+    import torch
+
+    torch.set_num_threads(threads)
+    multilingual = not model.endswith(".en")
+    if engine == "subtitler":
+        from subtitler.asr.engine import load_engine
+
+        ours = load_engine(model, device="cpu")
+
+        def run(item: Item) -> dict:
+            dropped = []
+            options = _our_options(config, multilingual, item.language)
+            segments = list(ours.transcribe(item.audio, options, on_dropped=dropped.append))
+            return {"segments": [[s.start, s.end, s.text] for s in segments],
+                    "words": [[w.word, w.start, w.end] for s in segments for w in s.words],
+                    "dropped": [[d.reason, d.start, d.end, d.text] for d in dropped]}
+        return run
+    if engine == "openai-whisper":
+        import whisper
+
+        from bench_asr import openai_whisper_model
+
+        reference = openai_whisper_model(model)
+        settings = {"temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0), **PEER_DEFAULTS, "word_timestamps": True,
+                    **PEER_CONFIGS[engine][config]}
+
+        def run(item: Item) -> dict:
+            with torch.no_grad():
+                result = whisper.transcribe(reference, item.audio, language=item.language if multilingual else "en",
+                                            fp16=False, verbose=None, **settings)
+            return {"segments": [[s["start"], s["end"], s["text"]] for s in result["segments"]],
+                    "words": [[w["word"], w["start"], w["end"]] for s in result["segments"] for w in s.get("words", [])]}
+        return run
+    from faster_whisper import WhisperModel
+
+    from bench_asr import ct2_single_dir
+
+    fw = WhisperModel(str(ct2_single_dir(model)), device="cpu", cpu_threads=threads)
+    settings = {"word_timestamps": True, **PEER_CONFIGS[engine][config]}
+
+    def run(item: Item) -> dict:
+        segments = list(fw.transcribe(item.audio, language=item.language if multilingual else "en", **settings)[0])
+        return {"segments": [[s.start, s.end, s.text] for s in segments],
+                "words": [[w.word, w.start, w.end] for s in segments for w in (s.words or [])]}
+    return run
+
+
+SETS = ("clips", "long-form", "non-speech")
+
+
+def items_of(model: str, sets: list[str]) -> list[Item]:
+    return [item for item in all_items(model.endswith(".en")) if item.set in sets]
+
+
+def worker(engine: str, config: str, model: str, threads: int, sets: list[str]) -> None:
+    """Transcribe every file of every set with one row, caching each file's result as it finishes."""
+    folder = RESULTS / row_key(engine, config, model)
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = [item for item in items_of(model, sets) if not (folder / f"{_file_name(item)}.json").is_file()]
+    if not todo:
+        return
+    t0 = time.perf_counter()
+    run = _loader(engine, config, model, threads)
+    load_s = time.perf_counter() - t0
+    for item in todo:
+        t = time.perf_counter()
+        out = run(item)
+        out.update(wall_s=time.perf_counter() - t, load_s=load_s, seconds=item.seconds)
+        (folder / f"{_file_name(item)}.json").write_text(json.dumps(out))
+        print(f"{engine}:{config} {model} {item.name}: {out['wall_s']:.0f} s", file=sys.stderr, flush=True)
+
+
+def _file_name(item: Item) -> str:
+    return f"{item.set}-{item.name}".replace(" ", "_").replace("/", "_")
+
+
+def load_row(engine: str, config: str, model: str, items: list[Item]) -> dict[str, dict] | None:
+    folder = RESULTS / row_key(engine, config, model)
+    found = {}
+    for item in items:
+        path = folder / f"{_file_name(item)}.json"
+        if not path.is_file():
+            return None
+        found[item.name] = json.loads(path.read_text())
+    return found
+
+
+# --- scoring ----------------------------------------------------------------------------------------------
+
+def text_of(result: dict) -> str:
+    return "".join(s[2] for s in result["segments"])
+
+
+def error_rate(references: list[str], hypotheses: list[str], characters: bool = False) -> float:
+    import jiwer
+
+    if characters:
+        refs = [normalise(r).replace(" ", "") for r in references]
+        hyps = [normalise(h).replace(" ", "") or "-" for h in hypotheses]
+        return float(jiwer.cer(refs, hyps))
+    return float(jiwer.wer([normalise(r) for r in references], [normalise(h) or "<empty>" for h in hypotheses]))
+
+
+def words_in(result: dict, stretches: list[Stretch]) -> list[list]:
+    """Words whose middle lies inside one of ``stretches`` (shrunk by MARGIN_S at each edge)."""
+    found = []
+    for word, start, end in result["words"]:
+        middle = (start + end) / 2
+        if normalise(word) and any(s.start + MARGIN_S <= middle <= s.end - MARGIN_S for s in stretches):
+            found.append([word, start, end])
+    return found
+
+
+def differences(reference: str, hypothesis: str, min_words: int = 4) -> list[dict]:
+    """Every run of differences (substitutions, deletions, insertions with no match between) spanning min_words+ words."""
+    import jiwer
+
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    out = jiwer.process_words(ref, hyp)
+    ref_words, hyp_words = ref.split(), hyp.split()
+    runs, current = [], None
+    for chunk in out.alignments[0]:
+        if chunk.type == "equal":
+            if current:
+                runs.append(current)
+            current = None
+            continue
+        if current is None:
+            current = [chunk.ref_start_idx, chunk.ref_end_idx, chunk.hyp_start_idx, chunk.hyp_end_idx]
+        else:
+            current[1], current[3] = chunk.ref_end_idx, chunk.hyp_end_idx
+    if current:
+        runs.append(current)
+    return [{"ref_index": r0, "reference": " ".join(ref_words[r0:r1]), "hypothesis": " ".join(hyp_words[h0:h1]),
+             "hyp_index": h0}
+            for r0, r1, h0, h1 in runs if max(r1 - r0, h1 - h0) >= min_words]
+
+
+def clip_at(stretches: list[Stretch], ref_index: int) -> str:
+    """Which recording of the long-form set a reference word index falls in (the clips' references in order)."""
+    from asr_clips import load_clip
+
+    count = 0
+    for s in stretches:
+        if s.kind != "speech":
+            continue
+        count += len(normalise(load_clip(s.clip).reference).split())
+        if ref_index < count:
+            return f"{s.clip} at {s.start:.0f} s"
+    return "end"
+
+
+def hyp_time(result: dict, hyp_index: int) -> float | None:
+    """The time of the hypothesis word at ``hyp_index`` (by the timed words, normalised as the text is)."""
+    index = 0
+    for word, start, _ in result["words"]:
+        n = len(normalise(word).split())
+        if index + n > hyp_index:
+            return start
+        index += n
+    return None
+
+
+# --- the tables ----------------------------------------------------------------------------------------------
+
+def row_name(row: str) -> str:
+    return row.replace("subtitler:", "ours:")
+
+
+def report(model: str, rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
+    clips = [i for i in items if i.set == "clips"]
+    long_form = next((i for i in items if i.set == "long-form"), None)
+    non_speech = [i for i in items if i.set == "non-speech"]
+    print(f"\n### {model}\n")
+    header = "| " + " | ".join(["set"] + [row_name(r) for r in rows]) + " |"
+    rule = "|" + "---|" * (len(rows) + 1)
+    if clips:
+        _clips_table(rows, results, clips, header, rule)
+    if long_form is not None:
+        _long_form_table(rows, results, long_form, header, rule)
+    if non_speech:
+        _non_speech_table(rows, results, non_speech, header, rule)
+    _guard_report(rows, results, items)
+
+
+def _clips_table(rows: list[str], results: dict[str, dict], clips: list[Item], header: str, rule: str) -> None:
+
+    print("WER per human-reference clip (CER for Japanese)\n")
+    print(header.replace("| set", "| clip")), print(rule)
+    for item in clips:
+        cells = [f"{error_rate([item.reference], [text_of(results[r][item.name])], item.language == 'ja'):.3f}" for r in rows]
+        print(f"| {item.name} ({item.language}) | " + " | ".join(cells) + " |")
+    languages = sorted({i.language for i in clips})
+    for language in languages:
+        group = [i for i in clips if i.language == language]
+        cells = [f"{error_rate([i.reference for i in group], [text_of(results[r][i.name]) for i in group], language == 'ja'):.3f}"
+                 for r in rows]
+        print(f"| **{language}** ({'CER' if language == 'ja' else 'WER'}, {len(group)} clips) | " + " | ".join(cells) + " |")
+    spaced = [i for i in clips if i.language != "ja"]
+    cells = [f"{error_rate([i.reference for i in spaced], [text_of(results[r][i.name]) for i in spaced]):.3f}" for r in rows]
+    print(f"| **overall WER** ({len(spaced)} clips{', Japanese apart' if len(spaced) < len(clips) else ''}) | "
+          + " | ".join(cells) + " |")
+    clip_wall = {r: sum(results[r][i.name]["wall_s"] for i in clips) for r in rows}
+    print(f"\nClips: wall s (approx., {sum(i.seconds for i in clips):.0f} s of audio): "
+          + ", ".join(f"{row_name(r)} {clip_wall[r]:.0f}" for r in rows))
+
+
+def _long_form_table(rows: list[str], results: dict[str, dict], long_form: Item, header: str, rule: str) -> None:
+    silent = [s for s in long_form.stretches if s.kind != "speech"]
+    print(f"\nLong-form ({long_form.seconds / 60:.1f} min, {len(normalise(long_form.reference).split())} reference words, "
+          f"{sum(s.end - s.start for s in silent) / 60:.1f} min of non-speech in {len(silent)} stretches)\n")
+    print(header), print(rule)
+    lf = {r: results[r]["long-form"] for r in rows}
+    print("| WER | " + " | ".join(f"{error_rate([long_form.reference], [text_of(lf[r])]):.3f}" for r in rows) + " |")
+    print("| words inside non-speech | " + " | ".join(str(len(words_in(lf[r], silent))) for r in rows) + " |")
+    print("| differences > 3 words | " + " | ".join(str(len(differences(long_form.reference, text_of(lf[r])))) for r in rows) + " |")
+    print("| wall s (approx.) | " + " | ".join(f"{lf[r]['wall_s']:.0f}" for r in rows) + " |")
+    for r in rows:
+        diffs = differences(long_form.reference, text_of(lf[r]))
+        print(f"\nLong-form differences spanning more than three words, {row_name(r)}: {len(diffs)}")
+        for d in diffs:
+            at = hyp_time(lf[r], d["hyp_index"])
+            print(f"- [{clip_at(long_form.stretches, d['ref_index'])}; heard at {at if at is None else round(at, 1)} s] "
+                  f"ref: \"{d['reference']}\" / hyp: \"{d['hypothesis']}\"")
+        inside = words_in(lf[r], silent)
+        if inside:
+            print(f"  words inside non-speech: " + "; ".join(f"{w.strip()!r} at {s:.1f}" for w, s, _ in inside[:20]))
+
+
+def _non_speech_table(rows: list[str], results: dict[str, dict], non_speech: list[Item], header: str, rule: str) -> None:
+    print("\nNon-speech: words emitted per minute of non-speech\n")
+    print(header.replace("| set", "| file")), print(rule)
+    for item in non_speech:
+        stretches = [s for s in item.stretches if s.kind != "speech"]
+        minutes = sum(s.end - s.start for s in stretches) / 60
+        cells = []
+        for r in rows:
+            result = results[r][item.name]
+            count = len(words_in(result, stretches)) if item.reference else len(normalise(text_of(result)).split())
+            cells.append(f"{count / minutes:.1f}")
+        print(f"| {item.name} | " + " | ".join(cells) + " |")
+    ns_wall = {r: sum(results[r][i.name]["wall_s"] for i in non_speech) for r in rows}
+    print("| wall s, all non-speech (approx.) | " + " | ".join(f"{ns_wall[r]:.0f}" for r in rows) + " |")
+
+
+def _guard_report(rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
+    """Our guards: words each one removed on speech and on non-speech (a guard must not cost real words)."""
+    ours = [r for r in rows if r.startswith("subtitler:") and any(results[r][k].get("dropped") for k in results[r])]
+    for r in ours:
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        on_speech = []
+        for item in items:
+            for reason, start, end, text in results[r][item.name].get("dropped", []):
+                n = len(normalise(text).split())
+                middle = (start + end) / 2
+                speech = item.set == "clips" or any(s.kind == "speech" and s.start <= middle <= s.end for s in item.stretches)
+                counts[reason][0 if speech else 1] += n
+                if speech:
+                    on_speech.append(f"{item.name} {start:.1f}-{end:.1f} {reason}: {text.strip()!r}")
+        print(f"\nGuards of {row_name(r)}: words dropped on speech / on non-speech: "
+              + ", ".join(f"{reason} {a}/{b}" for reason, (a, b) in sorted(counts.items())))
+        for line in on_speech:
+            print(f"  on speech: {line}")
+
+
+# --- main ------------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), help="engine:config, see above")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS, help="which sets to run and report")
+    parser.add_argument("--report-only", action="store_true", help="print from the cache; run nothing")
+    parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "CONFIG", "MODEL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(*args.worker, threads=args.threads, sets=args.sets)
+        return
+    for row in args.rows:
+        engine, _, config = row.partition(":")
+        if engine == "subtitler" and config not in CONFIGS or engine != "subtitler" and config not in PEER_CONFIGS.get(engine, {}):
+            parser.error(f"unknown row {row}")
+    for model in args.models:
+        items = items_of(model, args.sets)
+        results = {}
+        for row in args.rows:
+            engine, _, config = row.partition(":")
+            if not args.report_only and load_row(engine, config, model, items) is None:
+                subprocess.run([sys.executable, __file__, "--worker", engine, config, model, "--threads", str(args.threads),
+                            "--sets", *args.sets],
+                               check=False)
+            found = load_row(engine, config, model, items)
+            if found is None:
+                print(f"{row} {model}: no complete result", file=sys.stderr)
+                continue
+            results[row] = found
+        rows = [r for r in args.rows if r in results]
+        if rows:
+            report(model, rows, results, items)
+
+
+if __name__ == "__main__":
+    main()

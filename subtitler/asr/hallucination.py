@@ -1,0 +1,484 @@
+"""Guards against Whisper's best-known failure: text it invents or repeats on silence, noise, music and at file ends.
+
+Each guard is switched by its own ``TranscribeOptions`` field and reports what it removed as
+:class:`Dropped` (the CLI's ``--show-dropped`` prints them; ``benchmarks/bench_accuracy.py`` counts them on
+speech and on non-speech, because a guard must never cost real words):
+
+- :class:`RepetitionGuard` — the same text many times in a row, text that replays the recent
+  segments, and loops inside a window no temperature escaped;
+- :func:`is_filler` — the stock phrases Whisper produces on non-speech ("Thank you.", "Subtitles by
+  the Amara.org community", ...), dropped only where the voice-activity model hears no speech;
+- :class:`SpeechGate` — where the voice-activity probability stays low, no word is kept (and a window
+  without any speech is not decoded at all);
+- :func:`silence_skip` — openai-whisper's ``hallucination_silence_threshold``: a segment whose words look
+  anomalous (improbable, too short, too long) and that is surrounded by silence is cut, and decoding
+  resumes after the silence.
+
+Everything here is plain Python on texts, times and probabilities; transcribe.py calls it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from subtitler.asr.alignment import WordTiming
+from subtitler.asr.decoding import compression_ratio
+from subtitler.asr.vad import FRAME_SECONDS, SpeechActivity
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Text a guard removed: why, where (seconds) and what."""
+
+    reason: str  # "repeat", "replay", "loop", "filler", "no-speech", "silence-skip"
+    start: float
+    end: float
+    text: str
+
+
+def normalised(text: str) -> str:
+    """Lower case words without punctuation, for comparing texts."""
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+# --- repetition ----------------------------------------------------------------------------------
+
+class RepetitionGuard:
+    """Cuts repetition loops, the typical Whisper hallucination over silence, noise or a lost context.
+
+    - the same segment text more than ``max_repeats`` times in a row (across windows) is dropped;
+    - a segment of at least ``repeat_min_words`` words whose text occurs in the last ``repeat_lookback``
+      kept segments replays them (a loop replays whole sentences, often split differently; short replies
+      like "Okay." may recur): the caller decodes the window again without the previous text as prompt
+      (:meth:`replays`), and what still replays is dropped where there is no speech;
+    - in a window that stayed too repetitive at every temperature, a segment whose text already occurred
+      in that window, or which is itself repetitive, is dropped.
+
+    :meth:`filter` judges one window's texts; :meth:`commit` records the texts finally kept.
+    """
+
+    def __init__(self, options) -> None:
+        self.options = options
+        self._recent: list[str] = []  # normalised texts of kept segments, newest last
+        self._last = ""
+        self._count = 0
+
+    def _repeats_in_a_row(self, key: str) -> bool:
+        self._count = self._count + 1 if key == self._last else 1
+        self._last = key
+        return self.options.max_repeats is not None and self._count > self.options.max_repeats
+
+    def _replays_recent(self, key: str, window: Sequence[str] = ()) -> bool:
+        lookback = self.options.repeat_lookback
+        if lookback <= 0 or len(key.split()) < self.options.repeat_min_words:
+            return False
+        return f" {key} " in f" {' '.join([*self._recent, *window][-lookback:])} "
+
+    def _loops_in_window(self, text: str, key: str, seen: set[str]) -> bool:
+        threshold = self.options.compression_ratio_threshold
+        return key in seen or (threshold is not None and compression_ratio(text) > threshold)
+
+    def replays(self, texts: Sequence[str]) -> bool:
+        """Whether any of a window's segment texts replays the recent segments."""
+        return any(self._replays_recent(normalised(t)) for t in texts)
+
+    def filter(self, texts: Sequence[str], window_repetitive: bool) -> list[str | None]:
+        """For each segment text of one window, why to drop it ("repeat", "replay", "loop") or None to keep it.
+
+        "replay" is a candidate only: the caller keeps it where the voice-activity model hears speech.
+        """
+        reasons: list[str | None] = []
+        seen: set[str] = set()
+        earlier: list[str] = []  # this window's texts so far that were not dropped
+        for text in texts:
+            key = normalised(text)
+            reason = "repeat" if self._repeats_in_a_row(key) else "replay" if self._replays_recent(key, earlier) else None
+            if reason is None and window_repetitive and self.options.drop_repetitive and self._loops_in_window(text, key, seen):
+                reason = "loop"
+            seen.add(key)
+            if reason is None and key:
+                earlier.append(key)
+            reasons.append(reason)
+        return reasons
+
+    def commit(self, texts: Sequence[str]) -> None:
+        """Remember the texts that were kept (they are what a later loop would replay)."""
+        self._recent.extend(k for k in (normalised(t) for t in texts) if k)
+        del self._recent[: max(0, len(self._recent) - max(self.options.repeat_lookback, 1))]
+
+
+# --- fillers ------------------------------------------------------------------------------------------
+
+# Stock phrases from Whisper's training subtitles that it produces on silence, noise and music
+# (collected from the issue trackers of openai-whisper and faster-whisper), normalised.
+FILLERS = frozenset(normalised(t) for t in (
+    "you", "Thank you.", "Thank you very much.", "Thank you so much.", "Thanks.", "Thank you for watching.",
+    "Thanks for watching!", "Thank you for watching!", "Thanks for watching.", "Please subscribe.",
+    "Please subscribe to my channel.", "Subscribe.", "Bye.", "Bye-bye.", "Bye bye.", "See you next time.",
+    "I'll see you next time.", "See you in the next video.", "So.", "Oh.", "Okay.", "Hmm.", "Uh.", "Um.", "Ah.",
+    "The end.", "Music", "Applause", "Laughter", "Silence", "Beep",
+    "Gracias.", "Gracias por ver.", "Gracias por ver el video.", "¡Suscríbete!", "Suscríbete al canal.",
+    "Merci.", "Merci d'avoir regardé.", "Merci d'avoir regardé cette vidéo.", "Danke.", "Vielen Dank.",
+    "Danke fürs Zuschauen.", "Tschüss.", "Grazie.", "Grazie per la visione.", "Obrigado.", "Obrigada.",
+    "Obrigado por assistir.", "Продолжение следует...", "Спасибо.", "ご視聴ありがとうございました", "ありがとうございました",
+    "谢谢观看", "字幕by索兰娅", "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+))
+FILLER_PATTERNS = (
+    re.compile(r"\bamara\s*org\b"),  # "Subtitles by the Amara.org community" in every language
+    re.compile(r"\b(subtitles?|captions?|untertitel\w*|sous titres?|sottotitoli|subt[ií]tulos|legendas?)\b.*\b(by|von|par|da|por|pela|des|der|im auftrag)\b"),
+    re.compile(r"^(thanks?|thank you)( very much| so much)? for (watching|listening|your attention)\b"),
+    re.compile(r"\b(like and )?subscribe\b.*\bchannel\b"),
+)
+
+
+def is_filler(text: str) -> bool:
+    """Whether ``text`` is a stock phrase Whisper is known to invent on non-speech."""
+    key = normalised(text)
+    return bool(key) and (key in FILLERS or any(p.search(key) for p in FILLER_PATTERNS))
+
+
+# --- voice activity ---------------------------------------------------------------------------------
+
+WORD_PAD_S = 0.25  # word times from attention may be off by this much
+
+
+class SpeechGate:
+    """Keeps text only where the voice-activity model hears speech.
+
+    A window whose speech probability stays below ``threshold`` throughout is not decoded; a word whose
+    time (widened by ``WORD_PAD_S`` on each side, for timing error) stays below it is dropped; a segment
+    without word timings is judged on its own span.
+    """
+
+    FILLER_THRESHOLD = 0.5  # Silero's own speech threshold: a filler is dropped unless there is clear speech under it
+
+    def __init__(self, activity: SpeechActivity, threshold: float | None) -> None:
+        self.activity = activity
+        self.threshold = threshold
+
+    @classmethod
+    def for_options(cls, audio: np.ndarray, options, should_stop: Callable[[], bool] | None = None,
+                    activity: SpeechActivity | None = None) -> SpeechGate | None:
+        """The gate the options ask for: a voice-activity guard is on (the probabilities are computed lazily,
+        or come from ``activity`` when the caller rates the audio anyway)."""
+        if options.speech_threshold is None and not options.drop_fillers and not options.retry_replays:
+            return None
+        return cls(activity or SpeechActivity(audio, should_stop), options.speech_threshold)
+
+    def window_has_speech(self, start: float, end: float) -> bool:
+        return self.threshold is None or self.activity.peak(start, end) >= self.threshold
+
+    def word_has_speech(self, word: WordTiming) -> bool:
+        return self.threshold is None or self.activity.peak(word.start - WORD_PAD_S, word.end + WORD_PAD_S) >= self.threshold
+
+    def span_has_speech(self, start: float, end: float, threshold: float | None = None) -> bool:
+        threshold = self.threshold if threshold is None else threshold
+        return threshold is None or self.activity.peak(start, end) >= threshold
+
+    def speech_bounds(self, start: float, end: float) -> tuple[float, float]:
+        """[start, end] narrowed to where clear speech begins and ends in it (unchanged when there is none)."""
+        probs = self.activity.probabilities(start, end)
+        voiced = np.flatnonzero(probs >= self.FILLER_THRESHOLD)
+        if not len(voiced):
+            return start, end
+        first = math.floor(start / FRAME_SECONDS + 1e-9)
+        return max(start, (first + voiced[0]) * FRAME_SECONDS), min(end, (first + voiced[-1] + 1) * FRAME_SECONDS)
+
+    def clear_speech(self, start: float, end: float) -> bool:
+        """Speech by Silero's own threshold somewhere in [start, end): what a filler or a replay needs to stay."""
+        return self.activity.peak(start, end) >= self.FILLER_THRESHOLD
+
+
+# --- one window's segments -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    """What becomes of one segment: kept (with the words the gate left) or not, and what was dropped."""
+
+    keep: bool
+    words: tuple[WordTiming, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+
+
+def _span(start: float, end: float, words: Sequence[WordTiming]) -> tuple[float, float]:
+    return (words[0].start, words[-1].end) if words else (start, end)
+
+
+def judge_segment(start: float, end: float, text: str, words: Sequence[WordTiming], reason: str | None,
+                  gate: SpeechGate | None, drop_fillers: bool, timed: bool = True) -> Verdict:
+    """Apply the repetition verdict ``reason``, the filler guard and the speech gate to one segment.
+
+    ``timed=False``: the word times are estimates (see :func:`spread`), so the gate judges the segment's span.
+    """
+    words = tuple(words)
+    if not timed:
+        verdict = judge_segment(start, end, text, (), reason, gate, drop_fillers)
+        return Verdict(verdict.keep, words if verdict.keep else (), verdict.dropped)
+    low, high = _span(start, end, words)
+    if reason == "replay" and gate is not None and gate.clear_speech(low, high):
+        reason = None  # the same words again, but someone says them
+    if reason is None and drop_fillers and gate is not None and is_filler(text) and not gate.clear_speech(low, high):
+        reason = "filler"
+    if reason is not None:
+        return Verdict(False, dropped=(Dropped(reason, start, end, text),))
+    if gate is None or gate.threshold is None:
+        return Verdict(True, words)
+    if not words:
+        return Verdict(True) if gate.span_has_speech(start, end) else Verdict(False, dropped=(Dropped("no-speech", start, end, text),))
+    kept = tuple(w for w in words if gate.word_has_speech(w))
+    gone = [w for w in words if w not in kept]
+    dropped = (Dropped("no-speech", gone[0].start, gone[-1].end, "".join(w.word for w in gone)),) if gone else ()
+    return Verdict(bool(kept), kept, dropped)
+
+
+# --- word times the alignment put elsewhere ---------------------------------------------------------------
+
+STRAY_S = 1.0  # how far outside its segment's own timestamps a word may be timed
+
+
+def stray(start: float, end: float, words: Sequence[WordTiming]) -> bool:
+    """Words timed wholly outside their segment's own timestamps (more than STRAY_S off): the alignment failed.
+
+    Seen on pyannote_sample.wav (tiny.en, with a prompt): a 0–12.2 s segment's words were all put at 27.2–30 s,
+    and openai-whisper's rule of starting the next window after the last word skipped 18 s of speech.
+    """
+    return bool(words) and (words[0].start > end + STRAY_S or words[-1].end < start - STRAY_S)
+
+
+def spread(words: Sequence[WordTiming], start: float, end: float) -> tuple[WordTiming, ...]:
+    """The words re-timed over [start, end] in proportion to their length (what is known without the alignment)."""
+    weights = [max(1, len(w.word.strip())) for w in words]
+    total, done, out = sum(weights), 0, []
+    for word, weight in zip(words, weights):
+        a = start + (end - start) * done / total
+        done += weight
+        out.append(dataclasses.replace(word, start=round(a, 3), end=round(start + (end - start) * done / total, 3)))
+    return tuple(out)
+
+
+def uncovered(start: float, end: float, spans: Sequence[tuple[float, float]]) -> float:
+    """Seconds of [start, end] that none of ``spans`` covers."""
+    free, at = 0.0, start
+    for a, b in sorted(spans):
+        if b <= at:
+            continue
+        if a >= end:
+            break
+        free += max(0.0, a - at)
+        at = max(at, b)
+        if at >= end:
+            return free
+    return free + max(0.0, end - at)
+
+
+# --- openai-whisper's hallucination_silence_threshold ---------------------------------------------------
+
+PUNCTUATION = set(string.punctuation) | set("“¿([{-\"'.。,，!！?？:：”)]}、")
+
+
+def word_anomaly(word: WordTiming) -> float:
+    """How unlike a spoken word this is: improbable, very short or very long (openai-whisper's score)."""
+    duration = word.end - word.start
+    score = 1.0 if word.probability < 0.15 else 0.0
+    if duration < 0.133:
+        score += (0.133 - duration) * 15
+    if duration > 2.0:
+        score += duration - 2.0
+    return score
+
+
+def is_anomalous(words: Sequence[WordTiming] | None) -> bool:
+    """A segment whose first eight words look invented (openai-whisper's ``is_segment_anomaly``)."""
+    if not words:
+        return False
+    spoken = [w for w in words if w.word.strip() not in PUNCTUATION][:8]
+    score = sum(word_anomaly(w) for w in spoken)
+    return score >= 3 or score + 0.01 >= len(spoken)
+
+
+@dataclass(frozen=True)
+class SilenceSkip:
+    """What :func:`silence_skip` decided for one window.
+
+    ``keep``: how many of the window's segments stay; ``seek_s``: where the next window starts (None:
+    as usual); ``redo``: nothing of this window is kept and decoding restarts at ``seek_s``.
+    """
+
+    keep: int
+    seek_s: float | None = None
+    redo: bool = False
+
+
+def silence_skip(segments: Sequence[tuple[float, float, Sequence[WordTiming]]], threshold: float, time_offset: float,
+                 window_s: float, last_speech: float, complete: bool, duration: float) -> SilenceSkip:
+    """openai-whisper's ``hallucination_silence_threshold`` on one window's segments (start, end, words).
+
+    - A window that ended mid-segment resumes after its last word only when more than ``threshold``
+      seconds remain in the window after it, else after the whole window.
+    - If the first segment with words is anomalous and starts more than ``threshold`` after the window
+      start, the window is decoded again from that segment's start (the silence before it is skipped).
+    - A later anomalous segment with silence (or another anomaly) on both sides ends the window there,
+      and decoding resumes at its start; near the end of the audio it ends the transcription.
+    """
+    seek_s = None
+    window_end = time_offset + 30.0
+    if not complete:
+        last_end = next((words[-1].end for _, _, words in reversed(segments) if words), None)
+        if last_end is not None and last_end > time_offset:
+            seek_s = last_end if window_end - last_end > threshold else time_offset + window_s
+    first = next((s for s in segments if s[2]), None)
+    if first is not None and is_anomalous(first[2]) and first[0] - time_offset > threshold:
+        return SilenceSkip(0, first[0], redo=True)
+    previous_end = last_speech
+    for index, (start, end, words) in enumerate(segments):
+        if not words:
+            continue
+        if is_anomalous(words):
+            following = next((s for s in segments[index + 1:] if s[2]), None)
+            next_start = following[2][0].start if following is not None else time_offset + window_s
+            silence_before = start - previous_end > threshold or start < threshold or start - time_offset < 2.0
+            silence_after = (next_start - end > threshold or is_anomalous(following[2] if following else None)
+                             or window_end - end < 2.0)
+            if silence_before and silence_after:
+                resume = max(time_offset + 1, start)
+                return SilenceSkip(index, duration if duration - end < threshold else resume)
+        previous_end = end
+    return SilenceSkip(len(segments), seek_s)
+
+
+# --- all of them on one window ---------------------------------------------------------------------------
+
+FRAMES_PER_SECOND = 100  # mel frames (seek units)
+
+
+@dataclass(frozen=True)
+class GuardedWindow:
+    """One window after the guards. ``redo``: keep nothing and decode again from seek + ``advance``;
+    ``clean``: nothing was dropped; ``last_speech``: the end of the last kept word, when the guards changed it."""
+
+    pieces: list[Any]
+    texts: list[str]
+    advance: int
+    clean: bool = True
+    redo: bool = False
+    last_speech: float | None = None
+
+
+class WindowGuards:
+    """The guards applied to each window's segments in the order that matters: repetition (on text),
+    word timing (by the caller's ``add_words``), openai-whisper's silence skip (on word gaps), then the
+    filler guard and the speech gate (on voice activity). Reports every drop to ``on_dropped``.
+
+    Pieces are the caller's frozen dataclasses with ``start``, ``end``, ``tokens`` and ``words``.
+    """
+
+    def __init__(self, options, gate: SpeechGate | None, on_dropped: Callable[[Dropped], None] | None = None) -> None:
+        self.options, self.gate, self.on_dropped = options, gate, on_dropped
+        self.repetition = RepetitionGuard(options)
+
+    def window_has_speech(self, start: float, end: float) -> bool:
+        return self.gate is None or self.gate.window_has_speech(start, end)
+
+    def _misplaced(self, untimed, timed) -> bool:
+        """Whether the alignment's word times for a segment are to be distrusted in favour of its own timestamps.
+
+        Neither is always right. tiny.en with a prompt on pyannote_sample.wav piled a 0–12.2 s segment's words
+        at 27.2–30 s, most of them zero seconds long (an anomalous placement); base on the same file stamped
+        the first six segments 0–6 s, in the silence before anyone speaks, while the alignment put their words
+        on the speech at 6.7–14 s (tiny.en did the same 18 s off in the long-form programme, with words short
+        enough to look anomalous). So where the voice-activity model hears speech under one and not the other,
+        that one wins; otherwise words that look spoken are trusted.
+        """
+        words = timed.words
+        if self.gate is not None:
+            under_stamps = self.gate.clear_speech(untimed.start, untimed.end)
+            under_words = self.gate.clear_speech(words[0].start, words[-1].end)
+            if under_stamps != under_words:
+                return under_stamps
+        return is_anomalous(words)
+
+    def _repair(self, untimed: list, timed: list, alive: list[int], advance: int,
+                timed_advance: int) -> tuple[list, int, set[int]]:
+        """Stray words the alignment misplaced go back inside their segment (where clear speech is, if the
+        voice-activity model is on) unless other segments' words already cover that stretch: then the
+        timestamps are what is wrong (base on pyannote_sample.wav ran its stamps 6.7 s early and invented three
+        lines for the time it thought was left; their words fell past the end of the audio, where they belong).
+        The next window starts by the timestamps when the last segment was re-timed, or its words end more
+        than STRAY_S after its own end and are misplaced. Also returns the indices re-timed."""
+        misplaced = {i for i in alive if timed[i].words and self._misplaced(untimed[i], timed[i])}
+        stray_ones = [i for i in alive if i in misplaced and stray(untimed[i].start, untimed[i].end, timed[i].words)]
+        claimed = [(w.start, w.end) for i in alive if i not in stray_ones for w in timed[i].words]
+        timed, repaired = list(timed), set()
+        for i in stray_ones:
+            before, after = untimed[i], timed[i]
+            start, end = self.gate.speech_bounds(before.start, before.end) if self.gate else (before.start, before.end)
+            if uncovered(start, end, claimed) < 0.5 * (end - start):
+                continue
+            timed[i] = dataclasses.replace(after, start=start, end=end, words=spread(after.words, start, end))
+            repaired.add(i)
+        last = next((i for i in reversed(alive) if timed[i].words), None)
+        if last is not None and (last in repaired or (
+                last in misplaced and last not in stray_ones and timed[last].words[-1].end > untimed[last].end + STRAY_S)):
+            timed_advance = advance
+        return timed, timed_advance, repaired
+
+    def _report(self, dropped: Sequence[Dropped]) -> None:
+        if self.on_dropped is not None:
+            for d in dropped:
+                self.on_dropped(d)
+
+    def apply(self, pieces: list, texts: list[str], repetitive: bool, advance: int, seek: int, size: int, complete: bool,
+              duration: float, timestamp_begin: int, add_words: Callable[[list[bool]], tuple[list, int]] | None,
+              last_speech: float) -> GuardedWindow:
+        reasons = self.repetition.filter(texts, repetitive)
+        alive = [i for i, r in enumerate(reasons) if r in (None, "replay")]
+        spread_out: set[int] = set()  # pieces whose words were re-timed by length
+        if add_words is not None:
+            timed, timed_advance = add_words([r in (None, "replay") for r in reasons])
+            if self.options.repair_word_times:
+                timed, timed_advance, spread_out = self._repair(pieces, timed, alive, advance, timed_advance)
+            pieces, advance = timed, timed_advance
+        threshold = self.options.hallucination_silence_threshold
+        if threshold is not None and add_words is not None:
+            skip = silence_skip([(pieces[i].start, pieces[i].end, pieces[i].words) for i in alive], threshold,
+                                seek / FRAMES_PER_SECOND, size / FRAMES_PER_SECOND, last_speech, complete, duration)
+            if skip.seek_s is not None:
+                advance = max(1, round(skip.seek_s * FRAMES_PER_SECOND) - seek)
+            if skip.redo:
+                self._report([Dropped("silence-skip", pieces[i].start, pieces[i].end, texts[i]) for i in alive])
+                return GuardedWindow([], [], advance, clean=False, redo=True, last_speech=last_speech)
+            for i in alive[skip.keep:]:
+                reasons[i] = "silence-skip"
+        kept, kept_texts, clean = [], [], True
+        for index, (piece, text, reason) in enumerate(zip(pieces, texts, reasons)):
+            verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers,
+                                    timed=index not in spread_out)
+            self._report(verdict.dropped)
+            clean = clean and not verdict.dropped
+            if not verdict.keep:
+                continue
+            if verdict.words != tuple(piece.words):
+                piece = _with_words(piece, verdict.words, timestamp_begin)
+                text = "".join(w.word for w in verdict.words)
+            kept.append(piece)
+            kept_texts.append(text)
+        self.repetition.commit(kept_texts)
+        if clean or add_words is None:
+            return GuardedWindow(kept, kept_texts, advance, clean)
+        speech_end = next((p.words[-1].end for p in reversed(kept) if p.words), last_speech)
+        return GuardedWindow(kept, kept_texts, advance, clean, last_speech=speech_end)
+
+
+def _with_words(piece, words: tuple[WordTiming, ...], timestamp_begin: int):
+    """A piece cut down to some of its words: their tokens between the piece's own timestamps."""
+    stamps = [t for t in piece.tokens if t >= timestamp_begin]
+    tokens = stamps[:1] + [t for w in words for t in w.tokens] + stamps[1:][-1:]
+    return dataclasses.replace(piece, start=words[0].start, end=words[-1].end, tokens=tuple(tokens), words=words)

@@ -1,0 +1,324 @@
+"""The guards against invented text, one by one, on texts, word timings and voice-activity probabilities."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from subtitler.asr.alignment import WordTiming
+from subtitler.asr.hallucination import (
+    RepetitionGuard,
+    SpeechGate,
+    WindowGuards,
+    is_anomalous,
+    is_filler,
+    judge_segment,
+    silence_skip,
+)
+from subtitler.asr.transcribe import TranscribeOptions
+from subtitler.asr.vad import FRAME_SECONDS
+
+
+class FakeActivity:
+    """Speech probability 0.9 inside the given (start, end) regions, 0.02 elsewhere."""
+
+    def __init__(self, *regions: tuple[float, float]) -> None:
+        self.regions = regions
+
+    def peak(self, start: float, end: float) -> float:
+        return 0.9 if any(a < end and start < b for a, b in self.regions) else 0.02
+
+    def probabilities(self, start: float, end: float) -> np.ndarray:
+        first = math.floor(start / FRAME_SECONDS + 1e-9)
+        frames = range(first, math.ceil(end / FRAME_SECONDS - 1e-9))
+        return np.array([self.peak(f * FRAME_SECONDS, (f + 1) * FRAME_SECONDS) for f in frames], np.float32)
+
+
+def w(word: str, start: float, end: float, p: float = 0.9) -> WordTiming:
+    return WordTiming(word, start, end, p, (hash(word) % 1000,))
+
+
+# --- repetition ----------------------------------------------------------------------------------
+
+def test_repetition_guard_drops_loops_but_keeps_short_replies() -> None:
+    guard = RepetitionGuard(TranscribeOptions())
+    texts = [" Hello?", " Hello?", " Hello?", " Hello?", " I'm Sheila in Texas, from Chicago.", " Okay.",
+             " I'm Sheila in Texas from Chicago", " Okay."]
+    assert guard.filter(texts, window_repetitive=False) == [None, None, None, "repeat", None, None, "replay", None]
+    looping = RepetitionGuard(TranscribeOptions())
+    assert looping.filter([" Yes.", " No.", " Yes.", " la la la la la la la la la la la la la la la la"], True) == [
+        None, None, "loop", "loop"]
+    off = RepetitionGuard(TranscribeOptions().without_guards())
+    assert off.filter(texts, window_repetitive=True) == [None] * len(texts)
+
+
+def test_a_replay_is_found_across_windows_even_when_split_differently() -> None:
+    """The issue's failure: the last window repeated two earlier lines instead of the reader's new ones."""
+    guard = RepetitionGuard(TranscribeOptions())
+    guard.commit([" From fairest creatures we desire increase,", " that thereby beauty's rose might never die.",
+                  " Thou art now the world's fresh ornament and only herald to the gaudy spring."])
+    assert guard.replays([" Pity the world, or else this glutton be."]) is False
+    assert guard.replays([" Thou art now the world's fresh ornament"])  # part of a recent line
+    assert guard.filter([" that thereby beauty's rose might never die. Thou art now"], False) == ["replay"]
+    assert guard.filter([" the world"], False) == [None]  # too short to call a replay
+
+
+def test_the_recent_text_is_a_window_of_lookback_segments() -> None:
+    guard = RepetitionGuard(TranscribeOptions(repeat_lookback=2))
+    guard.commit([" one two three four five", " six seven", " eight nine"])
+    assert not guard.replays([" one two three four five"])  # three segments ago
+    assert guard.replays([" seven eight nine ten"]) is False and guard.replays([" six seven eight nine"])
+
+
+# --- fillers ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [" Thank you.", " you", " Thanks for watching!", " Subtitles by the Amara.org community",
+                                  " Sottotitoli creati dalla comunità Amara.org", " ご視聴ありがとうございました",
+                                  " Untertitel im Auftrag des ZDF, 2017", " Please subscribe to my channel."])
+def test_known_fillers(text: str) -> None:
+    assert is_filler(text)
+
+
+@pytest.mark.parametrize("text", [" Thank you for coming to the meeting.", " And so, my fellow Americans",
+                                  " You know what I mean?", ""])
+def test_speech_is_not_a_filler(text: str) -> None:
+    assert not is_filler(text)
+
+
+# --- one segment: fillers, replays and the speech gate ----------------------------------------------------
+
+def test_a_filler_is_dropped_on_non_speech_but_kept_when_spoken() -> None:
+    gate = SpeechGate(FakeActivity((10.0, 11.0)), threshold=None)  # word gate off: only the filler guard
+    on_noise = judge_segment(28.0, 29.5, " Thank you.", [w(" Thank", 28.0, 28.5), w(" you.", 28.5, 29.5)], None, gate, True)
+    assert not on_noise.keep and on_noise.dropped[0].reason == "filler"
+    spoken = judge_segment(10.0, 11.0, " Thank you.", [w(" Thank", 10.1, 10.4), w(" you.", 10.4, 10.8)], None, gate, True)
+    assert spoken.keep and not spoken.dropped
+    assert judge_segment(28.0, 29.5, " Thank you.", [], None, gate, drop_fillers=False).keep
+
+
+def test_a_replay_stays_where_someone_speaks_it() -> None:
+    gate = SpeechGate(FakeActivity((0.0, 5.0)), threshold=0.2)
+    words = [w(" ask", 1.0, 1.4), w(" what", 1.4, 1.7), w(" you", 1.7, 1.9), w(" can", 1.9, 2.1)]
+    assert judge_segment(1.0, 2.1, " ask what you can", words, "replay", gate, True).keep
+    shifted = [WordTiming(x.word, x.start + 20, x.end + 20, 0.9) for x in words]
+    verdict = judge_segment(21.0, 22.1, " ask what you can", shifted, "replay", gate, True)
+    assert not verdict.keep and verdict.dropped[0].reason == "replay"
+    assert not judge_segment(1.0, 2.1, " ask what you can", words, "replay", None, True).keep  # no voice activity: dropped
+
+
+def test_the_speech_gate_keeps_the_spoken_words_of_a_segment() -> None:
+    gate = SpeechGate(FakeActivity((3.0, 6.0)), threshold=0.2)
+    words = [w(" Okay,", 1.0, 1.5), w(" so", 3.1, 3.3), w(" here", 3.3, 3.6), w(" we", 3.6, 3.8), w(" go.", 6.1, 6.3),
+             w(" Bye.", 9.0, 9.6)]
+    verdict = judge_segment(1.0, 9.6, " Okay, so here we go. Bye.", words, None, gate, True)
+    assert verdict.keep and [x.word for x in verdict.words] == [" so", " here", " we", " go."]  # 6.1 is within the pad
+    assert [(d.reason, d.text, d.start, d.end) for d in verdict.dropped] == [("no-speech", " Okay, Bye.", 1.0, 9.6)]
+    nothing = judge_segment(12.0, 14.0, " you", [w(" you", 12.0, 14.0)], None, gate, True)
+    assert not nothing.keep and nothing.dropped[0].reason in ("no-speech", "filler")
+    untimed = judge_segment(12.0, 14.0, " Hmm, right.", [], None, gate, True)
+    assert not untimed.keep and untimed.dropped[0].reason == "no-speech"
+    assert judge_segment(12.0, 14.0, " Hmm, right.", [], None, SpeechGate(FakeActivity(), None), False).keep
+
+
+def test_the_window_gate() -> None:
+    gate = SpeechGate(FakeActivity((40.0, 41.0)), threshold=0.2)
+    assert not gate.window_has_speech(0.0, 30.0) and gate.window_has_speech(30.0, 60.0)
+    assert SpeechGate(FakeActivity(), None).window_has_speech(0.0, 30.0)
+
+
+# --- word times the alignment put away from their segment's timestamps ------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    start: float
+    end: float
+    tokens: tuple = ()
+    words: tuple = ()
+
+
+def guarded(stamps: list[tuple[float, float]], timed_words: list[list[WordTiming]], speech: tuple[float, float]):
+    """One 30-s window through WindowGuards.apply with the given timestamps and the alignment's words."""
+    pieces = [Piece(a, b) for a, b in stamps]
+    timed = [Piece(ws[0].start, ws[-1].end, (), tuple(ws)) for ws in timed_words]
+    dropped = []
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(speech), 0.2), dropped.append)
+    texts = ["".join(x.word for x in ws) for ws in timed_words]
+    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), 0.0)
+    return out, dropped
+
+
+def test_words_on_speech_are_trusted_over_timestamps_stamped_in_silence() -> None:
+    """base on pyannote_sample.wav stamped its first six lines 0-6 s, before anyone speaks, while the alignment
+    put their words on the speech at 6.7-14 s; re-timing them into the stamps let the speech gate drop them."""
+    out, dropped = guarded([(0.0, 1.0), (1.0, 2.0)], [fine(6.8, 2), fine(7.6, 3)], speech=(6.7, 14.0))
+    assert [[x.start for x in p.words] for p in out.pieces] == [[x.start for x in fine(6.8, 2)], [x.start for x in fine(7.6, 3)]]
+    assert dropped == [] and out.advance == 2600  # the next window starts after the last word, as openai-whisper's
+
+
+def test_short_words_on_speech_are_trusted_over_stamps_on_silence() -> None:
+    """tiny.en in the long-form programme stamped "I didn't know you were there." 18 s early, on a pause; the
+    alignment's words were on the speech but short enough to look invented, and were moved onto the pause."""
+    short = [w(" I", 232.18, 232.18), w(" didn't", 232.18, 232.40), w(" know", 232.40, 232.60),
+             w(" you", 232.60, 232.66), w(" were", 232.66, 232.80), w(" there.", 232.80, 233.1)]
+    assert is_anomalous(short)
+    shift = [dataclasses.replace(x, start=x.start - 210, end=x.end - 210) for x in short]
+    out, dropped = guarded([(4.0, 7.0)], [shift], speech=(19.9, 29.0))
+    assert [x.start for x in out.pieces[0].words] == [x.start for x in shift] and dropped == []
+
+
+def test_misplaced_words_go_back_into_their_segments_speech() -> None:
+    """tiny.en with a prompt on the same file piled a 0-12.2 s segment's words at 27-30 s, most of them zero
+    seconds long: they are spread over the speech inside the stamps, and the next window starts at the stamp."""
+    piled = [w(" Hello.", 27.2, 27.9)] + [w(f" w{i}", 29.98, 29.98) for i in range(6)]
+    out, dropped = guarded([(0.0, 12.2)], [piled], speech=(6.7, 30.0))
+    words = out.pieces[0].words
+    assert 6.6 <= words[0].start and words[-1].end <= 12.2 + 1e-6 and dropped == []
+    assert out.advance == 3000
+
+
+def test_misplaced_words_are_not_moved_onto_speech_other_words_hold() -> None:
+    """A stray segment whose stamps point at speech already transcribed keeps the alignment's times (there the
+    stamps are what is wrong): moving it would say the same stretch twice."""
+    held = fine(18.0, 6)
+    stray_words = [w(" So", 27.56, 27.58), w(" we'll", 27.58, 27.9), w(" come", 27.9, 28.02), w(" back.", 28.02, 28.02)]
+    out, _ = guarded([(18.0, 20.0), (19.0, 20.0)], [held, stray_words], speech=(6.7, 30.0))
+    assert [x.start for x in out.pieces[1].words] == [x.start for x in stray_words]
+
+
+# --- openai-whisper's silence skip ---------------------------------------------------------------------------
+
+def fine(start: float, n: int = 4) -> list[WordTiming]:
+    return [w(f" w{i}", start + 0.3 * i, start + 0.3 * i + 0.25) for i in range(n)]
+
+
+def odd(start: float) -> list[WordTiming]:
+    return [w(" you", start, start + 0.02, 0.05), w(" too", start + 0.02, start + 0.04, 0.1)]
+
+
+def test_anomalous_words() -> None:
+    assert is_anomalous(odd(3.0)) and not is_anomalous(fine(3.0)) and not is_anomalous([])
+    assert is_anomalous([w(" Soooo", 1.0, 6.0)])  # one word stretched over five seconds
+
+
+def test_silence_skip_redoes_a_window_that_starts_with_silence_then_an_odd_segment() -> None:
+    decision = silence_skip([(34.0, 34.1, odd(34.0)), (40.0, 41.2, fine(40.0))], threshold=2.0, time_offset=30.0,
+                            window_s=30.0, last_speech=25.0, complete=True, duration=100.0)
+    assert decision.redo and decision.keep == 0 and decision.seek_s == 34.0
+
+
+def test_silence_skip_cuts_an_odd_segment_between_silences() -> None:
+    segments = [(30.5, 31.7, fine(30.5)), (36.0, 36.1, odd(36.0)), (44.0, 45.2, fine(44.0))]
+    decision = silence_skip(segments, 2.0, 30.0, 30.0, last_speech=30.0, complete=True, duration=100.0)
+    assert decision.keep == 1 and decision.seek_s == 36.0 and not decision.redo
+    at_the_end = [(30.5, 31.7, fine(30.5)), (34.0, 34.1, odd(34.0)), (35.5, 35.6, odd(35.5))]
+    near_end = silence_skip(at_the_end, 2.0, 30.0, 6.0, last_speech=30.0, complete=True, duration=36.0)
+    assert near_end.keep == 1 and near_end.seek_s == 36.0  # too little audio after it to be worth another window
+
+
+def test_silence_skip_leaves_speech_alone() -> None:
+    segments = [(30.5, 31.7, fine(30.5)), (32.0, 33.2, fine(32.0))]
+    assert silence_skip(segments, 2.0, 30.0, 30.0, 30.0, complete=True, duration=100.0).keep == 2
+    unfinished = silence_skip(segments, 2.0, 30.0, 30.0, 30.0, complete=False, duration=100.0)
+    assert unfinished.keep == 2 and unfinished.seek_s == pytest.approx(fine(32.0)[-1].end)  # long tail after it: resume there
+    short_tail = silence_skip([(30.5, 58.9, fine(58.0))], 2.0, 30.0, 30.0, 30.0, complete=False, duration=100.0)
+    assert short_tail.seek_s == 60.0  # less than the threshold left: the whole window is used
+
+
+# --- voice activity over long files ----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_speech_activity_rates_each_half_minute_afresh(data_dir) -> None:
+    """Silero's state drifts over minutes (26 s of clear speech after half a minute of hum rated 0.01 in one long
+    pass); SpeechActivity rates ~30-s pieces independently, so what came minutes before cannot matter."""
+    from subtitler.asr.vad import FRAME_SAMPLES, PIECE_FRAMES, SpeechActivity, speech_probabilities
+    from tests.asr.clips import load_clip
+
+    piece = PIECE_FRAMES * FRAME_SAMPLES
+    speech = np.zeros(piece, np.float32)  # one piece: the recording, then silence
+    clip = load_clip(data_dir / "mfa_cold_corpus.wav")[:piece]
+    speech[: len(clip)] = clip
+    rng = np.random.default_rng(0)
+    before = (0.03 * np.sin(2 * np.pi * 50 * np.arange(2 * piece) / 16000)
+              + 0.005 * rng.standard_normal(2 * piece)).astype(np.float32)  # a minute of mains hum
+    audio = np.concatenate([before, speech])
+    activity = SpeechActivity(audio)
+    start = len(before) / 16000
+    late = activity.probabilities(start, start + len(speech) / 16000)
+    warmup = 64 * FRAME_SAMPLES  # each piece's state warms up on the 2 s before it
+    alone = speech_probabilities(np.concatenate([before[-warmup:], speech]))[64:]
+    assert len(late) == len(alone)
+    np.testing.assert_allclose(late, alone, atol=0.05)  # same as heard from a fresh start
+    assert activity.peak(0.0, start - 1.0) < 0.2 and activity.peak(start, start + 5.0) > 0.8
+
+
+# --- whole transcriptions on real speech and synthetic non-speech ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny(tiny_en, tiny_en_dir):
+    from subtitler.asr.tokenizer import Tokenizer
+
+    return tiny_en, Tokenizer.from_file(tiny_en_dir / "tokenizer.json", multilingual=False)
+
+
+def transcript(tiny, audio, options=TranscribeOptions(), dropped=None) -> str:
+    from subtitler.asr.transcribe import transcribe
+
+    model, tok = tiny
+    segments = list(transcribe(model, tok, audio, options, on_dropped=dropped.append if dropped is not None else None))
+    assert all(0 <= s.start < s.end <= len(audio) / 16000 for s in segments)
+    return " ".join(normalise_text(s.text) for s in segments).strip()
+
+
+def normalise_text(text: str) -> str:
+    from subtitler.asr.hallucination import normalised
+
+    return normalised(text)
+
+
+@pytest.mark.slow
+def test_stray_word_times_do_not_skip_speech(tiny, data_dir) -> None:
+    """tiny.en with a prompt on pyannote_sample.wav: the alignment put the first segment's words (0–12.2 s) at
+    27.2–30 s, and starting the next window after them (openai-whisper's rule, which it shares) lost 18 s."""
+    from tests.asr.clips import load_clip
+
+    audio = load_clip(data_dir / "pyannote_sample.wav")
+    options = TranscribeOptions(initial_prompt="Diane, Sheila")
+    assert "yankee down here" in transcript(tiny, audio, options)
+    assert "yankee" not in transcript(tiny, audio, dataclasses.replace(options, repair_word_times=False))
+
+
+@pytest.mark.slow
+def test_speech_said_twice_is_kept_twice(tiny, data_dir) -> None:
+    """The replay guard must not cost real words: the same sentence again, two seconds later, is heard again."""
+    from tests.asr.clips import load_clip
+
+    jfk = load_clip(data_dir / "jfk.flac")
+    dropped = []
+    text = transcript(tiny, np.concatenate([jfk, np.zeros(32000, np.float32), jfk]), dropped=dropped)
+    assert text.count("ask what you can do for your country") == 2, (text, dropped)
+
+
+def non_speech(kind: str, seconds: float = 60.0) -> np.ndarray:
+    rng = np.random.default_rng(1)
+    t = np.arange(int(seconds * 16000)) / 16000
+    if kind == "silence":
+        return np.zeros(len(t), np.float32)
+    if kind == "white":
+        return (0.03 * rng.standard_normal(len(t))).astype(np.float32)
+    beeps = np.sin(2 * np.pi * np.where((t % 2) < 1, 440.0, 1000.0) * t) * ((t % 1) < 0.6)  # test tones
+    return (0.1 * beeps).astype(np.float32)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["silence", "white", "tones"])
+def test_no_words_on_non_speech(tiny, kind: str) -> None:
+    assert transcript(tiny, non_speech(kind)) == ""
+
+
+@pytest.mark.slow
+def test_without_guards_silence_gets_words(tiny) -> None:
+    """What the guards are for: openai-whisper's behaviour (guards off) writes " you" into a minute of silence."""
+    assert "you" in transcript(tiny, non_speech("silence"), TranscribeOptions().without_guards())
