@@ -204,9 +204,15 @@ class StreamingTranscriber:
             self._new_samples += len(taken)
             self._buffer = np.concatenate([self._buffer, taken])
 
-    def _transcribe_buffer(self) -> tuple[WordTiming, ...]:
-        """One decode of the buffer; the words with times on the stream's clock."""
-        options = dataclasses.replace(self.options.transcribe, language=self.language, initial_prompt=self._prompt() or None)
+    def _transcribe_buffer(self, final: bool = False) -> tuple[WordTiming, ...]:
+        """One decode of the buffer; the words with times on the stream's clock.
+
+        A step reads the buffer's one window only (`max_windows` 1): the engine would otherwise decode a
+        second window for the piece after the last timed word, doubling the cost of every step. The
+        `final` decode of a complete utterance reads to its end, so its last word is not lost.
+        """
+        options = dataclasses.replace(self.options.transcribe, language=self.language, initial_prompt=self._prompt() or None,
+                                      max_windows=None if final else 1)
         infos: list[TranscriptionInfo] = []
         segments = list(self.engine.transcribe(self._buffer, options, on_info=infos.append))
         self.decodes += 1
@@ -224,7 +230,7 @@ class StreamingTranscriber:
 
     def _close_utterance(self) -> StreamUpdate:
         """The utterance's audio is complete: its last decode is final."""
-        committed = self._agreement.commit_all(self._transcribe_buffer()) if len(self._buffer) else self._agreement.commit_all(())
+        committed = self._agreement.commit_all(self._transcribe_buffer(final=True)) if len(self._buffer) else self._agreement.commit_all(())
         self._remember_for_prompt(list(self._agreement.committed_in_buffer))
         self._agreement.reset()
         self._buffer = np.zeros(0, np.float32)

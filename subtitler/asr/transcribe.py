@@ -85,6 +85,11 @@ class TranscribeOptions:
     hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # needs word_timestamps
     repair_word_times: bool = defaults.REPAIR_WORD_TIMES  # words timed outside their segment are put back; seek by timestamps
 
+    # Decode at most this many 30-s windows in the sequential mode (None: all). Live captions decode a buffer shorter
+    # than one window; a second window would only re-read the half-spoken word after the last timed one, at the cost
+    # of a whole encoder pass and decode, and the next step hears that word anyway.
+    max_windows: int | None = None
+
     def without_guards(self) -> TranscribeOptions:
         """These options with every guard against invented text off (openai-whisper's behaviour for its settings,
         apart from ``language_per_window``)."""
@@ -97,6 +102,8 @@ class TranscribeOptions:
             raise ValueError(f"TranscribeOptions.word_timing must be one of {', '.join(WORD_TIMINGS)}, not {self.word_timing!r}")
         if any(not 0 <= start < end for start, end in self.clip_timestamps):
             raise ValueError("TranscribeOptions.clip_timestamps must be (start, end) pairs with 0 <= start < end")
+        if self.max_windows is not None and self.max_windows < 1:
+            raise ValueError("TranscribeOptions.max_windows must be 1 or more (or None for all)")
 
 
 @dataclass(frozen=True)
@@ -370,8 +377,8 @@ def transcribe(
     history, language = _new_history(tokenizer, options, model.dims.n_text_ctx), info.language
     guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
     timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
-    next_id, seek, span = 0, first, 0
-    while span < len(spans):  # openai-whisper's clip loop: each span is decoded window by window
+    next_id, seek, span, windows = 0, first, 0, 0
+    while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
         seek = max(seek, spans[span][0])
         if seek >= spans[span][1]:
             span += 1
@@ -405,6 +412,7 @@ def transcribe(
                         guarded.clean and _keeps_prompt(decoded.result, decoded.repetitive, options))
         next_id += len(segments)
         seek += advance
+        windows += 1
         yield from segments
         if on_progress is not None:
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)

@@ -136,7 +136,7 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
     batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
     x = torch.from_numpy(batch)
     out = np.empty((streams, steps), np.float32)
-    with _model_lock, torch.no_grad(), _one_thread():
+    with _model_lock, torch.no_grad(), one_thread():
         model = _load_model()
         model.reset_states()
         for step in range(steps):
@@ -149,12 +149,14 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
 
 
 @contextmanager
-def _one_thread():
+def one_thread():
     """Run the model's thousands of tiny steps on one thread.
 
     Splitting each small step across threads only adds synchronisation: on a busy 2-core machine,
-    30 s of audio took 45 s with two threads and 1.9 s with one. (The thread count is process-wide;
-    the transcription that asks for voice activity waits for it, so nothing of ours runs meanwhile.)
+    30 s of audio took 45 s with two threads and 1.9 s with one; the live gate's frame-by-frame steps
+    took 60 ms a frame with two (twice real time), under 1 ms with one. (The thread count is
+    process-wide; the transcription that asks for voice activity, or the live session that feeds the
+    gate between two decodes, waits for it, so nothing of ours runs meanwhile.)
     """
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

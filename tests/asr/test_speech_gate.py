@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from subtitler.asr.speech_gate import GatedAudio, SpeechGate, UtteranceEnd
 from subtitler.media.decode import decode_audio
@@ -41,3 +42,25 @@ def test_block_size_does_not_change_the_decisions(data_dir) -> None:
     assert [s for s in spans(small) if s[0] == "end"] == [s for s in spans(large) if s[0] == "end"]
     assert total(small) == total(large)
     assert sum(isinstance(e, UtteranceEnd) for e in small) >= 2  # jfk pauses after "Americans" and "ask not"
+
+
+def test_the_gate_scores_frames_on_one_thread_and_gives_the_count_back() -> None:
+    """Regression: the gate ran its 31 tiny steps a second on every core; on a busy 2-core machine that
+    cost 60 ms a frame (a live stream fell twice behind real time on voice activity alone)."""
+    seen: list[int] = []
+
+    class CountingModel:  # Silero's call signature; records the thread count each step runs with
+        def __call__(self, frame: torch.Tensor, rate: int) -> torch.Tensor:
+            seen.append(torch.get_num_threads())
+            return torch.zeros(frame.shape[0], 1)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        gate = SpeechGate()
+        gate._model = CountingModel()
+        gate.feed(np.zeros(16000, np.float32))
+        assert seen and set(seen) == {1}
+        assert torch.get_num_threads() == 2  # the decoder's threads are given back
+    finally:
+        torch.set_num_threads(before)

@@ -155,6 +155,24 @@ def test_silence_and_empty_audio_give_no_segments(tiny_en, en_tok: Tokenizer) ->
     assert segments == [] and progress == [(0.0, 0.0)]
 
 
+@pytest.mark.slow
+def test_max_windows_stops_after_that_many_windows(tiny_en, en_tok: Tokenizer, data_dir: Path, monkeypatch) -> None:
+    """Live captions decode one window per step (subtitler.asr.streaming); the rest of the audio is not read."""
+    import numpy as np
+
+    jfk = load_clip(data_dir / "jfk.flac")
+    audio = np.concatenate([jfk, jfk, jfk, jfk])  # 44 s: two windows at least
+    encodes = []
+    embed = tiny_en.embed_audio
+    monkeypatch.setattr(tiny_en, "embed_audio", lambda mel: encodes.append(1) or embed(mel))
+    segments, progress, _ = run(tiny_en, en_tok, audio, TranscribeOptions(temperature=(0.0,), max_windows=1))
+    assert len(encodes) == 1 and segments and {s.seek for s in segments} == {0}
+    assert words(segments[0].text).startswith("and so my fellow americans")
+    assert progress[-1] == (44.0, 44.0)  # the caller's progress still ends, as when the rest is silence
+    with pytest.raises(ValueError, match="max_windows"):
+        TranscribeOptions(max_windows=0)
+
+
 def fake_result(temperature: float, compression: float, logprob: float, no_speech: float = 0.0):
     from subtitler.asr.decoding import DecodingResult
 
