@@ -16,8 +16,10 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
   subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
   openai-whisper:default its command line's defaults (beam 5, best_of 5, fallback)
+  openai-whisper:greedy  its decoding at our default settings: greedy, temperature fallback (no guards)
   openai-whisper:hst     the same with its hallucination_silence_threshold=2
   faster-whisper:default its defaults (beam 5, best_of 5, fallback, compute type "default")
+  faster-whisper:greedy  greedy with the temperature fallback, as our default decodes
   faster-whisper:vad     the same with its Silero VAD filter
 Every row has word timestamps on (the peers' default is off): words must be placed in time to be
 counted inside the non-speech stretches.
@@ -65,9 +67,10 @@ CONFIGS: dict[str, dict] = {
     "no-hst": {"hallucination_silence_threshold": None},
     "no-guards": {"guards": False},
 }
+GREEDY = {"beam_size": None, "best_of": None}  # greedy with the temperature fallback: our default decoding
 PEER_CONFIGS = {
-    "openai-whisper": {"default": {}, "hst": {"hallucination_silence_threshold": 2.0}},
-    "faster-whisper": {"default": {}, "vad": {"vad_filter": True}},
+    "openai-whisper": {"default": {}, "greedy": GREEDY, "hst": {"hallucination_silence_threshold": 2.0}},
+    "faster-whisper": {"default": {}, "greedy": {"beam_size": 1, "best_of": 1}, "vad": {"vad_filter": True}},
 }
 DEFAULT_ROWS = ("subtitler:default", "subtitler:greedy", "subtitler:beam", "subtitler:equal",
                 "openai-whisper:default", "faster-whisper:default")
