@@ -413,8 +413,8 @@ class WindowGuards:
         lines for the time it thought was left; their words fell past the end of the audio, where they belong).
         The next window starts by the timestamps when the last segment was re-timed, or its words end more
         than STRAY_S after its own end and are misplaced. Also returns the indices re-timed."""
-        misplaced = {i for i in alive if timed[i].words and self._misplaced(untimed[i], timed[i])}
-        stray_ones = [i for i in alive if i in misplaced and stray(untimed[i].start, untimed[i].end, timed[i].words)]
+        stray_ones = [i for i in alive if stray(untimed[i].start, untimed[i].end, timed[i].words)
+                      and self._misplaced(untimed[i], timed[i])]
         claimed = [(w.start, w.end) for i in alive if i not in stray_ones for w in timed[i].words]
         timed, repaired = list(timed), set()
         for i in stray_ones:
@@ -426,7 +426,8 @@ class WindowGuards:
             repaired.add(i)
         last = next((i for i in reversed(alive) if timed[i].words), None)
         if last is not None and (last in repaired or (
-                last in misplaced and last not in stray_ones and timed[last].words[-1].end > untimed[last].end + STRAY_S)):
+                last not in stray_ones and timed[last].words[-1].end > untimed[last].end + STRAY_S
+                and self._misplaced(untimed[last], timed[last]))):
             timed_advance = advance
         return timed, timed_advance, repaired
 

@@ -146,7 +146,7 @@ def load_options(settings: QSettings) -> TranscribeOptions:
     stored = stored_settings(settings)
     try:
         return apply_settings(options, stored)
-    except UserError:
+    except UserError:  # a stored combination that no longer holds: keep what still applies, one setting at a time
         pass
     temperature = {k: stored.pop(k) for k in (FIRST_TEMPERATURE, FALLBACK_STEP) if k in stored}
     for part in [*({field: value} for field, value in stored.items()), temperature]:
