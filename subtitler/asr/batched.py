@@ -106,7 +106,7 @@ def transcribe_batched(
                     guarded = _guard_window(guards, window, tokenizer, timing, languages[index], features[index: index + 1],
                                             seek, end - seek, info.duration)
                     segments += _segments_of_window(guarded.pieces, guarded.texts, window.result, seek, info.duration,
-                                                    next_id + len(segments))
+                                                    next_id + len(segments), on_dropped)
         next_id += len(segments)
         yield from segments
         if on_progress is not None:

@@ -38,7 +38,7 @@ from subtitler.asr.vad import FRAME_SECONDS, SpeechActivity
 class Dropped:
     """Text a guard removed: why, where (seconds) and what."""
 
-    reason: str  # "repeat", "replay", "loop", "filler", "no-speech", "silence-skip"
+    reason: str  # "repeat", "replay", "loop", "filler", "no-speech", "silence-skip", "past-end"
     start: float
     end: float
     text: str
@@ -148,6 +148,9 @@ def is_filler(text: str) -> bool:
 # --- voice activity ---------------------------------------------------------------------------------
 
 WORD_PAD_S = 0.25  # word times from attention may be off by this much
+ATTACH_S = 0.3  # a word this close to a neighbour on speech belongs to the same utterance
+MIN_WORD_S = 0.08  # the least clear speech a slipped word needs to be placed on
+MAX_WORD_S = 0.6  # the most a slipped word is spread over
 
 
 class SpeechGate:
@@ -178,6 +181,23 @@ class SpeechGate:
 
     def word_has_speech(self, word: WordTiming) -> bool:
         return self.threshold is None or self.activity.peak(word.start - WORD_PAD_S, word.end + WORD_PAD_S) >= self.threshold
+
+    def word_flags(self, words: Sequence[WordTiming]) -> list[bool]:
+        """Which of a segment's words have speech: under them (see :meth:`word_has_speech`), or they touch a
+        neighbour that has it. The alignment often stretches an utterance's first word back into the silence before
+        it (base put "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s)."""
+        heard = [self.word_has_speech(w) for w in words]
+        return [h or (i > 0 and heard[i - 1] and w.start - words[i - 1].end <= ATTACH_S)
+                or (i + 1 < len(words) and heard[i + 1] and words[i + 1].start - w.end <= ATTACH_S)
+                for i, (w, h) in enumerate(zip(words, heard))]
+
+    def voiced(self, start: float, end: float) -> list[tuple[float, float]]:
+        """The stretches of [start, end) where Silero hears clear speech, in order."""
+        probs = self.activity.probabilities(start, end)
+        first = math.floor(start / FRAME_SECONDS + 1e-9)
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], (probs >= self.FILLER_THRESHOLD).astype(np.int8), [0]))))
+        return [(max(start, (first + a) * FRAME_SECONDS), min(end, (first + b) * FRAME_SECONDS))
+                for a, b in zip(edges[::2], edges[1::2])]
 
     def span_has_speech(self, start: float, end: float, threshold: float | None = None) -> bool:
         threshold = self.threshold if threshold is None else threshold
@@ -233,8 +253,9 @@ def judge_segment(start: float, end: float, text: str, words: Sequence[WordTimin
         return Verdict(True, words)
     if not words:
         return Verdict(True) if gate.span_has_speech(start, end) else Verdict(False, dropped=(Dropped("no-speech", start, end, text),))
-    kept = tuple(w for w in words if gate.word_has_speech(w))
-    gone = [w for w in words if w not in kept]
+    flags = gate.word_flags(words)
+    kept = tuple(w for w, heard in zip(words, flags) if heard)
+    gone = [w for w, heard in zip(words, flags) if not heard]
     dropped = (Dropped("no-speech", gone[0].start, gone[-1].end, "".join(w.word for w in gone)),) if gone else ()
     return Verdict(bool(kept), kept, dropped)
 
@@ -264,19 +285,25 @@ def spread(words: Sequence[WordTiming], start: float, end: float) -> tuple[WordT
     return tuple(out)
 
 
-def uncovered(start: float, end: float, spans: Sequence[tuple[float, float]]) -> float:
-    """Seconds of [start, end] that none of ``spans`` covers."""
-    free, at = 0.0, start
+def free_parts(start: float, end: float, spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [start, end] that none of ``spans`` covers, in order."""
+    parts, at = [], start
     for a, b in sorted(spans):
         if b <= at:
             continue
         if a >= end:
             break
-        free += max(0.0, a - at)
+        if a > at:
+            parts.append((at, a))
         at = max(at, b)
-        if at >= end:
-            return free
-    return free + max(0.0, end - at)
+    if at < end:
+        parts.append((at, end))
+    return parts
+
+
+def uncovered(start: float, end: float, spans: Sequence[tuple[float, float]]) -> float:
+    """Seconds of [start, end] that none of ``spans`` covers."""
+    return sum(b - a for a, b in free_parts(start, end, spans))
 
 
 # --- openai-whisper's hallucination_silence_threshold ---------------------------------------------------
@@ -431,6 +458,61 @@ class WindowGuards:
             timed_advance = advance
         return timed, timed_advance, repaired
 
+    def _place_slipped(self, untimed: list, timed: list, alive: list[int], spread_out: set[int],
+                       last_speech: float) -> list:
+        """Words the alignment slid off their speech go back onto it rather than to the speech gate.
+
+        base with beam search on the long-form programme stamped "left and so my fellow Americans..." from
+        397.3 s, where "left" is said, but the alignment put "left and" at 414 s, inside the noise before "so"
+        at 417.4 s, and the gate dropped a spoken word. A run of words without speech at the start of a segment
+        (or the whole segment) is placed on the first stretch of clear speech after the segment's start stamp
+        that no kept word holds; a run at its end on the last such stretch before its end stamp. Where there is
+        no such stretch, the gate drops the words as before.
+        """
+        timed = list(timed)
+        flags = {i: self.gate.word_flags(timed[i].words) for i in alive if timed[i].words and i not in spread_out}
+        claimed = [(w.start, w.end) for i, heard in flags.items() for w, h in zip(timed[i].words, heard) if h]
+        previous_end = last_speech
+        for i in alive:
+            if i not in flags:
+                continue
+            words, heard = list(timed[i].words), flags[i]
+            if all(heard):
+                previous_end = words[-1].end
+                continue
+            on_speech = [k for k, h in enumerate(heard) if h]
+            runs = []  # (first, last + 1, region start, region end, from the start of the region?)
+            if not on_speech:
+                runs.append((0, len(words), max(untimed[i].start, previous_end), untimed[i].end, True))
+            else:
+                if on_speech[0] > 0:
+                    runs.append((0, on_speech[0], max(untimed[i].start, previous_end), words[on_speech[0]].start, True))
+                if on_speech[-1] < len(words) - 1:
+                    runs.append((on_speech[-1] + 1, len(words), words[on_speech[-1]].end, untimed[i].end, False))
+            for first, last, low, high, forward in runs:
+                place = self._free_speech(low, high, claimed, last - first, forward)
+                if place is not None:
+                    words[first:last] = spread(words[first:last], *place)
+                    claimed.append(place)
+            if words != list(timed[i].words):
+                timed[i] = dataclasses.replace(timed[i], start=words[0].start, end=words[-1].end, words=tuple(words))
+            previous_end = max(previous_end, words[-1].end)
+        return timed
+
+    def _free_speech(self, low: float, high: float, claimed: list[tuple[float, float]], n_words: int,
+                     forward: bool) -> tuple[float, float] | None:
+        """Where ``n_words`` slipped words go in [low, high]: the first (or last) stretch of clear speech no kept
+        word holds that is long enough for them, at most MAX_WORD_S a word."""
+        if high - low < MIN_WORD_S * n_words:
+            return None
+        free = [part for a, b in self.gate.voiced(low, high) for part in free_parts(a, b, claimed)]
+        fitting = [(a, b) for a, b in free if b - a >= MIN_WORD_S * n_words]
+        if not fitting:
+            return None
+        a, b = fitting[0] if forward else fitting[-1]
+        longest = MAX_WORD_S * n_words
+        return (a, min(b, a + longest)) if forward else (max(a, b - longest), b)
+
     def _report(self, dropped: Sequence[Dropped]) -> None:
         if self.on_dropped is not None:
             for d in dropped:
@@ -441,6 +523,7 @@ class WindowGuards:
               last_speech: float) -> GuardedWindow:
         reasons = self.repetition.filter(texts, repetitive)
         alive = [i for i, r in enumerate(reasons) if r in (None, "replay")]
+        untimed = pieces
         spread_out: set[int] = set()  # pieces whose words were re-timed by length
         if add_words is not None:
             timed, timed_advance = add_words([r in (None, "replay") for r in reasons])
@@ -458,6 +541,9 @@ class WindowGuards:
                 return GuardedWindow([], [], advance, clean=False, redo=True, last_speech=last_speech)
             for i in alive[skip.keep:]:
                 reasons[i] = "silence-skip"
+        if add_words is not None and self.gate is not None and self.gate.threshold is not None:
+            pieces = self._place_slipped(untimed, pieces, [i for i in alive if reasons[i] in (None, "replay")],
+                                         spread_out, last_speech)
         kept, kept_texts, clean = [], [], True
         for index, (piece, text, reason) in enumerate(zip(pieces, texts, reasons)):
             verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers,

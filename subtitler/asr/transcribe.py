@@ -305,14 +305,26 @@ def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
 
 
 def _segments_of_window(pieces: list[_Piece], texts: list[str], result: DecodingResult,
-                        seek: int, duration: float, first_id: int) -> list[Segment]:
-    """Number the pieces, clip them (and their words) to the audio, and leave out empty or instantaneous ones."""
+                        seek: int, duration: float, first_id: int,
+                        on_dropped: Callable[[Dropped], None] | None = None) -> list[Segment]:
+    """Number the pieces, clip them (and their words) to the audio, and leave out empty or instantaneous ones.
+
+    Text timed past the end of the audio (the last window is padded with silence, where Whisper may go on) is
+    left out and reported to ``on_dropped`` as "past-end".
+    """
     segments: list[Segment] = []
     for piece, text in zip(pieces, texts):
         start, end = min(piece.start, duration), min(piece.end, duration)
+        late = [w for w in piece.words if w.start >= duration]
         if start >= end or not text.strip():
+            if text.strip() and piece.start >= duration and on_dropped is not None:
+                on_dropped(Dropped("past-end", piece.start, piece.end, text))
             continue
+        if late and on_dropped is not None:
+            on_dropped(Dropped("past-end", late[0].start, late[-1].end, "".join(w.word for w in late)))
         words = tuple(w if w.end <= duration else dataclasses.replace(w, end=duration) for w in piece.words if w.start < duration)
+        if late and words:
+            text = "".join(w.word for w in words)
         segments.append(Segment(
             id=first_id + len(segments), seek=seek, start=start, end=end, text=text, tokens=piece.tokens,
             temperature=result.temperature, avg_logprob=result.avg_logprob,
@@ -406,7 +418,8 @@ def transcribe(
             if guarded.redo:  # a suspicious segment after silence: decode again from where it starts
                 seek += guarded.advance
                 continue
-            segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id)
+            segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id,
+                                          on_dropped)
             advance = guarded.advance
             history.add([t for s in segments for t in s.tokens],
                         guarded.clean and _keeps_prompt(decoded.result, decoded.repetitive, options))

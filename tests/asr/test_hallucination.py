@@ -139,14 +139,15 @@ class Piece:
     words: tuple = ()
 
 
-def guarded(stamps: list[tuple[float, float]], timed_words: list[list[WordTiming]], speech: tuple[float, float]):
+def guarded(stamps: list[tuple[float, float]], timed_words: list[list[WordTiming]], speech: tuple[float, float],
+            *more_speech: tuple[float, float], last_speech: float = 0.0):
     """One 30-s window through WindowGuards.apply with the given timestamps and the alignment's words."""
     pieces = [Piece(a, b) for a, b in stamps]
     timed = [Piece(ws[0].start, ws[-1].end, (), tuple(ws)) for ws in timed_words]
     dropped = []
-    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(speech), 0.2), dropped.append)
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(speech, *more_speech), 0.2), dropped.append)
     texts = ["".join(x.word for x in ws) for ws in timed_words]
-    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), 0.0)
+    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), last_speech)
     return out, dropped
 
 
@@ -186,6 +187,48 @@ def test_misplaced_words_are_not_moved_onto_speech_other_words_hold() -> None:
     stray_words = [w(" So", 27.56, 27.58), w(" we'll", 27.58, 27.9), w(" come", 27.9, 28.02), w(" back.", 28.02, 28.02)]
     out, _ = guarded([(18.0, 20.0), (19.0, 20.0)], [held, stray_words], speech=(6.7, 30.0))
     assert [x.start for x in out.pieces[1].words] == [x.start for x in stray_words]
+
+
+def test_an_utterances_first_word_stretched_into_the_silence_before_it_is_kept() -> None:
+    """base put "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s with "began" right
+    after it: the gate dropped the first word of the LibriSpeech clip."""
+    gate = SpeechGate(FakeActivity((3.4, 8.0)), threshold=0.2)  # Silero's onset lags the voice
+    words = [w(" He", 2.48, 3.08), w(" began", 3.29, 3.68), w(" a", 3.68, 3.82)]
+    verdict = judge_segment(3.42, 8.0, " He began a", words, None, gate, True)
+    assert verdict.words == tuple(words) and verdict.dropped == ()
+    lonely = [w(" Hmm", 1.0, 1.4), w(" began", 3.29, 3.68)]  # far from the speech: still dropped
+    assert [x.word for x in judge_segment(1.0, 8.0, "", lonely, None, gate, True).words] == [" began"]
+
+
+def test_words_slid_into_noise_go_back_to_the_speech_at_their_segments_start() -> None:
+    """base with beam search stamped "left and so my fellow Americans" from 397.3 s, where "left" is said, but the
+    alignment put "left and" at 414 s in the noise before "so" (417.4 s): the gate dropped a spoken word."""
+    slid = [w(" left", 13.98, 14.98, 0.23), w(" and", 14.98, 14.98, 0.08)]
+    heard = [w(" so", 17.39, 17.82), w(" my", 17.82, 18.22), w(" fellow", 18.22, 18.6)]
+    out, dropped = guarded([(0.0, 28.4)], [slid + heard], (0.0, 1.0), (17.2, 27.0), last_speech=0.16)
+    words = out.pieces[0].words
+    assert [x.word for x in words] == [" left", " and", " so", " my", " fellow"] and dropped == []
+    assert 0.16 <= words[0].start and words[1].end <= 1.0 + FRAME_SECONDS
+    assert words[2:] == tuple(heard)
+
+
+def test_a_slid_segment_takes_only_speech_no_other_word_holds() -> None:
+    """The whole of "curtain on the left" was timed 16 s late; it goes to the speech after the previous segment's
+    last word, not onto that word's speech."""
+    before = fine(1.0, 6)  # 1.0-2.75
+    late = [w(" curtain", 18.2, 18.6), w(" on", 18.6, 18.8), w(" the", 18.8, 19.0), w(" left", 19.0, 19.2)]
+    out, dropped = guarded([(1.0, 2.8), (2.8, 20.0)], [before, late], (1.0, 4.2))
+    placed = out.pieces[1].words
+    assert dropped == [] and 2.75 <= placed[0].start and placed[-1].end <= 4.2 + FRAME_SECONDS
+
+
+def test_words_on_noise_without_free_speech_are_still_dropped() -> None:
+    """Invented words after the last spoken one, where no speech is left over, stay dropped."""
+    spoken = fine(1.0, 4)  # 1.0-2.15, all the speech there is
+    invented = [w(" Thank", 9.0, 9.3), w(" you.", 9.3, 9.6)]
+    out, dropped = guarded([(1.0, 10.0)], [spoken + invented], (1.0, 2.15))
+    assert [x.word for x in out.pieces[0].words] == [x.word for x in spoken]
+    assert [d.text for d in dropped] == [" Thank you."]
 
 
 # --- openai-whisper's silence skip ---------------------------------------------------------------------------

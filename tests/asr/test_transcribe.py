@@ -211,3 +211,25 @@ def test_silence_stops_the_fallback_and_skips_the_window(monkeypatch) -> None:
     result, _ = module.decode_with_fallback(None, None, None, TranscribeOptions(), "en", [])
     assert result.temperature == 0.0 and module.is_silence(result, TranscribeOptions())
     assert not module.is_silence(fake_result(0.0, 1.0, -0.5, no_speech=0.9), TranscribeOptions())  # confident text wins
+
+
+def test_text_past_the_end_of_the_audio_is_reported_as_dropped() -> None:
+    """The last window is padded with silence and Whisper may go on into it: that text is left out, and the
+    guards' report (``--show-dropped``, the accuracy benchmark) hears of it instead of losing it silently."""
+    import torch
+
+    from subtitler.asr.alignment import WordTiming
+    from subtitler.asr.decoding import DecodingResult
+    from subtitler.asr.transcribe import _Piece, _segments_of_window
+
+    def word(text: str, start: float, end: float) -> WordTiming:
+        return WordTiming(text, start, end, 0.9, (1,))
+
+    inside = _Piece(8.0, 10.4, (1, 2, 3), (word(" last", 8.0, 9.0), word(" words", 9.0, 9.9), word(" and", 10.1, 10.4)))
+    after = _Piece(10.5, 12.0, (4,), (word(" Thank", 10.5, 11.0), word(" you.", 11.0, 12.0)))
+    result = DecodingResult(torch.zeros(1), "en")
+    dropped = []
+    segments = _segments_of_window([inside, after], [" last words and", " Thank you."], result, 0, 10.0, 0, dropped.append)
+    assert [s.text for s in segments] == [" last words"]
+    assert [w.word for w in segments[0].words] == [" last", " words"] and segments[0].end == 10.0
+    assert [(d.reason, d.text) for d in dropped] == [("past-end", " and"), ("past-end", " Thank you.")]
