@@ -4,20 +4,19 @@ The command line and the editor both start from ``TranscribeOptions()`` (and des
 ``subtitler.asr.option_specs``), so they cannot drift apart; this module has no imports so that
 ``subtitler --help`` can print the defaults without loading torch.
 
-Decoding: greedy at temperature 0 with the temperature fallback (beam search 5 / best_of 5, the peers'
-command-line default, is one flag away: ``--beam-size 5 --best-of 5``). With the guards below, greedy
-transcribed issue 9's sonnet reading (base) and the human-reference clips without a dropped or repeated
-line and emits no word on non-speech. ``benchmarks/bench_accuracy.py`` (see benchmarks/README.md) finds
-beam 5 better on the long-form programme (tiny.en 0.149 vs 0.159 WER) and, with base, faster-whisper's
-beam 5 better on the clips too, while our beam search costs 7.5x greedy: whether beam becomes the default
-waits on a faster beam search and a full base run. The prompt from previous text is reset after a
+Decoding: beam search 5 at temperature 0, and 5 samples per window when the temperature fallback decodes
+hotter (``best_of``): the peers' command-line default, chosen by measurement. ``benchmarks/bench_accuracy.py``
+(see benchmarks/README.md) with every guard on found beam 5 better than greedy on the long-form programme
+with both models and on base's clips, and tied with the best peer on tiny.en's clips; on ordinary speech
+it costs about 1.3x greedy. ``--beam-size off --best-of off`` (unticked in the editor) is greedy. Live captions stay greedy
+(subtitler.asr.streaming): there every decode is on the clock. The prompt from previous text is reset after a
 window decoded hotter than 0.5 (openai-whisper's ``prompt_reset_on_temperature``).
 """
 
 # Decoding
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # tried in turn until a window's text passes the checks below
-BEAM_SIZE: int | None = None  # beams at temperature 0 (None: greedy)
-BEST_OF: int | None = None  # samples per window above temperature 0 (None: one)
+BEAM_SIZE: int | None = 5  # beams at temperature 0 (None: greedy)
+BEST_OF: int | None = 5  # samples per window above temperature 0 (None: one)
 PATIENCE: float | None = None  # beam search: stop after beam_size x patience finished candidates (None: 1)
 LENGTH_PENALTY: float | None = None  # None: rank candidates by log probability per token
 COMPRESSION_RATIO_THRESHOLD = 2.4  # above: the text repeats itself, retry hotter

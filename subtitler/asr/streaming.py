@@ -36,8 +36,9 @@ LANGUAGE_SAMPLE_S = 3.0  # with no language given, detect it once a buffer holds
 
 
 def live_transcribe_options() -> TranscribeOptions:
-    """Greedy at temperature 0 only: a sampled retry rarely agrees with the next decode, so it only costs time."""
-    return TranscribeOptions(temperature=(0.0,), word_timestamps=True)
+    """Greedy at temperature 0 only (not the offline default, beam search): every decode is on the clock, and a
+    sampled retry rarely agrees with the next decode, so it only costs time."""
+    return TranscribeOptions(temperature=(0.0,), beam_size=None, best_of=None, word_timestamps=True)
 
 
 @dataclass(frozen=True)

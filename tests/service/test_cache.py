@@ -20,7 +20,7 @@ def test_key_changes_with_audio_model_and_every_option():
     assert cache_key("cd" * 32, TranscribeOptions(), "tiny.en:/m") != base
     assert cache_key(AUDIO, TranscribeOptions(), "base:/m") != base
     for change in ({"language": "en"}, {"task": "translate"}, {"initial_prompt": "x"}, {"temperature": (0.4,)},
-                   {"beam_size": 5}, {"condition_on_previous_text": False}):
+                   {"beam_size": 3}, {"beam_size": None}, {"condition_on_previous_text": False}):
         assert cache_key(AUDIO, dataclasses.replace(TranscribeOptions(), **change), "tiny.en:/m") != base, change
 
 

@@ -73,14 +73,15 @@ def test_the_defaults_shown_are_transcribe_options(qtbot, settings):
     dialog = open_dialog(qtbot, settings)
     assert dialog.settings_shown() == settings_of(TranscribeOptions())
     assert dialog.choice().options == TranscribeOptions()
-    assert dialog.fields["beam_size"].off.isChecked() and not dialog.fields["beam_size"].editor.isEnabled()
+    beam = dialog.fields["beam_size"]  # beam search 5 (subtitler.asr.defaults): the box is on
+    assert not beam.off.isChecked() and beam.editor.isEnabled() and beam.editor.value() == 5
     assert dialog.advanced_note.text() == "all at their defaults"
 
 
 def change_like_the_flags(dialog: TranscribeDialog) -> tuple[str, ...]:
     """Sets main and advanced fields; returns the CLI flags that say the same."""
-    set_number(dialog, "beam_size", 5)
-    set_number(dialog, "best_of", 5)
+    set_number(dialog, "beam_size", 3)
+    set_number(dialog, "best_of", 2)
     set_number(dialog, "patience", 1.5)
     set_number(dialog, "speech_threshold", None)
     set_number(dialog, "hallucination_silence_threshold", 2)
@@ -94,7 +95,7 @@ def change_like_the_flags(dialog: TranscribeDialog) -> tuple[str, ...]:
     dialog.fields["drop_fillers"].editor.setChecked(False)
     dialog.fields["word_timing"].editor.setCurrentText("reference")
     dialog.fields["suppress_tokens"].editor.setText("-1,50363")
-    return ("--beam-size", "5", "--best-of", "5", "--patience", "1.5", "--speech-threshold", "off",
+    return ("--beam-size", "3", "--best-of", "2", "--patience", "1.5", "--speech-threshold", "off",
             "--hallucination-silence-threshold", "2", "--max-repeats", "off", "--repeat-lookback", "0",
             "--temperature-increment-on-fallback", "off", "--no-speech-threshold", "0.45",
             "--hotwords", "Kubernetes, Dr. Nguyen", "--initial-prompt", "A talk on containers.", "--vad",
@@ -107,7 +108,7 @@ def test_changed_settings_reach_the_options_exactly_as_the_cli_builds_them(qtbot
     options = dialog.choice().options
     assert options == cli_options(*flags)
     assert (options.beam_size, options.best_of, options.speech_threshold, options.hallucination_silence_threshold,
-            options.temperature) == (5, 5, None, 2.0, (0.0,))
+            options.temperature) == (3, 2, None, 2.0, (0.0,))
     dialog._show_advanced_note()
     assert dialog.advanced_note.text().startswith("changed: ") and "more" in dialog.advanced_note.text()
 
@@ -194,7 +195,8 @@ def test_damaged_and_old_stored_values(qtbot, settings):
 
 
 @pytest.mark.parametrize(("change", "needles"), [
-    (lambda d: set_number(d, "patience", 1.5), ("“Beam patience” goes with beam search", "Advanced settings")),
+    (lambda d: (set_number(d, "beam_size", None), set_number(d, "patience", 1.5)),
+     ("“Beam patience” goes with beam search", "Advanced settings")),
     (lambda d: (d.fields["hotwords"].editor.setText("Kubernetes"), d.fields["prefix"].editor.setText("So")),
      ("“Names and terms” is not used with “First words”",)),
     (lambda d: (set_number(d, "hallucination_silence_threshold", 2), d.fields["word_timestamps"].editor.setChecked(False)),
@@ -222,14 +224,15 @@ def test_a_bad_combination_keeps_the_dialog_open_with_a_message(qtbot, settings,
 
 def test_the_message_goes_once_the_combination_is_put_right(qtbot, settings):
     dialog = open_dialog(qtbot, settings)
+    set_number(dialog, "beam_size", None)
     set_number(dialog, "patience", 1.5)
     dialog.accept()
     assert not dialog.message.isHidden() and "Beam patience" in dialog.message.text()
-    set_number(dialog, "beam_size", 5)
+    set_number(dialog, "beam_size", 4)
     assert dialog.message.isHidden()
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and load_options(settings) == cli_options(
-        "--beam-size", "5", "--patience", "1.5")
+        "--beam-size", "4", "--patience", "1.5")
 
 
 def test_restore_defaults_everywhere_and_in_the_advanced_part(qtbot, settings):
@@ -237,9 +240,11 @@ def test_restore_defaults_everywhere_and_in_the_advanced_part(qtbot, settings):
     change_like_the_flags(dialog)
     dialog.advanced.buttons.button(dialog.advanced.buttons.StandardButton.RestoreDefaults).click()
     shown = dialog.settings_shown()
-    assert (shown["beam_size"], shown["hotwords"], shown["speech_threshold"]) == (5, "Kubernetes, Dr. Nguyen", None), \
+    assert (shown["beam_size"], shown["hotwords"], shown["speech_threshold"]) == (3, "Kubernetes, Dr. Nguyen", None), \
         "the main form keeps its settings"
-    assert (shown["best_of"], shown["hallucination_silence_threshold"], shown["vad_filter"]) == (None, None, False)
+    defaults = TranscribeOptions()
+    assert (shown["best_of"], shown["hallucination_silence_threshold"], shown["vad_filter"]) == (
+        defaults.best_of, defaults.hallucination_silence_threshold, defaults.vad_filter)
     dialog.buttons.button(dialog.buttons.StandardButton.RestoreDefaults).click()
     assert dialog.settings_shown() == settings_of(TranscribeOptions())
     assert dialog.choice().options == TranscribeOptions()
@@ -279,7 +284,10 @@ def test_alt_keys_focus_the_main_fields_and_open_the_advanced_part(qtbot, settin
     for key, field in ((Qt.Key.Key_N, "hotwords"), (Qt.Key.Key_I, "initial_prompt"), (Qt.Key.Key_V, "speech_threshold")):
         qtbot.keyClick(dialog, key, Qt.KeyboardModifier.AltModifier)
         assert QApplication.focusWidget() is dialog.fields[field].editor, field
-    beam = dialog.fields["beam_size"]  # off: its key reaches the "Off" box, then the number once switched on
+    beam = dialog.fields["beam_size"]  # on by default: its key reaches the number
+    qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is beam.editor
+    beam.off.setChecked(True)  # off: its key reaches the "Off" box, then the number once switched on
     qtbot.keyClick(dialog, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is beam.off
     qtbot.keyClick(beam.off, Qt.Key.Key_Space)
