@@ -77,6 +77,20 @@ def test_fused_projections_compute_the_same_logits(tiny_en_dir: Path, jfk_mel) -
     assert (got - expected).abs().max() < 1e-3
 
 
+def test_the_cpu_projection_matrix_is_stored_for_a_contiguous_product(tiny_en_dir: Path, jfk_mel) -> None:
+    """x @ E.T, the vocabulary projection, runs on a contiguous E.T on the CPU (the BLAS's fast few-row
+    product), with the lookups and the logits unchanged."""
+    model = load_model(tiny_en_dir)
+    weight = model.decoder.token_embedding.weight
+    assert weight.shape == (model.dims.n_vocab, model.dims.n_text_state) and weight.T.is_contiguous()
+    row_major = weight.detach().contiguous()
+    tokens = torch.tensor([[50257, 50362, 843, 523]])
+    with torch.no_grad():
+        assert torch.equal(model.decoder.token_embedding(tokens), row_major[tokens])
+        x = torch.randn(5, 1, model.dims.n_text_state)
+        assert (model.decoder.project(x) - model.decoder.norm(x) @ row_major.T).abs().max() < 1e-4
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("compute_type", [pytest.param("int8", marks=needs_int8), "bfloat16"])
 def test_low_precision_model_agrees_with_float32_on_the_next_token(tiny_en_dir: Path, tiny_en, jfk_mel,
