@@ -23,13 +23,13 @@ from subtitler.asr.vad import FRAME_SECONDS
 
 
 class FakeActivity:
-    """Speech probability 0.9 inside the given (start, end) regions, 0.02 elsewhere."""
+    """Speech probability 0.9 (or the third number given) inside the given (start, end) regions, 0.02 elsewhere."""
 
-    def __init__(self, *regions: tuple[float, float]) -> None:
-        self.regions = regions
+    def __init__(self, *regions: tuple[float, ...]) -> None:
+        self.regions = [(r[0], r[1], r[2] if len(r) > 2 else 0.9) for r in regions]
 
     def peak(self, start: float, end: float) -> float:
-        return 0.9 if any(a < end and start < b for a, b in self.regions) else 0.02
+        return max([p for a, b, p in self.regions if a < end and start < b], default=0.02)
 
     def probabilities(self, start: float, end: float) -> np.ndarray:
         first = math.floor(start / FRAME_SECONDS + 1e-9)
@@ -198,6 +198,23 @@ def test_an_utterances_first_word_stretched_into_the_silence_before_it_is_kept()
     assert verdict.words == tuple(words) and verdict.dropped == ()
     lonely = [w(" Hmm", 1.0, 1.4), w(" began", 3.29, 3.68)]  # far from the speech: still dropped
     assert [x.word for x in judge_segment(1.0, 8.0, "", lonely, None, gate, True).words] == [" began"]
+
+
+def test_a_sure_segment_over_faint_speech_is_kept_and_an_unsure_one_is_not() -> None:
+    """Transcribed from 30 s in, Silero rated mfa_cold_corpus.wav's congested "So this is the sick corpus. I have a
+    cold," at most 0.18 (0.48 in the whole programme) and the gate dropped the sentence: the model was sure of it."""
+    gate = SpeechGate(FakeActivity((3.0, 7.0, 0.15)), threshold=0.2)
+    sure = [w(" So", 3.38, 3.94, 0.23), w(" this", 3.94, 4.26, 0.84), w(" is", 4.26, 4.54, 0.99),
+            w(" the", 4.54, 4.98, 0.98), w(" sick", 4.98, 5.22, 0.34), w(" corpus.", 5.22, 5.78, 0.41),
+            w(" I", 6.36, 6.36, 0.97), w(" have", 6.36, 6.5, 0.87), w(" a", 6.5, 6.72, 0.92), w(" cold,", 6.72, 7.0, 0.92)]
+    assert judge_segment(3.0, 7.0, "", sure, None, gate, True).words == tuple(sure)
+    unsure = [dataclasses.replace(x, probability=0.3) for x in sure]
+    assert not judge_segment(3.0, 7.0, "", unsure, None, gate, True).keep
+    on_noise = SpeechGate(FakeActivity((3.0, 7.0, 0.08)), threshold=0.2)  # non-speech peaks below 0.08
+    assert not judge_segment(3.0, 7.0, "", sure, None, on_noise, True).keep
+    then_clear = sure + [w(" so", 7.06, 7.14, 0.82), w(" I've", 7.14, 7.32, 0.78)]  # the run before clear speech
+    clear = SpeechGate(FakeActivity((3.0, 7.0, 0.15), (7.3, 8.0)), threshold=0.2)
+    assert judge_segment(3.0, 8.0, "", then_clear, None, clear, True).words == tuple(then_clear)
 
 
 def test_words_slid_into_noise_go_back_to_the_speech_at_their_segments_start() -> None:
