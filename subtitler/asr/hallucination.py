@@ -185,9 +185,10 @@ class SpeechGate:
         return self.threshold is None or self.activity.peak(word.start - WORD_PAD_S, word.end + WORD_PAD_S) >= self.threshold
 
     def word_flags(self, words: Sequence[WordTiming]) -> list[bool]:
-        """Which of a segment's words have speech: under them (see :meth:`word_has_speech`), in a run of words the
-        model is sure of over faint speech (:meth:`heard_faintly`), or they touch a neighbour that has it. The alignment often stretches an utterance's first word back into the silence before
-        it (base put "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s)."""
+        """Which of a segment's words have speech: under them (see :meth:`word_has_speech`), in a run of words
+        the model is sure of over faint speech (:meth:`heard_faintly`), or touching a neighbour that has it.
+        The alignment often stretches an utterance's first word back into the silence before it (base put
+        "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s)."""
         heard = [self.word_has_speech(w) for w in words]
         first = 0
         while first < len(words):  # each run of words without clear speech: kept whole if heard faintly
@@ -479,8 +480,7 @@ class WindowGuards:
             timed_advance = advance
         return timed, timed_advance, repaired
 
-    def _place_slipped(self, untimed: list, timed: list, alive: list[int], spread_out: set[int],
-                       last_speech: float) -> list:
+    def _place_slipped(self, untimed: list, timed: list, alive: list[int], fixed: set[int], last_speech: float) -> list:
         """Words the alignment slid off their speech go back onto it rather than to the speech gate.
 
         base with beam search on the long-form programme stamped "left and so my fellow Americans..." from
@@ -488,17 +488,17 @@ class WindowGuards:
         at 417.4 s, and the gate dropped a spoken word. A run of words without speech at the start of a segment
         (or the whole segment) is placed on the first stretch of clear speech after the segment's start stamp
         that no kept word holds; a run at its end on the last such stretch before its end stamp. Where there is
-        no such stretch, the gate drops the words as before.
+        no such stretch, the gate drops the words as before. Segments in ``fixed`` keep their times.
         """
         timed = list(timed)
-        flags = {i: self.gate.word_flags(timed[i].words) for i in alive if timed[i].words and i not in spread_out}
+        flags = {i: self.gate.word_flags(timed[i].words) for i in alive if timed[i].words}
         claimed = [(w.start, w.end) for i, heard in flags.items() for w, h in zip(timed[i].words, heard) if h]
         previous_end = last_speech
         for i in alive:
             if i not in flags:
                 continue
             words, heard = list(timed[i].words), flags[i]
-            if all(heard):
+            if all(heard) or i in fixed:
                 previous_end = words[-1].end
                 continue
             on_speech = [k for k, h in enumerate(heard) if h]
@@ -563,8 +563,11 @@ class WindowGuards:
             for i in alive[skip.keep:]:
                 reasons[i] = "silence-skip"
         if add_words is not None and self.gate is not None and self.gate.threshold is not None:
-            pieces = self._place_slipped(untimed, pieces, [i for i in alive if reasons[i] in (None, "replay")],
-                                         spread_out, last_speech)
+            # Not a replay candidate (replayed text must be heard where its own words are, or it goes), nor words
+            # already re-timed by length.
+            fixed = spread_out | {i for i in alive if reasons[i] is not None}
+            pieces = self._place_slipped(untimed, pieces, [i for i in alive if reasons[i] in (None, "replay")], fixed,
+                                         last_speech)
         kept, kept_texts, clean = [], [], True
         for index, (piece, text, reason) in enumerate(zip(pieces, texts, reasons)):
             verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers,

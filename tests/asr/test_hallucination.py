@@ -239,6 +239,20 @@ def test_a_slid_segment_takes_only_speech_no_other_word_holds() -> None:
     assert dropped == [] and 2.75 <= placed[0].start and placed[-1].end <= 4.2 + FRAME_SECONDS
 
 
+def test_replayed_text_is_not_moved_onto_speech_it_was_not_timed_on() -> None:
+    """A segment that replays recent text stays only where its own words are heard: the slipped-words rule must
+    not hand it speech no one transcribed (the telephone speech the decoder gave up on, where loops start)."""
+    replay = [w(" and", 12.0, 12.3), w(" so", 12.3, 12.5), w(" my", 12.5, 12.7), w(" fellow", 12.7, 13.0),
+              w(" Americans", 13.0, 13.5)]
+    pieces, timed = [Piece(0.0, 14.0)], [Piece(12.0, 13.5, (), tuple(replay))]
+    dropped = []
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((0.5, 3.0)), 0.2), dropped.append)
+    guards.repetition.commit([" And so my fellow Americans"])
+    out = guards.apply(pieces, [" and so my fellow Americans"], False, 3000, 0, 3000, False, 30.0, 50000,
+                       lambda keep: (timed, 2600), 0.0)
+    assert out.pieces == [] and [d.reason for d in dropped] == ["replay"]
+
+
 def test_words_on_noise_without_free_speech_are_still_dropped() -> None:
     """Invented words after the last spoken one, where no speech is left over, stay dropped."""
     spoken = fine(1.0, 4)  # 1.0-2.15, all the speech there is
