@@ -154,7 +154,6 @@ MAX_WORD_S = 0.6  # the most a slipped word is spread over
 FILLER_SHARE = 0.3  # a stock phrase is kept only where clear speech fills this share of it: a spoken "Thank you."
 # is voiced throughout, an invented one overlapping the end of speech or a music blip only in part (tiny.en's
 # "Thank you." at 124.4-126.3 s of the long-form programme: 11 % voiced, the end of LDC93S1 and music-like tones)
-WINDOW_SPEECH_SHARE = 0.1  # clear speech in this share of a window overrules Whisper's no-speech verdict
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
 
@@ -446,13 +445,11 @@ class WindowGuards:
         return self.gate is None or self.gate.window_has_speech(start, end)
 
     def hears_clearly(self, start: float, end: float) -> bool:
-        """Whether the voice-activity model hears clear speech in at least WINDOW_SPEECH_SHARE of [start, end): then
-        Whisper's own no-speech verdict must not throw the window away (the gate judges its words instead). base
-        with beam 5 lost 23 s of mfa_cold_corpus.wav in the long-form programme to a window it called silence
-        (no-speech probability above 0.6, text unsure) where Silero heard speech in 69 % of it. A blip is not
-        enough: the music-like tones after LDC93S1 (1-2 %) are rightly called silence, and decoded anyway tiny.en
-        invented "Alright, thank you." there."""
-        return self.gate is not None and self.gate.voiced_share(start, end) >= WINDOW_SPEECH_SHARE
+        """Whether the voice-activity model hears clear speech in [start, end): then Whisper's own no-speech
+        verdict must not throw the window away (the gate judges its words instead). base with beam 5 lost 23 s
+        of mfa_cold_corpus.wav in the long-form programme to a window it called silence (no-speech probability
+        above 0.6, text unsure) though Silero heard speech in it."""
+        return self.gate is not None and self.gate.clear_speech(start, end)
 
     def _misplaced(self, untimed, timed) -> bool:
         """Whether the alignment's word times for a segment are to be distrusted in favour of its own timestamps.
