@@ -151,9 +151,6 @@ WORD_PAD_S = 0.25  # word times from attention may be off by this much
 ATTACH_S = 0.3  # a word this close to a neighbour on speech belongs to the same utterance
 MIN_WORD_S = 0.08  # the least clear speech a slipped word needs to be placed on
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
-FILLER_SHARE = 0.3  # a stock phrase is kept only where clear speech fills this share of it: a spoken "Thank you."
-# is voiced throughout, an invented one overlapping the end of speech or a music blip only in part (tiny.en's
-# "Thank you." at 124.4-126.3 s of the long-form programme: 11 % voiced, the end of LDC93S1 and music-like tones)
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
 
@@ -237,11 +234,6 @@ class SpeechGate:
         first = math.floor(start / FRAME_SECONDS + 1e-9)
         return max(start, (first + voiced[0]) * FRAME_SECONDS), min(end, (first + voiced[-1] + 1) * FRAME_SECONDS)
 
-    def voiced_share(self, start: float, end: float) -> float:
-        """The share of [start, end) where Silero hears clear speech."""
-        probs = self.activity.probabilities(start, end)
-        return float((probs >= self.FILLER_THRESHOLD).mean()) if len(probs) else 0.0
-
     def clear_speech(self, start: float, end: float) -> bool:
         """Speech by Silero's own threshold somewhere in [start, end): what a filler or a replay needs to stay."""
         return self.activity.peak(start, end) >= self.FILLER_THRESHOLD
@@ -275,7 +267,7 @@ def judge_segment(start: float, end: float, text: str, words: Sequence[WordTimin
     low, high = _span(start, end, words)
     if reason == "replay" and gate is not None and gate.clear_speech(low, high):
         reason = None  # the same words again, but someone says them
-    if reason is None and drop_fillers and gate is not None and is_filler(text) and gate.voiced_share(low, high) < FILLER_SHARE:
+    if reason is None and drop_fillers and gate is not None and is_filler(text) and not gate.clear_speech(low, high):
         reason = "filler"
     if reason is not None:
         return Verdict(False, dropped=(Dropped(reason, start, end, text),))

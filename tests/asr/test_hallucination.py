@@ -97,11 +97,6 @@ def test_a_filler_is_dropped_on_non_speech_but_kept_when_spoken() -> None:
     spoken = judge_segment(10.0, 11.0, " Thank you.", [w(" Thank", 10.1, 10.4), w(" you.", 10.4, 10.8)], None, gate, True)
     assert spoken.keep and not spoken.dropped
     assert judge_segment(28.0, 29.5, " Thank you.", [], None, gate, drop_fillers=False).keep
-    # tiny.en put "Thank you." over the last 0.1 s of a clip and the music-like tones after it, where Silero
-    # rated 0.1 s above 0.5: a stock phrase needs clear speech under a good share of it
-    blips = SpeechGate(FakeActivity((9.0, 10.1), (11.6, 11.8)), threshold=None)
-    tail = judge_segment(10.0, 11.9, " Thank you.", [w(" Thank", 10.0, 11.0), w(" you.", 11.0, 11.9)], None, blips, True)
-    assert not tail.keep and tail.dropped[0].reason == "filler"
 
 
 def test_a_replay_stays_where_someone_speaks_it() -> None:
