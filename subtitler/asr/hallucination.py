@@ -436,13 +436,6 @@ class WindowGuards:
     def window_has_speech(self, start: float, end: float) -> bool:
         return self.gate is None or self.gate.window_has_speech(start, end)
 
-    def hears_clearly(self, start: float, end: float) -> bool:
-        """Whether the voice-activity model hears clear speech in [start, end): then Whisper's own no-speech
-        verdict must not throw the window away (the gate judges its words instead). base with beam 5 lost 23 s
-        of mfa_cold_corpus.wav in the long-form programme to a window it called silence (no-speech probability
-        above 0.6, text unsure) though Silero heard speech in it."""
-        return self.gate is not None and self.gate.clear_speech(start, end)
-
     def _misplaced(self, untimed, timed) -> bool:
         """Whether the alignment's word times for a segment are to be distrusted in favour of its own timestamps.
 

@@ -409,14 +409,11 @@ def transcribe(
             if detected != language:
                 language = detected
                 history.forget()  # text in the old language would pull the decoder back to it
-            heard = guards.hears_clearly(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND)
-            window_options = dataclasses.replace(options, no_speech_threshold=None) if heard else options
-            decoded = _decode_window(model, tokenizer, features, window_options, language, history.prompt(), seek, size,
-                                     should_stop)
+            decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(), seek, size, should_stop)
             if options.retry_replays and history.has_context() and guards.repetition.replays(decoded.texts):
                 # A window that replays the recent text mostly took it from the prompt: hear it without.
-                decoded = _decode_window(model, tokenizer, features, window_options, language, history.prompt(False), seek,
-                                         size, should_stop)
+                decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek, size,
+                                         should_stop)
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration)
             if guarded.redo:  # a suspicious segment after silence: decode again from where it starts
                 seek += guarded.advance
