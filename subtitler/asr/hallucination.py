@@ -151,6 +151,7 @@ WORD_PAD_S = 0.25  # word times from attention may be off by this much
 ATTACH_S = 0.3  # a word this close to a neighbour on speech belongs to the same utterance
 MIN_WORD_S = 0.08  # the least clear speech a slipped word needs to be placed on
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
+TAIL_SPEECH_S = 1.0  # seconds of clear speech after a window's last text that its next window must not skip
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
 
@@ -233,6 +234,11 @@ class SpeechGate:
             return start, end
         first = math.floor(start / FRAME_SECONDS + 1e-9)
         return max(start, (first + voiced[0]) * FRAME_SECONDS), min(end, (first + voiced[-1] + 1) * FRAME_SECONDS)
+
+    def voiced_share(self, start: float, end: float) -> float:
+        """The share of [start, end) where Silero hears clear speech."""
+        probs = self.activity.probabilities(start, end)
+        return float((probs >= self.FILLER_THRESHOLD).mean()) if len(probs) else 0.0
 
     def clear_speech(self, start: float, end: float) -> bool:
         """Speech by Silero's own threshold somewhere in [start, end): what a filler or a replay needs to stay."""
@@ -435,6 +441,23 @@ class WindowGuards:
 
     def window_has_speech(self, start: float, end: float) -> bool:
         return self.gate is None or self.gate.window_has_speech(start, end)
+
+    def resume_before_heard_tail(self, ends: Sequence[float], seek: int, advance: int) -> int:
+        """Where the next window starts (mel frames after ``seek``): at the end of this window's last text instead,
+        where the window would skip more than TAIL_SPEECH_S of clear speech after it.
+
+        Whisper may end a window's text early and close it (one timestamp at the end), and the next window then
+        starts 30 s on: base with beam 5 wrote pyannote_sample.wav's last line at 508-514 s of the long-form
+        programme and closed the window, so the 23 s of mfa_cold_corpus.wav after it were never decoded.
+        """
+        if self.gate is None or self.gate.threshold is None or not ends:
+            return advance
+        resume = round(ends[-1] * FRAMES_PER_SECOND) - seek
+        if not 0 < resume < advance:
+            return advance
+        start, end = ends[-1], (seek + advance) / FRAMES_PER_SECOND
+        skipped = self.gate.voiced_share(start, end) * (end - start)
+        return resume if skipped >= TAIL_SPEECH_S else advance
 
     def _misplaced(self, untimed, timed) -> bool:
         """Whether the alignment's word times for a segment are to be distrusted in favour of its own timestamps.

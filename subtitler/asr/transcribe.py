@@ -420,7 +420,7 @@ def transcribe(
                 continue
             segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id,
                                           on_dropped)
-            advance = guarded.advance
+            advance = guards.resume_before_heard_tail([s.end for s in segments], seek, guarded.advance)
             history.add([t for s in segments for t in s.tokens],
                         guarded.clean and _keeps_prompt(decoded.result, decoded.repetitive, options))
         next_id += len(segments)

@@ -123,6 +123,19 @@ def test_the_speech_gate_keeps_the_spoken_words_of_a_segment() -> None:
     assert judge_segment(12.0, 14.0, " Hmm, right.", [], None, SpeechGate(FakeActivity(), None), False).keep
 
 
+def test_a_window_closed_early_does_not_skip_the_speech_after_its_text() -> None:
+    """base with beam 5 wrote pyannote_sample.wav's last line at 508-514 s of the long-form programme and closed
+    the window; the next started 30 s on, and the 23 s of mfa_cold_corpus.wav after the line were never decoded."""
+    def resume(*speech, ends=(6.4,), advance=3000):
+        return WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(*speech), 0.2)).resume_before_heard_tail(
+            list(ends), 0, advance)
+    assert resume((0.0, 6.4), (8.0, 29.0)) == 640  # speech after the text: the next window starts at its end
+    assert resume((0.0, 6.4)) == 3000 and resume((0.0, 6.4), (10.0, 10.5)) == 3000  # silence or a blip: 30 s on
+    assert resume((0.0, 6.4), (8.0, 29.0), advance=500) == 500 and resume((8.0, 29.0), ends=()) == 3000
+    off = WindowGuards(TranscribeOptions().without_guards(), None)
+    assert off.resume_before_heard_tail([6.4], 0, 3000) == 3000  # openai-whisper's rule without guards
+
+
 def test_the_window_gate() -> None:
     gate = SpeechGate(FakeActivity((40.0, 41.0)), threshold=0.2)
     assert not gate.window_has_speech(0.0, 30.0) and gate.window_has_speech(30.0, 60.0)
