@@ -20,6 +20,7 @@ Everything here is plain Python on texts, times and probabilities; transcribe.py
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 import string
@@ -191,15 +192,10 @@ class SpeechGate:
         The alignment often stretches an utterance's first word back into the silence before it (base put
         "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s)."""
         heard = [self.word_has_speech(w) for w in words]
-        first = 0
-        while first < len(words):  # each run of words without clear speech: kept whole if heard faintly
-            if heard[first]:
-                first += 1
-                continue
-            end = next((k for k in range(first, len(words)) if heard[k]), len(words))
-            if self.heard_faintly(words[first:end]):
-                heard[first:end] = [True] * (end - first)
-            first = end
+        for has_speech, run in itertools.groupby(range(len(words)), key=heard.__getitem__):
+            run = list(run)  # a run of words without clear speech is kept whole if heard faintly
+            if not has_speech and self.heard_faintly(words[run[0]: run[-1] + 1]):
+                heard[run[0]: run[-1] + 1] = [True] * len(run)
         return [h or (i > 0 and heard[i - 1] and w.start - words[i - 1].end <= ATTACH_S)
                 or (i + 1 < len(words) and heard[i + 1] and words[i + 1].start - w.end <= ATTACH_S)
                 for i, (w, h) in enumerate(zip(words, heard))]
@@ -208,7 +204,8 @@ class SpeechGate:
         """A segment the model is sure of, over faint speech: Silero rates a congested or quiet voice low, and
         lower still after a different lead-in (mfa_cold_corpus.wav's "So this is the sick corpus. I have a cold,"
         peaked at 0.48 in the long-form programme and at 0.18 when transcribed from 30 s in, where the gate dropped
-        it). Non-speech stays below 0.08 (silence, hum, white/pink/brown noise, tones: benchmarks/README.md)."""
+        it). Silero's peak on 1-s stretches of the accuracy benchmark's non-speech files (silence, hum, white/pink/brown
+        noise, tones, music-like tones) stayed below 0.08."""
         if self.threshold is None or not words:
             return False
         sure = sum(w.probability for w in words) / len(words) >= SURE_WORDS
@@ -228,12 +225,8 @@ class SpeechGate:
 
     def speech_bounds(self, start: float, end: float) -> tuple[float, float]:
         """[start, end] narrowed to where clear speech begins and ends in it (unchanged when there is none)."""
-        probs = self.activity.probabilities(start, end)
-        voiced = np.flatnonzero(probs >= self.FILLER_THRESHOLD)
-        if not len(voiced):
-            return start, end
-        first = math.floor(start / FRAME_SECONDS + 1e-9)
-        return max(start, (first + voiced[0]) * FRAME_SECONDS), min(end, (first + voiced[-1] + 1) * FRAME_SECONDS)
+        voiced = self.voiced(start, end)
+        return (voiced[0][0], voiced[-1][1]) if voiced else (start, end)
 
     def voiced_share(self, start: float, end: float) -> float:
         """The share of [start, end) where Silero hears clear speech."""
