@@ -15,6 +15,7 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   subtitler:beam         our guards with beam search 5 (best_of 5 for the fallback)
   subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
   subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
+  subtitler:int8         our defaults with int8 weights and products (--compute-type int8)
   openai-whisper:default its command line's defaults (beam 5, best_of 5, fallback)
   openai-whisper:greedy  its decoding at our default settings: greedy, temperature fallback (no guards)
   openai-whisper:hst     the same with its hallucination_silence_threshold=2
@@ -66,6 +67,7 @@ CONFIGS: dict[str, dict] = {
     "hst": {"hallucination_silence_threshold": 2.0},
     "no-hst": {"hallucination_silence_threshold": None},
     "no-guards": {"guards": False},
+    "int8": {"compute_type": "int8"},  # our defaults with int8 weights and products (the fast CPU choice)
 }
 GREEDY = {"beam_size": None, "best_of": None}  # greedy with the temperature fallback: our default decoding
 PEER_CONFIGS = {
@@ -86,6 +88,7 @@ def _our_options(config: str, multilingual: bool, language: str):
 
     changes = dict(CONFIGS[config])
     guards = changes.pop("guards", True)
+    changes.pop("compute_type", None)
     options = dataclasses.replace(TranscribeOptions(language=language if multilingual else None), **changes)
     return options if guards else options.without_guards()
 
@@ -101,6 +104,7 @@ def row_key(engine: str, config: str, model: str) -> str:
     """Cache key: changes whenever the settings (or our engine's code) change."""
     if engine == "subtitler":  # rows with the same options share results ("default" is one of the others)
         settings = repr(_our_options(config, not model.endswith(".en"), "xx")) + _source_hash()
+        settings += CONFIGS[config].get("compute_type", "")  # keeps the float32 rows' keys as they were
     else:
         settings = config + json.dumps(PEER_CONFIGS[engine][config], sort_keys=True)
     return hashlib.sha256(f"{engine}|{model}|{settings}".encode()).hexdigest()[:16]
@@ -115,7 +119,7 @@ def _loader(engine: str, config: str, model: str, threads: int):
     if engine == "subtitler":
         from subtitler.asr.engine import load_engine
 
-        ours = load_engine(model, device="cpu")
+        ours = load_engine(model, device="cpu", compute_type=CONFIGS[config].get("compute_type", "auto"))
 
         def run(item: Item) -> dict:
             dropped = []

@@ -151,7 +151,7 @@ def _decode_batch(model, tokenizer: Tokenizer, features: torch.Tensor, options: 
     for language in dict.fromkeys(languages):
         rows = [i for i, code in enumerate(languages) if code == language]
         group = features if len(rows) == len(batch) else features[rows]
-        decoding = _window_options(options, language, options.temperature[0], prompt)
+        decoding = _window_options(options, language, options.temperature[0], prompt, batch[rows[0]][0])
         for row, result in zip(rows, decode(model, tokenizer, group, decoding, should_stop)):
             results[row] = result
     hotter = dataclasses.replace(options, temperature=options.temperature[1:])
@@ -160,7 +160,7 @@ def _decode_batch(model, tokenizer: Tokenizer, features: torch.Tensor, options: 
         final, repetitive = judge(result, options)
         if not final and hotter.temperature:
             result, repetitive = decode_with_fallback(model, tokenizer, features[index: index + 1], hotter, languages[index],
-                                                      prompt, should_stop)
+                                                      prompt, should_stop, seek)
         result = dataclasses.replace(result, tokens=closed_tokens(result.tokens, tokenizer.timestamp_begin, end - seek))
         windows.append(window_of(result, repetitive, tokenizer, options, seek, end - seek))
     return windows

@@ -40,6 +40,7 @@ class DecodingOptions:
     suppress_blank: bool = True
     without_timestamps: bool = False
     max_initial_timestamp: float | None = 1.0
+    seed: int | None = None  # sampling draws from a generator seeded with this (None: torch's global generator)
 
     def __post_init__(self) -> None:
         if self.beam_size is not None and self.best_of is not None:
@@ -134,7 +135,10 @@ class DecodingTask:
     def _token_decoder(self, kv_cache) -> GreedyDecoder | BeamSearchDecoder:
         if self.options.beam_size is not None:
             return BeamSearchDecoder(self.options.beam_size, self.tokenizer.eot, kv_cache.reorder, self.options.patience)
-        return GreedyDecoder(self.options.temperature, self.tokenizer.eot)
+        generator = None
+        if self.options.temperature > 0 and self.options.seed is not None:
+            generator = torch.Generator(device=self.model.device).manual_seed(self.options.seed)
+        return GreedyDecoder(self.options.temperature, self.tokenizer.eot, generator)
 
     def _languages(self, features: Tensor, tokens: Tensor) -> tuple[list[str], list[dict[str, float]] | None]:
         """The language per clip: the option, "en" on English-only models, else detected (written into tokens)."""

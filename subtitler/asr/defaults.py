@@ -24,6 +24,7 @@ LOGPROB_THRESHOLD = -1.0  # below: the model is unsure, retry hotter
 NO_SPEECH_THRESHOLD = 0.6  # above (and unsure): the window is silence
 CONDITION_ON_PREVIOUS_TEXT = True
 PROMPT_RESET_ON_TEMPERATURE = 0.5  # a window decoded hotter than this does not prompt the next
+SAMPLING_SEED: int | None = 0  # the fallback's samples are drawn from this seed, per window: the same media and settings give the same transcript (None: a new draw every run, as openai-whisper)
 WORD_TIMESTAMPS = True
 WORD_TIMING = "refined"  # word edges moved out of pauses by the audio; "reference": openai-whisper's exactly
 VAD_FILTER = False  # decode only where the voice-activity model hears speech

@@ -111,6 +111,9 @@ SPECS: tuple[OptionSpec, ...] = (
           "as a prompt", bool, DECODING, advanced=False),
     _spec("prompt_reset_on_temperature", "Prompt reset temperature", "a window decoded hotter than T does not "
           "prompt the next", float, DECODING, low=0, high=1, metavar="T"),
+    _spec("sampling_seed", "Sampling seed", "the fallback's samples are drawn from this seed, so the same media gives "
+          "the same transcript; off = a new draw every run", int, DECODING, low=0, high=2 ** 31 - 1, can_be_off=True,
+          metavar="N"),
     _spec("suppress_tokens", "Suppressed tokens", "comma-separated token ids never to emit; -1 = the non-speech "
           "symbols (on the command line write --suppress-tokens=-1,ID)", str, DECODING, metavar="IDS"),
     _spec("suppress_blank", "Suppress blank start", "never start a window with a blank", bool, DECODING),

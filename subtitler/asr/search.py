@@ -17,9 +17,10 @@ from torch import Tensor
 class GreedyDecoder:
     """Argmax at temperature 0, otherwise sampling from softmax(logits / temperature)."""
 
-    def __init__(self, temperature: float, eot: int) -> None:
+    def __init__(self, temperature: float, eot: int, generator: torch.Generator | None = None) -> None:
         self.temperature = temperature
         self.eot = eot
+        self.generator = generator  # where the samples are drawn (None: torch's global generator)
 
     def reset(self) -> None:
         """Stateless: nothing to reset."""
@@ -29,7 +30,7 @@ class GreedyDecoder:
             chosen = logits.argmax(dim=-1)
         else:
             probs = torch.softmax(logits.float() / self.temperature, dim=-1)
-            chosen = torch.multinomial(probs, 1).squeeze(-1)
+            chosen = torch.multinomial(probs, 1, generator=self.generator).squeeze(-1)
         logprobs = F.log_softmax(logits.float(), dim=-1)
         running = tokens[:, -1] != self.eot
         sum_logprobs += logprobs.gather(1, chosen[:, None]).squeeze(1) * running

@@ -52,6 +52,9 @@ class TranscribeOptions:
     no_speech_threshold: float | None = defaults.NO_SPEECH_THRESHOLD  # above (and unsure): silence, skip the window
     condition_on_previous_text: bool = defaults.CONDITION_ON_PREVIOUS_TEXT
     prompt_reset_on_temperature: float = defaults.PROMPT_RESET_ON_TEMPERATURE  # a window decoded hotter does not feed the next
+    # Where sampling starts: each window's draws come from this seed, its position and its temperature, so a rerun gives
+    # the same transcript and a window's samples do not depend on how many were drawn before it. None: torch's global draws.
+    sampling_seed: int | None = defaults.SAMPLING_SEED
     initial_prompt: str | None = None  # primes the first window (style, spelling); later windows see the previous text
     hotwords: str | None = None  # names and terms to spell right: in every window's prompt (faster-whisper's hotwords); not with prefix
     prefix: str | None = None
@@ -184,11 +187,19 @@ def split_window(tokens: tuple[int, ...], timestamp_begin: int, seek: int, size:
     return pieces, advance
 
 
+def window_seed(seed: int | None, seek: int, temperature: float) -> int | None:
+    """The seed of one window's sampling at one temperature (None where ``seed`` is None)."""
+    if seed is None:
+        return None
+    return (seed * 1_000_003 + seek * 1_009 + round(temperature * 1_000)) % 2 ** 63
+
+
 def _window_options(options: TranscribeOptions, language: str | None, temperature: float,
-                    prompt: list[int]) -> DecodingOptions:
+                    prompt: list[int], seek: int) -> DecodingOptions:
     hot = temperature > 0  # beam search at 0, best-of sampling above
     return DecodingOptions(
         task=options.task, language=language, temperature=temperature,
+        seed=window_seed(options.sampling_seed, seek, temperature) if hot else None,
         beam_size=None if hot else options.beam_size, patience=None if hot else options.patience,
         best_of=options.best_of if hot else None, length_penalty=options.length_penalty,
         prompt=tuple(prompt) if prompt else None, prefix=options.prefix,
@@ -198,14 +209,15 @@ def _window_options(options: TranscribeOptions, language: str | None, temperatur
 
 
 def decode_with_fallback(model, tokenizer: Tokenizer, mel: torch.Tensor, options: TranscribeOptions,
-                         language: str | None, prompt: list[int], should_stop=None) -> tuple[DecodingResult, bool]:
+                         language: str | None, prompt: list[int], should_stop=None, seek: int = 0
+                         ) -> tuple[DecodingResult, bool]:
     """Decode at each temperature in turn until the text is neither repetitive nor unsure (or is silence).
 
     Returns the last result and whether it is still too repetitive (a loop no temperature escaped).
     """
     result, repetitive = None, False
     for temperature in options.temperature:
-        window_options = _window_options(options, language, temperature, prompt)
+        window_options = _window_options(options, language, temperature, prompt, seek)
         result = decode(model, tokenizer, mel, window_options, should_stop)[0]
         final, repetitive = judge(result, options)
         if final:
@@ -347,7 +359,7 @@ class _Window:
 
 def _decode_window(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, language: str,
                    prompt: list[int], seek: int, size: int, should_stop) -> _Window:
-    result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, prompt, should_stop)
+    result, repetitive = decode_with_fallback(model, tokenizer, features, options, language, prompt, should_stop, seek)
     return window_of(result, repetitive, tokenizer, options, seek, size)
 
 

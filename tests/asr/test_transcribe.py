@@ -237,3 +237,42 @@ def test_text_past_the_end_of_the_audio_is_reported_as_dropped() -> None:
     assert [s.text for s in segments] == [" last words"]
     assert [w.word for w in segments[0].words] == [" last", " words"] and segments[0].end == 10.0
     assert [(d.reason, d.text) for d in dropped] == [("past-end", " and"), ("past-end", " Thank you.")]
+
+
+def test_each_windows_sampling_seed_depends_on_its_position_and_temperature() -> None:
+    from subtitler.asr.transcribe import window_seed
+
+    seeds = {window_seed(0, seek, t) for seek in (0, 1500, 3000) for t in (0.2, 0.4, 1.0)}
+    assert len(seeds) == 9 and all(0 <= s < 2 ** 63 for s in seeds)
+    assert window_seed(None, 3000, 0.2) is None
+    assert window_seed(1, 0, 0.2) != window_seed(0, 0, 0.2)
+
+
+def test_the_sampling_fallback_gives_the_same_transcript_every_run(monkeypatch) -> None:
+    """With a seed every hotter decode draws the same samples: the options reach the decoder as a per-window seed."""
+    import subtitler.asr.transcribe as module
+
+    seen = []
+    monkeypatch.setattr(module, "decode", lambda model, tok, mel, options, should_stop=None:
+                        seen.append(options) or [fake_result(options.temperature, 3.0, -0.2)])
+    module.decode_with_fallback(None, None, None, TranscribeOptions(), "en", [], seek=3000)
+    module.decode_with_fallback(None, None, None, TranscribeOptions(sampling_seed=None), "en", [], seek=3000)
+    hot = [o for o in seen if o.temperature > 0]
+    assert [o.seed for o in hot[:5]] == [module.window_seed(0, 3000, o.temperature) for o in hot[:5]]
+    assert all(o.seed is None for o in hot[5:]) and all(o.seed is None for o in seen if o.temperature == 0)
+
+
+@pytest.mark.slow
+def test_a_sampled_transcript_is_the_same_on_every_run_and_follows_the_seed(tiny_en, en_tok: Tokenizer,
+                                                                           data_dir: Path) -> None:
+    """Whisper samples when it falls back to a higher temperature: unseeded, the same file gave a different transcript
+    on every run. Decoded at temperature 1 throughout, one sample per window, on the real model."""
+    audio = load_clip(data_dir / "jfk.flac")
+
+    def text(seed: int | None) -> str:
+        options = TranscribeOptions(temperature=(1.0,), best_of=None, sampling_seed=seed, word_timestamps=False)
+        return "".join(s.text for s in transcribe(tiny_en, en_tok, audio, options))
+
+    first = text(3)
+    assert text(3) == first
+    assert len({first, text(4), text(5), text(6)}) > 1  # the seed is what the draws follow
