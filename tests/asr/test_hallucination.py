@@ -132,6 +132,7 @@ def test_a_window_closed_early_does_not_skip_the_speech_after_its_text() -> None
     assert resume((0.0, 6.4), (8.0, 29.0)) == 640  # speech after the text: the next window starts at its end
     assert resume((0.0, 6.4)) == 3000 and resume((0.0, 6.4), (10.0, 10.5)) == 3000  # silence or a blip: 30 s on
     assert resume((0.0, 6.4), (8.0, 29.0), advance=500) == 500 and resume((8.0, 29.0), ends=()) == 3000
+    assert resume((0.0, 6.4), (8.0, 29.0), ends=(6.4, 3.0)) == 640  # from the latest text, not the last segment's
     off = WindowGuards(TranscribeOptions().without_guards(), None)
     assert off.resume_before_heard_tail([6.4], 0, 3000) == 3000  # openai-whisper's rule without guards
 
@@ -202,6 +203,18 @@ def test_misplaced_words_are_not_moved_onto_speech_other_words_hold() -> None:
     assert [x.start for x in out.pieces[1].words] == [x.start for x in stray_words]
 
 
+def test_a_misplaced_segment_is_not_moved_before_the_words_of_the_text_ahead_of_it() -> None:
+    """base int8, sampling at 0.6 on the long-form programme, stamped five lines 210-222 s, on a pause, their words
+    on the speech at 230-237 s; the next line was stamped 222.5-230.5 s with its words piled up, and was spread over
+    the speech at 230.0-230.4 s: before the lines ahead of it. The next window started after it and said them again."""
+    ahead = [[w(" Hello.", 19.94, 20.08)], fine(21.2, 3)]
+    piled = [w(f" w{i}", 27.0, 27.0) for i in range(6)]
+    out, _ = guarded([(0.0, 1.0), (1.0, 2.0), (12.5, 20.5)], ahead + [piled], speech=(19.9, 30.0))
+    starts = [p.words[0].start for p in out.pieces]
+    assert starts == sorted(starts) and len(out.pieces) == 3
+    assert out.pieces[2].words[0].start >= out.pieces[1].words[-1].end
+
+
 def test_an_utterances_first_word_stretched_into_the_silence_before_it_is_kept() -> None:
     """base put "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s with "began" right
     after it: the gate dropped the first word of the LibriSpeech clip."""
@@ -211,6 +224,20 @@ def test_an_utterances_first_word_stretched_into_the_silence_before_it_is_kept()
     assert verdict.words == tuple(words) and verdict.dropped == ()
     lonely = [w(" Hmm", 1.0, 1.4), w(" began", 3.29, 3.68)]  # far from the speech: still dropped
     assert [x.word for x in judge_segment(1.0, 8.0, "", lonely, None, gate, True).words] == [" began"]
+
+
+def test_a_soft_first_word_just_before_the_spoken_words_of_its_segment_is_kept() -> None:
+    """tiny.en put the "So" that opens mfa_cold_corpus.wav at 53.38-53.41 s of the long-form programme (probability
+    0.23), "this" at 54.18 s: Silero heard nothing under "So" and the gate dropped a spoken word."""
+    gate = SpeechGate(FakeActivity((4.1, 8.0)), threshold=0.2)
+    words = [w(" So", 3.38, 3.41, 0.23), w(" this", 4.18, 4.21), w(" is", 4.24, 4.54), w(" the", 4.98, 5.2)]
+    assert judge_segment(3.38, 8.0, "", words, None, gate, True).words == tuple(words)
+    two = [w(" Well", 2.9, 3.2, 0.3)] + words  # only a single word leads in: "Well So" is not
+    assert [x.word for x in judge_segment(2.9, 8.0, "", two, None, gate, True).words] == [" this", " is", " the"]
+    far = [w(" So", 2.9, 3.0, 0.23)] + words[1:]  # 1.18 s before: dropped
+    assert [x.word for x in judge_segment(2.9, 8.0, "", far, None, gate, True).words] == [" this", " is", " the"]
+    alone = [w(" So", 3.38, 3.41, 0.23), w(" yes", 3.6, 3.7, 0.3)]  # no spoken word follows: dropped
+    assert judge_segment(3.38, 8.0, "", alone, None, gate, True).words == ()
 
 
 def test_a_sure_segment_over_faint_speech_is_kept_and_an_unsure_one_is_not() -> None:
