@@ -83,8 +83,9 @@ class OptionSpec:
                 raise ValueError("a value is needed")
             return None
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            bounds = f"from {self.low:g}" + (f" to {self.high:g}" if self.high is not None else " up")
-            raise ValueError(f"{value:g}: use a value {bounds}" + (" or 'off'" if self.can_be_off else ""))
+            shown = (lambda v: str(int(v))) if self.kind is int else (lambda v: f"{v:g}")  # 2147483647, not 2.14748e+09
+            bounds = f"from {shown(self.low)}" + (f" to {shown(self.high)}" if self.high is not None else " up")
+            raise ValueError(f"{shown(value)}: use a value {bounds}" + (" or 'off'" if self.can_be_off else ""))
         return value
 
 

@@ -71,6 +71,9 @@ def test_parse_takes_what_a_user_types() -> None:
         BY_FIELD["beam_size"].parse("five")
     with pytest.raises(ValueError, match="use a value from 0 to 100 or 'off'"):
         BY_FIELD["compression_ratio_threshold"].parse("-1")
+    with pytest.raises(ValueError, match="^-3: use a value from 0 to 2147483647 or 'off'$"):  # not 2.14748e+09
+        BY_FIELD["sampling_seed"].parse("-3")
+    assert BY_FIELD["sampling_seed"].parse("off") is None and BY_FIELD["sampling_seed"].parse("7") == 7
 
 
 def test_the_temperature_settings_are_described_with_the_options_defaults() -> None:
