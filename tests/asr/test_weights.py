@@ -442,3 +442,13 @@ def test_model_files_that_are_pipes_do_not_hang(tiny_en_dir, tmp_path, name):
         os.symlink(tiny_en_dir / "model.bin", folder / "model.bin")
     with pytest.raises(ModelError, match="not a regular file|no model.bin"):
         read_checkpoint(folder / name if name != "config.json" else folder)
+
+
+def test_the_shape_table_is_built_once_per_model_size_and_cannot_be_changed_by_a_caller() -> None:
+    """A load checks the weights twice; the table (0.2 s to build for base) is kept, read-only, per model size."""
+    from subtitler.asr.weights import expected_shapes
+
+    first = expected_shapes(SMALL)
+    assert expected_shapes(SMALL) is first and first["decoder.positions"] == (10, 128)
+    with pytest.raises(TypeError):
+        first["decoder.positions"] = (1, 1)  # type: ignore[index]
