@@ -364,8 +364,27 @@ def test_speech_activity_rates_each_half_minute_afresh(data_dir) -> None:
     warmup = 64 * FRAME_SAMPLES  # each piece's state warms up on the 2 s before it
     alone = speech_probabilities(np.concatenate([before[-warmup:], speech]))[64:]
     assert len(late) == len(alone)
-    np.testing.assert_allclose(late, alone, atol=0.05)  # same as heard from a fresh start
+    assert bool((late >= alone - 0.05).all())  # at least as heard from a fresh start
     assert activity.peak(0.0, start - 1.0) < 0.2 and activity.peak(start, start + 5.0) > 0.8
+
+
+@pytest.mark.slow
+def test_speech_after_twenty_seconds_of_tones_is_heard(data_dir) -> None:
+    """In a long-form programme mfa_cold_corpus.wav followed 22 s of test tones; the 30-s piece that started in the
+    tones rated its opening ("So, this is the sick corpus.") at 0.00-0.03, and the gate dropped it."""
+    from subtitler.asr.vad import FRAME_SAMPLES, FRAME_SECONDS, PIECE_FRAMES, SpeechActivity, speech_probabilities
+    from tests.asr.clips import load_clip
+
+    t = np.arange(22 * 16000) / 16000
+    tones = (0.05 * np.sin(2 * np.pi * np.where((t % 2) < 1, 440, 660) * t)).astype(np.float32)
+    clip = load_clip(data_dir / "mfa_cold_corpus.wav")[: 8 * 16000]
+    audio = np.concatenate([np.zeros(PIECE_FRAMES * FRAME_SAMPLES - len(tones) // 2, np.float32), tones, clip])
+    activity = SpeechActivity(audio)
+    start = (len(audio) - len(clip)) / 16000
+    assert activity.peak(start, start + 3.0) > 0.6  # 0.12 in the 30-s piece alone
+    tones_at = slice(round((start - 20.0) / FRAME_SECONDS), round((start - 1.0) / FRAME_SECONDS))
+    one_piece = speech_probabilities(audio, None, PIECE_FRAMES)  # the 30-s rating alone
+    np.testing.assert_array_equal(activity.probabilities(0.0, len(audio) / 16000)[tones_at], one_piece[tones_at])
 
 
 # --- whole transcriptions on real speech and synthetic non-speech ------------------------------------------------
