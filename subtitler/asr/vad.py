@@ -218,7 +218,7 @@ class SpeechActivity:
     and the gate dropped its words. So the audio is rated a second time in ~8-s pieces, and that rating
     counts where it is at least SHORT_PIECE_TRUST. On their own the 8-s pieces are too eager: the
     accuracy benchmark's non-speech files peaked at 0.15-0.4 in them (below 0.08 in the 30-s pieces).
-    The second rating costs about 1.25 times the first (about a second per five minutes of audio).
+    The second rating costs as much as the first: about 1 s per 10 minutes of audio each, on one core.
     """
 
     def __init__(self, audio: np.ndarray, should_stop: Callable[[], bool] | None = None,

@@ -445,7 +445,7 @@ def test_model_files_that_are_pipes_do_not_hang(tiny_en_dir, tmp_path, name):
 
 
 def test_the_shape_table_is_built_once_per_model_size_and_cannot_be_changed_by_a_caller() -> None:
-    """A load checks the weights twice; the table (0.2 s to build for base) is kept, read-only, per model size."""
+    """A load checks the weights twice; the table (a whole network built on the meta device) is kept, read-only."""
     from subtitler.asr.weights import expected_shapes
 
     first = expected_shapes(SMALL)
