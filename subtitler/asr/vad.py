@@ -213,10 +213,11 @@ class SpeechActivity:
     and a block is only rated when a time inside it is asked for: the first window does not wait for
     a long file's last minutes.
 
-    Half a minute is still long enough to go deaf: after 22 s of test tones, or under a continuous 15-dB
-    noise bed, the 30-s pieces rated a congested voice 0.00-0.05 where a fresh start heard it at 0.97-1.0,
-    and the gate dropped its words. So the audio is rated a second time in ~8-s pieces, and that rating
-    counts where it is at least SHORT_PIECE_TRUST. On their own the 8-s pieces are too eager: the
+    Half a minute is still long enough to go deaf: after 22 s of test tones the 30-s pieces rated a congested
+    voice 0.00-0.03 where a fresh start heard it at 0.98-1.0, and the gate dropped its words. So the audio is
+    rated a second time in ~8-s pieces, and that rating counts where it is at least SHORT_PIECE_TRUST. (Under
+    a continuous 15-dB noise bed even the 8-s pieces average 0.43 over the same voice: much of it stays
+    unheard.) On their own the 8-s pieces are too eager: the
     accuracy benchmark's non-speech files peaked at 0.15-0.4 in them (below 0.08 in the 30-s pieces).
     The second rating costs as much as the first: about 1 s per 10 minutes of audio each, on one core.
     """
