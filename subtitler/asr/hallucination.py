@@ -88,8 +88,21 @@ class RepetitionGuard:
         return key in seen or (threshold is not None and compression_ratio(text) > threshold)
 
     def replays(self, texts: Sequence[str]) -> bool:
-        """Whether any of a window's segment texts replays the recent segments."""
-        return any(self._replays_recent(normalised(t)) for t in texts)
+        """Whether any of a window's segment texts replays the recent segments or an earlier text of the same window.
+
+        The second counts too: tiny.en, prompted with the previous text, wrote "Mr. Quilter is the apostle of the
+        middle classes..." twice in one window of a long-form programme; the alignment put the copy on the first
+        words of the next clip, where it stayed (someone speaks there) and took their place. Decoded without the
+        prompt, the window wrote the line once, and the next window heard those words.
+        """
+        earlier: list[str] = []
+        for text in texts:
+            key = normalised(text)
+            if self._replays_recent(key, earlier):
+                return True
+            if key:
+                earlier.append(key)
+        return False
 
     def filter(self, texts: Sequence[str], window_repetitive: bool) -> list[str | None]:
         """For each segment text of one window, why to drop it ("repeat", "replay", "loop") or None to keep it.

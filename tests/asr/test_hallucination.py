@@ -66,6 +66,13 @@ def test_a_replay_is_found_across_windows_even_when_split_differently() -> None:
     assert guard.filter([" the world"], False) == [None]  # too short to call a replay
 
 
+def test_a_line_written_twice_in_one_window_is_a_replay_even_without_history() -> None:
+    guard = RepetitionGuard(TranscribeOptions())
+    line = " Mr. Quilter is the apostle of the middle classes, and we are glad to welcome his gospel."
+    assert guard.replays([line, line]) and guard.replays([line, " Mr. Quilter is the apostle"])
+    assert not guard.replays([line, " And so, my fellow Americans"]) and not guard.replays([" Okay.", " Okay."])
+
+
 def test_the_recent_text_is_a_window_of_lookback_segments() -> None:
     guard = RepetitionGuard(TranscribeOptions(repeat_lookback=2))
     guard.commit([" one two three four five", " six seven", " eight nine"])
@@ -432,6 +439,35 @@ def test_speech_said_twice_is_kept_twice(tiny, data_dir) -> None:
     dropped = []
     text = transcript(tiny, np.concatenate([jfk, np.zeros(32000, np.float32), jfk]), dropped=dropped)
     assert text.count("ask what you can do for your country") == 2, (text, dropped)
+
+
+@pytest.mark.slow
+def test_a_line_written_twice_in_a_prompted_window_is_decoded_again_without_the_prompt(tiny, data_dir, monkeypatch) -> None:
+    """tiny.en, prompted with the previous text, wrote "Mr. Quilter is the apostle of the middle classes..." twice in
+    one window of a long-form programme; the alignment put the copy on the opening words of the next clip, where someone
+    speaks, so it stayed and took their place. Here the prompted decode writes jfk's first half twice over the whole
+    line: the real words must win."""
+    import subtitler.asr.transcribe as module
+    from tests.asr.clips import load_clip
+
+    model, tok = tiny
+    real_decode, prompts = module.decode, []
+
+    def prompted_twice(model_, tokenizer, mel, options, should_stop=None):
+        prompts.append(options.prompt)
+        results = real_decode(model_, tokenizer, mel, options, should_stop)
+        if not options.prompt:
+            return results
+        half = tok.encode(" And so my fellow Americans, ask not what your country can do for you,")
+        ts = tok.timestamp_begin
+        tokens = (ts, *half, ts + 250, ts + 250, *half, ts + 550)
+        return [dataclasses.replace(results[0], tokens=tokens, text=tok.decode_text_only(list(tokens)))]
+
+    monkeypatch.setattr(module, "decode", prompted_twice)
+    audio = load_clip(data_dir / "jfk.flac")
+    text = transcript(tiny, audio, TranscribeOptions(initial_prompt="President Kennedy's inaugural address."))
+    assert prompts[0] and not prompts[-1]  # decoded again without the prompt
+    assert text.count("fellow americans") == 1 and "ask what you can do for your country" in text, text
 
 
 def non_speech(kind: str, seconds: float = 60.0) -> np.ndarray:
