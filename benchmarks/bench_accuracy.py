@@ -6,6 +6,8 @@ Sets (benchmarks/accuracy_sets.py; the synthesised audio is cached under .cache/
   long-form   a 10-minute programme of the English recordings with pauses, noise and music-like tones
               between them: WER, words emitted inside the non-speech stretches, and every difference from
               the reference spanning more than three words;
+  programmes  two more programmes of the same recipe, shuffled with other seeds (orders, pauses, noise):
+              the same figures, so that what holds on one programme is seen to hold on others;
   non-speech  a minute each of digital silence, hum, white/pink/brown noise, test tones and music-like
               tones, and a recording followed by 20 s of noise: words emitted per minute of non-speech.
 
@@ -31,7 +33,7 @@ the machine is shared; every engine runs on --threads threads (default 1, which 
 runs far faster than 2).
 
     .venv/bin/python benchmarks/bench_accuracy.py [--models tiny.en base] [--rows subtitler:default openai-whisper:default ...]
-        [--sets clips long-form non-speech]
+        [--sets clips long-form programmes non-speech]
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ def _loader(engine: str, config: str, model: str, threads: int):
     return run
 
 
-SETS = ("clips", "long-form", "non-speech")
+SETS = ("clips", "long-form", "programmes", "non-speech")
 
 
 def items_of(model: str, sets: list[str]) -> list[Item]:
@@ -283,14 +285,14 @@ def row_name(row: str) -> str:
 
 def report(model: str, rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
     clips = [i for i in items if i.set == "clips"]
-    long_form = next((i for i in items if i.set == "long-form"), None)
+    long_forms = [i for i in items if i.set in ("long-form", "programmes")]
     non_speech = [i for i in items if i.set == "non-speech"]
     print(f"\n### {model}\n")
     header = "| " + " | ".join(["set"] + [row_name(r) for r in rows]) + " |"
     rule = "|" + "---|" * (len(rows) + 1)
     if clips:
         _clips_table(rows, results, clips, header, rule)
-    if long_form is not None:
+    for long_form in long_forms:
         _long_form_table(rows, results, long_form, header, rule)
     if non_speech:
         _non_speech_table(rows, results, non_speech, header, rule)
@@ -321,17 +323,17 @@ def _clips_table(rows: list[str], results: dict[str, dict], clips: list[Item], h
 
 def _long_form_table(rows: list[str], results: dict[str, dict], long_form: Item, header: str, rule: str) -> None:
     silent = [s for s in long_form.stretches if s.kind != "speech"]
-    print(f"\nLong-form ({long_form.seconds / 60:.1f} min, {len(normalise(long_form.reference).split())} reference words, "
+    print(f"\n{long_form.name.capitalize()} ({long_form.seconds / 60:.1f} min, {len(normalise(long_form.reference).split())} reference words, "
           f"{sum(s.end - s.start for s in silent) / 60:.1f} min of non-speech in {len(silent)} stretches)\n")
     print(header), print(rule)
-    lf = {r: results[r]["long-form"] for r in rows}
+    lf = {r: results[r][long_form.name] for r in rows}
     print("| WER | " + " | ".join(f"{error_rate([long_form.reference], [text_of(lf[r])]):.3f}" for r in rows) + " |")
     print("| words inside non-speech | " + " | ".join(str(len(words_in(lf[r], silent))) for r in rows) + " |")
     print("| differences > 3 words | " + " | ".join(str(len(differences(long_form.reference, text_of(lf[r])))) for r in rows) + " |")
     print("| wall s (approx.) | " + " | ".join(f"{lf[r]['wall_s']:.0f}" for r in rows) + " |")
     for r in rows:
         diffs = differences(long_form.reference, text_of(lf[r]))
-        print(f"\nLong-form differences spanning more than three words, {row_name(r)}: {len(diffs)}")
+        print(f"\n{long_form.name.capitalize()}: differences spanning more than three words, {row_name(r)}: {len(diffs)}")
         for d in diffs:
             at = hyp_time(lf[r], d["hyp_index"])
             print(f"- [{clip_at(long_form.stretches, d['ref_index'])}; heard at {at if at is None else round(at, 1)} s] "
