@@ -123,6 +123,13 @@ class RepetitionGuard:
             reasons.append(reason)
         return reasons
 
+    def mark(self) -> tuple[str, int]:
+        """Where the count of repeats in a row stands, for :meth:`rewind` when a window is decoded again."""
+        return self._last, self._count
+
+    def rewind(self, mark: tuple[str, int]) -> None:
+        self._last, self._count = mark
+
     def commit(self, texts: Sequence[str]) -> None:
         """Remember the texts that were kept (they are what a later loop would replay)."""
         self._recent.extend(k for k in (normalised(t) for t in texts) if k)
@@ -169,6 +176,10 @@ MAX_WORD_S = 0.6  # the most a slipped word is spread over
 TAIL_SPEECH_S = 1.0  # seconds of clear speech after a window's last text that its next window must not skip
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
+SKIPPED_S = 1.5  # a window's first word this long after its start ...
+SKIPPED_SPEECH_S = 1.0  # ... with this much clear speech before it: the window is decoded again, shorter
+FRESH_MIN_S = 1.0  # the shortest run of unheard words that is rated again from a fresh start
+FRESH_SHARE = 0.5  # ... and kept where that rating hears this share of it (music-like tones: at most 0.19)
 
 
 class SpeechGate:
@@ -209,8 +220,9 @@ class SpeechGate:
         mfa_cold_corpus.wav 0.77 s before "this", where Silero heard nothing, and the gate dropped it."""
         heard = [self.word_has_speech(w) for w in words]
         for has_speech, run in itertools.groupby(range(len(words)), key=heard.__getitem__):
-            run = list(run)  # a run of words without clear speech is kept whole if heard faintly
-            if not has_speech and self.heard_faintly(words[run[0]: run[-1] + 1]):
+            run = list(run)  # a run of words without clear speech is kept whole if heard faintly or afresh
+            if not has_speech and (self.heard_faintly(words[run[0]: run[-1] + 1])
+                                   or self.heard_afresh(words[run[0]: run[-1] + 1])):
                 heard[run[0]: run[-1] + 1] = [True] * len(run)
         flags = [h or (i > 0 and heard[i - 1] and w.start - words[i - 1].end <= ATTACH_S)
                  or (i + 1 < len(words) and heard[i + 1] and words[i + 1].start - w.end <= ATTACH_S)
@@ -229,6 +241,17 @@ class SpeechGate:
             return False
         sure = sum(w.probability for w in words) / len(words) >= SURE_WORDS
         return sure and self.span_has_speech(words[0].start - WORD_PAD_S, words[-1].end + WORD_PAD_S, self.threshold * FAINT)
+
+    def heard_afresh(self, words: Sequence[WordTiming]) -> bool:
+        """A run of words of at least FRESH_MIN_S that Silero, started afresh just before it, hears for the most part.
+
+        The rating in pieces can stay deaf after a long stretch of non-speech: after 18 s of music-like tones, the
+        opening of mfa_cold_corpus.wav in a long-form programme ("So this is the sick corpus. I have a") was rated
+        0.00-0.003 and dropped, while a fresh start heard 78 % of it. See :meth:`SpeechActivity.fresh_share`.
+        """
+        if self.threshold is None or not words or words[-1].end - words[0].start < FRESH_MIN_S:
+            return False
+        return self.activity.fresh_share(words[0].start, words[-1].end) >= FRESH_SHARE
 
     def voiced(self, start: float, end: float) -> list[tuple[float, float]]:
         """The stretches of [start, end) where Silero hears clear speech, in order."""
@@ -428,8 +451,9 @@ FRAMES_PER_SECOND = 100  # mel frames (seek units)
 
 @dataclass(frozen=True)
 class GuardedWindow:
-    """One window after the guards. ``redo``: keep nothing and decode again from seek + ``advance``;
-    ``clean``: nothing was dropped; ``last_speech``: the end of the last kept word, when the guards changed it."""
+    """One window after the guards. ``redo``: keep nothing and decode again from seek + ``advance``, or with ``size``
+    from the same seek as a window of that many frames; ``clean``: nothing was dropped; ``last_speech``: the end of
+    the last kept word, when the guards changed it."""
 
     pieces: list[Any]
     texts: list[str]
@@ -437,6 +461,7 @@ class GuardedWindow:
     clean: bool = True
     redo: bool = False
     last_speech: float | None = None
+    size: int | None = None
 
 
 class WindowGuards:
@@ -579,6 +604,25 @@ class WindowGuards:
         longest = MAX_WORD_S * n_words
         return (a, min(b, a + longest)) if forward else (max(a, b - longest), b)
 
+    def _skipped_opening(self, kept: Sequence, seek: int) -> int | None:
+        """The frames of a shorter window to decode instead, when this one's text starts only after clear speech.
+
+        Whisper may leave out what it cannot make sense of and go on to what it can: tiny.en, on a window that
+        began with the end of a congested voice under a noise bed and then LDC93S1.wav, wrote only the clip after
+        them, its first word 12 s in, and the 20 words before it were never decoded. Decoded alone, up to where the
+        text starts, the skipped speech gets its own transcript; the next window starts there.
+        """
+        if not self.options.redecode_skipped or self.gate is None or self.gate.threshold is None:
+            return None
+        first = next((p.words[0].start for p in kept if p.words), None)
+        start = seek / FRAMES_PER_SECOND
+        if first is None or first - WORD_PAD_S - start < SKIPPED_S:
+            return None
+        cut = first - WORD_PAD_S
+        if self.gate.voiced_share(start, cut) * (cut - start) < SKIPPED_SPEECH_S:
+            return None
+        return round(cut * FRAMES_PER_SECOND) - seek
+
     def _report(self, dropped: Sequence[Dropped]) -> None:
         if self.on_dropped is not None:
             for d in dropped:
@@ -586,7 +630,10 @@ class WindowGuards:
 
     def apply(self, pieces: list, texts: list[str], repetitive: bool, advance: int, seek: int, size: int, complete: bool,
               duration: float, timestamp_begin: int, add_words: Callable[[list[bool]], tuple[list, int]] | None,
-              last_speech: float) -> GuardedWindow:
+              last_speech: float, may_shorten: bool = False) -> GuardedWindow:
+        """The guards on one window's pieces. ``may_shorten``: a window whose text starts after speech it left out
+        comes back with ``redo`` and the ``size`` to decode instead (nothing reported or remembered of it)."""
+        mark = self.repetition.mark()
         reasons = self.repetition.filter(texts, repetitive)
         alive = [i for i, r in enumerate(reasons) if r in (None, "replay")]
         untimed = pieces
@@ -613,12 +660,11 @@ class WindowGuards:
             fixed = spread_out | {i for i in alive if reasons[i] is not None}
             pieces = self._place_slipped(untimed, pieces, [i for i in alive if reasons[i] in (None, "replay")], fixed,
                                          last_speech)
-        kept, kept_texts, clean = [], [], True
+        kept, kept_texts, dropped = [], [], []
         for index, (piece, text, reason) in enumerate(zip(pieces, texts, reasons)):
             verdict = judge_segment(piece.start, piece.end, text, piece.words, reason, self.gate, self.options.drop_fillers,
                                     timed=index not in spread_out)
-            self._report(verdict.dropped)
-            clean = clean and not verdict.dropped
+            dropped.extend(verdict.dropped)
             if not verdict.keep:
                 continue
             if verdict.words != tuple(piece.words):
@@ -626,6 +672,12 @@ class WindowGuards:
                 text = "".join(w.word for w in verdict.words)
             kept.append(piece)
             kept_texts.append(text)
+        shorter = self._skipped_opening(kept, seek) if may_shorten and add_words is not None else None
+        if shorter is not None:
+            self.repetition.rewind(mark)
+            return GuardedWindow([], [], advance, clean=False, redo=True, size=shorter)
+        self._report(dropped)
+        clean = not dropped
         self.repetition.commit(kept_texts)
         if clean or add_words is None:
             return GuardedWindow(kept, kept_texts, advance, clean)

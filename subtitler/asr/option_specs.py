@@ -155,6 +155,8 @@ SPECS: tuple[OptionSpec, ...] = (
     _spec("hallucination_silence_threshold", "Skip silence around suspicious text", "with word timings, skip "
           "silences longer than S seconds around a suspicious segment (openai-whisper's option)", float, GUARDS,
           low=0, high=30, can_be_off=True, metavar="S"),
+    _spec("redecode_skipped", "Decode skipped speech", "decode a window again, ending where its text starts, when "
+          "it left out clear speech before its first word", bool, GUARDS),
     _spec("repair_word_times", "Repair stray word times", "re-time words the alignment put outside their segment, "
           "and start the next window by the timestamps rather than after them", bool, GUARDS),
 )

@@ -87,6 +87,7 @@ class TranscribeOptions:
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
     hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # needs word_timestamps
     repair_word_times: bool = defaults.REPAIR_WORD_TIMES  # words timed outside their segment are put back; seek by timestamps
+    redecode_skipped: bool = defaults.REDECODE_SKIPPED  # speech skipped at a window's start is decoded as a shorter window
 
     # Decode at most this many 30-s windows in the sequential mode (None: all). Live captions decode a buffer shorter
     # than one window; a second window would only re-read the half-spoken word after the last timed one, at the cost
@@ -98,7 +99,8 @@ class TranscribeOptions:
         apart from ``language_per_window``)."""
         return dataclasses.replace(self, max_repeats=None, repeat_lookback=0,
                                    drop_repetitive=False, retry_replays=False, speech_threshold=None,
-                                   drop_fillers=False, hallucination_silence_threshold=None, repair_word_times=False)
+                                   drop_fillers=False, hallucination_silence_threshold=None, repair_word_times=False,
+                                   redecode_skipped=False)
 
     def __post_init__(self) -> None:
         if self.word_timing not in WORD_TIMINGS:
@@ -402,6 +404,7 @@ def transcribe(
     guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
     timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
     next_id, seek, span, windows = 0, first, 0, 0
+    shorter, shortened_at = None, -1  # a window decoded again as a shorter one: its length and seek
     while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
         seek = max(seek, spans[span][0])
         if seek >= spans[span][1]:
@@ -409,7 +412,8 @@ def transcribe(
             continue
         if should_stop is not None and should_stop():
             raise Cancelled("transcription stopped")
-        size = min(N_FRAMES, spans[span][1] - seek)
+        size = min(N_FRAMES, spans[span][1] - seek, shorter or N_FRAMES)
+        shorter = None
         segments, advance = [], size
         if guards.window_has_speech(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):  # else not decoded
             if seek == first and size == N_FRAMES and first_features is not None:
@@ -426,7 +430,11 @@ def transcribe(
                 # A window that replays the recent text mostly took it from the prompt: hear it without.
                 decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek, size,
                                          should_stop)
-            guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration)
+            guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
+                                    may_shorten=seek != shortened_at)
+            if guarded.redo and guarded.size is not None:  # speech skipped at the start: decode up to where the text starts
+                shorter, shortened_at = guarded.size, seek
+                continue
             if guarded.redo:  # a suspicious segment after silence: decode again from where it starts
                 seek += guarded.advance
                 continue
@@ -452,16 +460,20 @@ def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: i
 
 
 def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, timing: _WordTimer | None, language: str,
-                  features: torch.Tensor, seek: int, size: int, duration: float) -> GuardedWindow:
-    """The guards on one decoded window; word timing runs in between, on the pieces the repetition guard left."""
+                  features: torch.Tensor, seek: int, size: int, duration: float, may_shorten: bool = False) -> GuardedWindow:
+    """The guards on one decoded window; word timing runs in between, on the pieces the repetition guard left.
+    A window to be decoded again as a shorter one leaves the word timer as it found it."""
+    last_speech = timing.last_speech_timestamp if timing is not None else 0.0
     def add_words(keep: list[bool]) -> tuple[list[_Piece], int]:
         return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance)
 
     complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
     guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
                            tokenizer.timestamp_begin, add_words if timing is not None else None,
-                           timing.last_speech_timestamp if timing is not None else 0.0)
-    if timing is not None and guarded.last_speech is not None:
+                           timing.last_speech_timestamp if timing is not None else 0.0, may_shorten)
+    if timing is not None and guarded.size is not None:
+        timing.last_speech_timestamp = last_speech
+    elif timing is not None and guarded.last_speech is not None:
         timing.last_speech_timestamp = guarded.last_speech
     return guarded
 
