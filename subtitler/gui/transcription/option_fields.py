@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget,
 )
@@ -28,6 +30,38 @@ TEXT_HINTS = {"initial_prompt": "e.g. A lecture on Kubernetes by Dr. Nguyen.",
 UNBOUNDED = 1e6  # a spin box needs a top; a spec without ``high`` has none
 
 
+class _WheelOnlyWhenFocused:
+    """A number or list that the mouse wheel changes only once it has the focus (a click or Tab gives it).
+
+    The advanced settings scroll: Qt's spin boxes and lists take the wheel as soon as the pointer passes over
+    them, so scrolling down the list changed whichever setting slid under the pointer (the no-speech limit went
+    from 0.60 to 0.00 on the way to the guards). Unfocused, the wheel goes on to the scroll area.
+    """
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class SpinBox(_WheelOnlyWhenFocused, QSpinBox):
+    pass
+
+
+class DoubleSpinBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
+    pass
+
+
+class ComboBox(_WheelOnlyWhenFocused, QComboBox):
+    pass
+
+
+def _focus_by_click_or_tab(widget: QWidget) -> QWidget:
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone must not take it
+    return widget
+
+
 class OptionField:
     """The widget for one spec: ``widget`` goes in a form row (``label_text``), ``value()`` is what apply_settings takes."""
 
@@ -40,7 +74,7 @@ class OptionField:
         elif spec.kind in (int, float):
             self.editor = _spin(spec)
         elif spec.choices:
-            combo = QComboBox()
+            combo = _focus_by_click_or_tab(ComboBox())
             combo.addItems(list(spec.choices))
             self.editor = combo
         else:
@@ -133,13 +167,14 @@ def _spin(spec: OptionSpec) -> QSpinBox | QDoubleSpinBox:
     low = spec.low if spec.low is not None else -UNBOUNDED
     high = spec.high if spec.high is not None else UNBOUNDED
     if spec.kind is int:
-        spin: QSpinBox | QDoubleSpinBox = QSpinBox()
+        spin: QSpinBox | QDoubleSpinBox = SpinBox()
         spin.setRange(int(low), int(high))
     else:
-        spin = QDoubleSpinBox()
+        spin = DoubleSpinBox()
         spin.setDecimals(2)
         spin.setRange(low, high)
         spin.setSingleStep(0.05 if high - low <= 1 else 0.5 if high - low >= 20 else 0.1)
+    _focus_by_click_or_tab(spin)
     spin.setMinimumWidth(110)  # every number the same width, with its "Off" right beside it
     spin.setMaximumWidth(110)
     return spin

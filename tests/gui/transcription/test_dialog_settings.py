@@ -55,7 +55,7 @@ def test_every_setting_has_a_widget_of_its_kind_with_its_bounds_help_and_place(q
         editor = field.editor
         expected = {bool: QCheckBox, int: QSpinBox, float: QDoubleSpinBox}.get(spec.kind) or (
             QComboBox if spec.choices else QLineEdit)
-        assert type(editor) is expected, spec.field
+        assert isinstance(editor, expected) and not isinstance(editor, QCheckBox) or expected is QCheckBox, spec.field
         if spec.kind in (int, float):
             assert (editor.minimum(), editor.maximum()) == (spec.low, spec.high), spec.field
         if spec.choices:
@@ -318,6 +318,40 @@ def test_both_parts_fit_a_1366x768_screen(qtbot, settings):
     assert dialog.advanced.height() <= 700 and dialog.advanced.width() <= 1300
     assert dialog.advanced.scroll.widget().sizeHint().height() > dialog.advanced.scroll.viewport().height(), \
         "the advanced settings scroll (the test would not notice an overflow otherwise)"
+
+
+def test_scrolling_the_advanced_settings_changes_none_of_them(qtbot, settings):
+    """Scrolling down to the guards with the wheel changed every spin box that passed under the pointer (the
+    no-speech limit went from 0.60 to 0.00). An unfocused number or list now leaves the wheel to the scroll area
+    (ignores it: a real wheel event then goes to the parent, which scrolls; seen under Xvfb with xdotool)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    dialog = open_dialog(qtbot, settings)
+    dialog.advanced.show()
+    qtbot.waitExposed(dialog.advanced)
+    ok = dialog.advanced.buttons.button(dialog.advanced.buttons.StandardButton.Ok)
+    ok.setFocus()  # the first setting has the focus when the dialog opens
+    qtbot.waitUntil(ok.hasFocus)
+    before = {name: field.value() for name, field in dialog.fields.items()}
+
+    def wheel(widget, notches: int = -1) -> bool:
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120 * notches),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(widget, event)
+        return event.isAccepted()
+
+    numbers_and_lists = [f.editor for f in dialog.fields.values() if isinstance(f.editor, (QSpinBox, QDoubleSpinBox, QComboBox))]
+    assert len(numbers_and_lists) > 10
+    for editor in numbers_and_lists:
+        assert editor.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel alone does not focus it
+        assert not editor.isEnabled() or not wheel(editor) and not wheel(editor, 1)  # left to the scroll area
+    assert {name: field.value() for name, field in dialog.fields.items()} == before
+    spin = dialog.fields["no_speech_threshold"].editor
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    assert wheel(spin, 1) and spin.value() != before["no_speech_threshold"]  # once focused, the wheel sets it
 
 
 def test_download_rows_show_only_what_is_there(qtbot, settings):
