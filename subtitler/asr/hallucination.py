@@ -579,7 +579,12 @@ class WindowGuards:
                 if on_speech[0] > 0:
                     runs.append((0, on_speech[0], max(untimed[i].start, previous_end), words[on_speech[0]].start, True))
                 if on_speech[-1] < len(words) - 1:
-                    runs.append((on_speech[-1] + 1, len(words), words[on_speech[-1]].end, untimed[i].end, False))
+                    # Up to its end stamp, or as far as the run's words could reach right after the last heard one:
+                    # the stamp may end before it (tiny.en stamped "...behind the curtain on the left" to end before
+                    # "the", and put "left" at no length in the noise after the clip).
+                    after = words[on_speech[-1]].end
+                    reach = min(after + MAX_WORD_S * (len(words) - 1 - on_speech[-1]), self._next_words_start(timed, alive, i))
+                    runs.append((on_speech[-1] + 1, len(words), after, max(untimed[i].end, reach), False))
             for first, last, low, high, forward in runs:
                 place = self._free_speech(low, high, claimed, last - first, forward)
                 if place is not None:
@@ -589,6 +594,11 @@ class WindowGuards:
                 timed[i] = dataclasses.replace(timed[i], start=words[0].start, end=words[-1].end, words=tuple(words))
             previous_end = max(previous_end, words[-1].end)
         return timed
+
+    @staticmethod
+    def _next_words_start(timed: list, alive: list[int], i: int) -> float:
+        """Where the words of the next kept segment after ``i`` begin (infinity: none)."""
+        return next((timed[j].words[0].start for j in alive if j > i and timed[j].words), math.inf)
 
     def _free_speech(self, low: float, high: float, claimed: list[tuple[float, float]], n_words: int,
                      forward: bool) -> tuple[float, float] | None:

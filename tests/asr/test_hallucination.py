@@ -365,6 +365,17 @@ def test_words_on_noise_without_free_speech_are_still_dropped() -> None:
     assert [d.text for d in dropped] == [" Thank you."]
 
 
+def test_a_last_word_put_at_no_length_after_its_clip_goes_back_onto_the_speech_after_the_word_before() -> None:
+    """tiny.en stamped "...behind the curtain on the left" to end before "the", and the alignment put "left" at
+    472.04-472.04 s, in the second of noise after the clip (the voice ends at 471.49 s): the gate dropped it."""
+    words = [w(" on", 3.6, 3.8), w(" the", 3.8, 4.1), w(" left", 5.0, 5.0)]
+    out, dropped = guarded([(0.0, 4.0)], [words], (0.0, 4.5))
+    left = out.pieces[0].words[-1]
+    assert left.word == " left" and 4.1 <= left.start < left.end <= 4.55 and not dropped  # (frames of 32 ms)
+    out, dropped = guarded([(0.0, 4.0)], [words], (0.0, 4.1), (6.0, 9.0))  # speech only out of its reach
+    assert [x.word for x in out.pieces[0].words] == [" on", " the"] and [d.text for d in dropped] == [" left"]
+
+
 # --- openai-whisper's silence skip ---------------------------------------------------------------------------
 
 def fine(start: float, n: int = 4) -> list[WordTiming]:
