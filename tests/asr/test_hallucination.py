@@ -552,7 +552,10 @@ def test_stray_word_times_do_not_skip_speech(tiny, data_dir) -> None:
     audio = load_clip(data_dir / "pyannote_sample.wav")
     options = TranscribeOptions(initial_prompt="Diane, Sheila")
     assert "yankee down here" in transcript(tiny, audio, options)
-    assert "yankee" not in transcript(tiny, audio, dataclasses.replace(options, repair_word_times=False))
+    # The repair alone prevents it; decoding the skipped speech again as a shorter window recovers it too.
+    assert "yankee" in transcript(tiny, audio, dataclasses.replace(options, repair_word_times=False))
+    assert "yankee" not in transcript(tiny, audio, dataclasses.replace(options, repair_word_times=False,
+                                                                        redecode_skipped=False))
 
 
 @pytest.mark.slow
