@@ -170,6 +170,7 @@ def is_filler(text: str) -> bool:
 
 WORD_PAD_S = 0.25  # word times from attention may be off by this much
 ATTACH_S = 0.3  # a word this close to a neighbour on speech belongs to the same utterance
+INNER_S = 3.0  # the longest run of unheard words kept between heard words of its segment
 LEAD_S = 1.0  # a segment's first word this close before its spoken words leads into them (a soft "So" Silero misses)
 MIN_WORD_S = 0.08  # the least clear speech a slipped word needs to be placed on
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
@@ -217,7 +218,10 @@ class SpeechGate:
         The alignment often stretches an utterance's first word back into the silence before it (base put
         "He" at 392.48-393.08 s of the long-form programme, the voice starting at 393.3 s). A segment's single
         first word within LEAD_S before its spoken words is kept too: tiny.en put the soft "So" that opens
-        mfa_cold_corpus.wav 0.77 s before "this", where Silero heard nothing, and the gate dropped it."""
+        mfa_cold_corpus.wav 0.77 s before "this", where Silero heard nothing, and the gate dropped it. A run of up
+        to INNER_S between kept words of the segment, with no pause on either side, is kept: under a 15-dB noise bed
+        Silero missed "and I think this" inside "And here's the long pause and I think this is probably good."
+        """
         heard = [self.word_has_speech(w) for w in words]
         for has_speech, run in itertools.groupby(range(len(words)), key=heard.__getitem__):
             run = list(run)  # a run of words without clear speech is kept whole if heard faintly or afresh
@@ -229,6 +233,13 @@ class SpeechGate:
                  for i, (w, h) in enumerate(zip(words, heard))]
         if len(words) > 1 and not flags[0] and heard[1] and words[1].start - words[0].end <= LEAD_S:
             flags[0] = True
+        for kept, run in itertools.groupby(range(len(words)), key=flags.__getitem__):
+            run = list(run)  # a short run between kept words of the segment, without a pause on either side
+            first, last = run[0], run[-1]
+            if (not kept and first > 0 and last + 1 < len(words) and words[last].end - words[first].start <= INNER_S
+                    and words[first].start - words[first - 1].end <= ATTACH_S
+                    and words[last + 1].start - words[last].end <= ATTACH_S):
+                flags[first: last + 1] = [True] * len(run)
         return flags
 
     def heard_faintly(self, words: Sequence[WordTiming]) -> bool:

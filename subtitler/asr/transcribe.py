@@ -427,9 +427,14 @@ def transcribe(
                 history.forget()  # text in the old language would pull the decoder back to it
             decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(), seek, size, should_stop)
             if options.retry_replays and history.has_context() and guards.repetition.replays(decoded.texts):
-                # A window that replays the recent text mostly took it from the prompt: hear it without.
-                decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek, size,
-                                         should_stop)
+                # A window that replays the recent text mostly took it from the prompt: hear it without. Where it
+                # still replays without the prompt, the text is heard, not remembered (a programme that plays
+                # jfk.flac again), and the prompted decode stays: base without the prompt wrote jfk's line only to
+                # "ask what you" and the next window began after the rest of it.
+                unprompted = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek,
+                                            size, should_stop)
+                if not guards.repetition.replays(unprompted.texts):
+                    decoded = unprompted
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
                                     may_shorten=seek != shortened_at)
             if guarded.redo and guarded.size is not None:  # speech skipped at the start: decode up to where the text starts

@@ -303,6 +303,21 @@ def test_a_soft_first_word_just_before_the_spoken_words_of_its_segment_is_kept()
     assert judge_segment(3.38, 8.0, "", alone, None, gate, True).words == ()
 
 
+def test_a_short_run_between_heard_words_of_a_segment_is_kept() -> None:
+    """Under a 15-dB noise bed Silero missed "and I think this" inside "And here's the long pause and I think this is
+    probably good." (tiny.en and base, a long-form programme): the gate cut the middle out of a sentence."""
+    def flags(times, *speech):
+        words = [w(f" w{i}", a, b, 0.4) for i, (a, b) in enumerate(times)]
+        return SpeechGate(FakeActivity(*speech), 0.2).word_flags(words)
+    halves = [(1.0 + 0.5 * i, 1.5 + 0.5 * i) for i in range(14)]  # back to back from 1 s
+    # Heard up to 2.5 s and from 4.5 s (a word touching heard speech is kept): 3.0-4.0 s is the run.
+    assert flags(halves[:9], (0.0, 2.0), (5.0, 7.0)) == [True] * 9
+    assert flags(halves[:6], (0.0, 2.0), (5.0, 7.0)) == [True] * 4 + [False] * 2  # nothing heard after it
+    paused = halves[:4] + [(a + 0.4, b + 0.4) for a, b in halves[4:9]]  # a 0.4-s pause before the run
+    assert flags(paused, (0.0, 2.0), (5.4, 7.4))[4:6] == [False, False]
+    assert flags(halves, (0.0, 2.0), (7.5, 9.5))[4:11] == [False] * 7  # 3.0-6.5 s: longer than INNER_S
+
+
 def test_a_sure_segment_over_faint_speech_is_kept_and_an_unsure_one_is_not() -> None:
     """Transcribed from 30 s in, Silero rated mfa_cold_corpus.wav's congested "So this is the sick corpus. I have a
     cold," at most 0.18 (0.48 in the whole programme) and the gate dropped the sentence: the model was sure of it."""
@@ -596,6 +611,34 @@ def test_a_line_written_twice_in_a_prompted_window_is_decoded_again_without_the_
     text = transcript(tiny, audio, TranscribeOptions(initial_prompt="President Kennedy's inaugural address."))
     assert prompts[0] and not prompts[-1]  # decoded again without the prompt
     assert text.count("fellow americans") == 1 and "ask what you can do for your country" in text, text
+
+
+@pytest.mark.slow
+def test_a_line_said_again_is_kept_from_the_prompted_decode_when_the_unprompted_one_replays_it_too(
+        tiny, data_dir, monkeypatch) -> None:
+    """A programme played jfk.flac again; base's decode without the prompt wrote the line only to "ask what you", and
+    the next window began after the rest of it. Here the retry without the prompt stops at the same place."""
+    import subtitler.asr.transcribe as module
+    from tests.asr.clips import load_clip
+
+    model, tok = tiny
+    real_decode, prompts = module.decode, []
+
+    def cut_short_without_prompt(model_, tokenizer, mel, options, should_stop=None):
+        results = real_decode(model_, tokenizer, mel, options, should_stop)
+        retry = bool(prompts) and bool(prompts[-1]) and not options.prompt
+        prompts.append(options.prompt)
+        if not retry:
+            return results
+        short = tok.encode(" And so my fellow Americans, ask not what your country can do for you, ask what you")
+        tokens = (tok.timestamp_begin, *short, tok.timestamp_begin + 400)
+        return [dataclasses.replace(results[0], tokens=tokens, text=tok.decode_text_only(list(tokens)))]
+
+    monkeypatch.setattr(module, "decode", cut_short_without_prompt)
+    jfk = load_clip(data_dir / "jfk.flac")
+    text = transcript(tiny, np.concatenate([jfk, np.zeros(25 * 16000, np.float32), jfk]))
+    assert any(p for p in prompts[1:]) and not all(prompts[1:])  # the second hearing was retried without the prompt
+    assert text.count("ask what you can do for your country") == 2, text
 
 
 def non_speech(kind: str, seconds: float = 60.0) -> np.ndarray:
