@@ -38,6 +38,10 @@ class _WheelOnlyWhenFocused:
     from 0.60 to 0.00 on the way to the guards). Unfocused, the wheel goes on to the scroll area.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone must not take it
+
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt's name)
         if self.hasFocus():
             super().wheelEvent(event)
@@ -46,20 +50,15 @@ class _WheelOnlyWhenFocused:
 
 
 class SpinBox(_WheelOnlyWhenFocused, QSpinBox):
-    pass
+    """A whole-number setting (see _WheelOnlyWhenFocused)."""
 
 
 class DoubleSpinBox(_WheelOnlyWhenFocused, QDoubleSpinBox):
-    pass
+    """A decimal setting (see _WheelOnlyWhenFocused)."""
 
 
 class ComboBox(_WheelOnlyWhenFocused, QComboBox):
-    pass
-
-
-def _focus_by_click_or_tab(widget: QWidget) -> QWidget:
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone must not take it
-    return widget
+    """A setting with choices (see _WheelOnlyWhenFocused)."""
 
 
 class OptionField:
@@ -74,7 +73,7 @@ class OptionField:
         elif spec.kind in (int, float):
             self.editor = _spin(spec)
         elif spec.choices:
-            combo = _focus_by_click_or_tab(ComboBox())
+            combo = ComboBox()
             combo.addItems(list(spec.choices))
             self.editor = combo
         else:
@@ -174,7 +173,6 @@ def _spin(spec: OptionSpec) -> QSpinBox | QDoubleSpinBox:
         spin.setDecimals(2)
         spin.setRange(low, high)
         spin.setSingleStep(0.05 if high - low <= 1 else 0.5 if high - low >= 20 else 0.1)
-    _focus_by_click_or_tab(spin)
     spin.setMinimumWidth(110)  # every number the same width, with its "Off" right beside it
     spin.setMaximumWidth(110)
     return spin
