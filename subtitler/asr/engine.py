@@ -25,9 +25,9 @@ ProgressCallback = Callable[[float, float], None]
 
 # A process that has run torch holds hundreds of thousands of Python objects, and the interpreter's last
 # garbage collection at exit walks them all: 0.4 s after importing torch or after a tiny.en transcription
-# (2.45 s -> 2.04 s for a load-and-transcribe process on an idle 2-core machine), a sixth of a short job. Freezing them at exit skips that walk; files,
-# Qt objects and atexit handlers are closed as before (Python never promised finalisers for objects alive at
-# exit, and nothing of ours relies on one).
+# (2.45 s -> 2.04 s for a load-and-transcribe process on an idle 2-core machine), a sixth of a short job.
+# Freezing them at exit skips that walk; files, Qt objects and atexit handlers are closed as before (Python
+# never promised finalisers for objects alive at exit, and nothing of ours relies on one).
 atexit.register(gc.freeze)
 
 

@@ -636,11 +636,10 @@ class WindowGuards:
         if not self.options.redecode_skipped or self.gate is None or self.gate.threshold is None:
             return None
         first = next((p.words[0].start for p in kept if p.words), None)
-        start = seek / FRAMES_PER_SECOND
-        if first is None or first - WORD_PAD_S - start < SKIPPED_S:
+        if first is None:
             return None
-        cut = first - WORD_PAD_S
-        if self.gate.voiced_share(start, cut) * (cut - start) < SKIPPED_SPEECH_S:
+        start, cut = seek / FRAMES_PER_SECOND, first - WORD_PAD_S
+        if cut - start < SKIPPED_S or self.gate.voiced_share(start, cut) * (cut - start) < SKIPPED_SPEECH_S:
             return None
         return round(cut * FRAMES_PER_SECOND) - seek
 

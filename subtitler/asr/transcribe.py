@@ -475,7 +475,7 @@ def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, 
     complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
     guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
                            tokenizer.timestamp_begin, add_words if timing is not None else None,
-                           timing.last_speech_timestamp if timing is not None else 0.0, may_shorten)
+                           last_speech, may_shorten)
     if timing is not None and guarded.size is not None:
         timing.last_speech_timestamp = last_speech
     elif timing is not None and guarded.last_speech is not None:

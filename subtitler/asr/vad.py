@@ -219,8 +219,8 @@ class SpeechActivity:
     voice 0.00-0.03 where a fresh start heard it at 0.98-1.0, and the gate dropped its words. So the audio is
     rated a second time in ~8-s pieces, and that rating counts where it is at least SHORT_PIECE_TRUST. (Under
     a continuous 15-dB noise bed even the 8-s pieces average 0.43 over the same voice: much of it stays
-    unheard.) On their own the 8-s pieces are too eager: the
-    accuracy benchmark's non-speech files peaked at 0.15-0.4 in them (below 0.08 in the 30-s pieces).
+    unheard.) On their own the 8-s pieces are too eager: the accuracy benchmark's non-speech files peaked at
+    0.15-0.4 in them (below 0.08 in the 30-s pieces).
     The second rating costs as much as the first: about 1 s per 10 minutes of audio each, on one core.
     """
 
@@ -233,6 +233,7 @@ class SpeechActivity:
         self.n_frames = frame_count(len(audio))
         self._probs = np.zeros(self.n_frames, np.float32)
         self._done: set[int] = set()
+        self._fresh: dict[tuple[float, float, float], float] = {}  # fresh_share's answers: the gate asks twice a segment
 
     def _ensure(self, first: int, last: int) -> None:
         for block in range(first // self.block_frames, last // self.block_frames + 1):
@@ -269,10 +270,15 @@ class SpeechActivity:
         started 0.25 s before the words, Silero heard 78 % of them. A fresh start is eager on music (single frames up
         to 0.94), but the share of frames it hears there stays low: at most 0.19 of 1 s and 0.07 of 3 s on the
         accuracy benchmark's music-like tones, none on noise, hum or test tones. Rated on demand, at most
-        FRESH_MAX_S.
+        FRESH_MAX_S, once per stretch.
         """
-        end_s = min(end_s, start_s + FRESH_MAX_S, len(self.audio) / SAMPLE_RATE)
-        first = max(0.0, start_s - lead_s)
+        key = (start_s, end_s, lead_s)
+        if key not in self._fresh:
+            self._fresh[key] = self._rate_afresh(start_s, min(end_s, start_s + FRESH_MAX_S, len(self.audio) / SAMPLE_RATE),
+                                                 max(0.0, start_s - lead_s))
+        return self._fresh[key]
+
+    def _rate_afresh(self, start_s: float, end_s: float, first: float) -> float:
         if end_s <= start_s:
             return 0.0
         probs = speech_probabilities(self.audio[round(first * SAMPLE_RATE): round(end_s * SAMPLE_RATE)], self.should_stop)

@@ -516,6 +516,18 @@ def test_a_voice_the_pieces_do_not_hear_after_music_is_heard_afresh(data_dir) ->
     assert max(activity.fresh_share(t, t + 1.0) for t in np.arange(start - 17.0, start - 1.0, 0.5)) < 0.25
 
 
+def test_a_stretch_is_rated_afresh_once_however_often_the_gate_asks(monkeypatch) -> None:
+    """The gate asks for a segment's flags twice (placing slipped words, then judging): Silero runs once."""
+    from subtitler.asr import vad
+
+    calls = []
+    monkeypatch.setattr(vad, "speech_probabilities", lambda audio, should_stop=None: calls.append(len(audio))
+                        or np.full(vad.frame_count(len(audio)), 0.9, np.float32))
+    activity = vad.SpeechActivity(np.zeros(10 * 16000, np.float32))
+    assert activity.fresh_share(2.0, 4.0) == activity.fresh_share(2.0, 4.0) == 1.0
+    assert calls == [round(2.25 * 16000)] and activity.fresh_share(9.5, 12.0) == 1.0 and len(calls) == 2
+
+
 def test_a_run_of_unheard_words_is_kept_only_where_a_fresh_rating_hears_most_of_it() -> None:
     class Deaf(FakeActivity):
         def __init__(self, fresh: float) -> None:
