@@ -104,6 +104,24 @@ class RepetitionGuard:
                 earlier.append(key)
         return False
 
+    @staticmethod
+    def words_written(texts: Sequence[str]) -> int:
+        """The words of a window's texts, a text written again in the same window counted once: the measure by
+        which, of two decodes of one window that both replay, the one that writes more of it is kept.
+
+        base, prompted, wrote jfk's line (heard before in the programme) and went straight on to the next clip,
+        leaving out LDC93S1's line between them; without the prompt it wrote both lines. Where the decodes differ
+        only in the replayed line, the longer one is the whole line (base without the prompt stopped at "ask what
+        you"). A copy in the same window is a loop, not more of the window (tiny.en wrote a line twice).
+        """
+        count, earlier = 0, ""
+        for text in texts:
+            key = normalised(text)
+            if key and f" {key} " not in f" {earlier} ":
+                count += len(key.split())
+                earlier += " " + key
+        return count
+
     def filter(self, texts: Sequence[str], window_repetitive: bool) -> list[str | None]:
         """For each segment text of one window, why to drop it ("repeat", "replay", "loop") or None to keep it.
 

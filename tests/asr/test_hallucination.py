@@ -76,6 +76,14 @@ def test_a_line_written_twice_in_one_window_is_a_replay_even_without_history() -
     assert not guard.replays([line, " And so, my fellow Americans"]) and not guard.replays([" Okay.", " Okay."])
 
 
+def test_of_two_decodes_that_replay_the_one_writing_more_of_the_window_counts_more_words() -> None:
+    jfk = [" And so, my fellow Americans, ask not what your country can do for you.", " Ask what you can do for your country."]
+    assert RepetitionGuard.words_written([*jfk, " She had your dark suit in greasy wash water all year."]) == 33
+    assert RepetitionGuard.words_written(jfk) == 22
+    assert RepetitionGuard.words_written([" And so my fellow Americans, ask not what your country can do for you, ask what you"]) == 17
+    assert RepetitionGuard.words_written([*jfk, *jfk, " Ask what you"]) == 22  # a copy in the window is a loop, not more
+
+
 def test_the_recent_text_is_a_window_of_lookback_segments() -> None:
     guard = RepetitionGuard(TranscribeOptions(repeat_lookback=2))
     guard.commit([" one two three four five", " six seven", " eight nine"])
@@ -651,6 +659,40 @@ def test_a_line_said_again_is_kept_from_the_prompted_decode_when_the_unprompted_
     text = transcript(tiny, np.concatenate([jfk, np.zeros(25 * 16000, np.float32), jfk]))
     assert any(p for p in prompts[1:]) and not all(prompts[1:])  # the second hearing was retried without the prompt
     assert text.count("ask what you can do for your country") == 2, text
+
+
+@pytest.mark.slow
+def test_a_clip_the_prompted_decode_leaves_out_after_a_replayed_line_is_kept_from_the_unprompted_one(
+        tiny, data_dir, monkeypatch) -> None:
+    """base, prompted, wrote jfk's line (played again in a programme) and went straight on to the next clip, leaving
+    out LDC93S1's line between them; the decode without the prompt wrote it, but replayed jfk's line too, and the
+    prompted decode was kept. Here the prompted decode of that window leaves LDC93S1's line out the same way."""
+    import subtitler.asr.transcribe as module
+    from tests.asr.clips import load_clip
+
+    model, tok = tiny
+    real_decode, prompts = module.decode, []
+
+    def leave_out_the_middle_clip_when_prompted(model_, tokenizer, mel, options, should_stop=None):
+        results = real_decode(model_, tokenizer, mel, options, should_stop)
+        prompts.append(options.prompt)
+        tokens, text = list(results[0].tokens), results[0].text
+        if not options.prompt or "greasy" not in text.lower():
+            return results
+        stamps = [i for i, t in enumerate(tokens) if t >= tok.timestamp_begin]
+        pieces = [(a, b) for a, b in zip(stamps[::2], stamps[1::2])]  # (start stamp, end stamp) of each piece
+        kept = [tokens[a: b + 1] for a, b in pieces if "greasy" not in tok.decode_text_only(tokens[a: b + 1]).lower()]
+        tail = tokens[stamps[-1]:] if len(stamps) % 2 else tokens[stamps[-1] + 1:]  # a lone last stamp stays
+        tokens = [t for piece in kept for t in piece] + tail
+        return [dataclasses.replace(results[0], tokens=tuple(tokens), text=tok.decode_text_only(tokens))]
+
+    monkeypatch.setattr(module, "decode", leave_out_the_middle_clip_when_prompted)
+    jfk, ldc, leopard = (load_clip(data_dir / name) for name in ("jfk.flac", "LDC93S1.wav", "leopard_test.wav"))
+    gap, pause = np.zeros(19 * 16000, np.float32), np.zeros(16000, np.float32)  # the second hearing opens a window
+    text = transcript(tiny, np.concatenate([jfk, gap, jfk, pause, ldc, pause, leopard]))
+    assert any(prompts) and not all(prompts[1:]), prompts  # the second hearing was decoded with and without the prompt
+    assert "greasy" in text and text.count("ask what you can do for your country") == 2, text
+    assert "apostle of the middle classes" in text, text
 
 
 def non_speech(kind: str, seconds: float = 60.0) -> np.ndarray:
