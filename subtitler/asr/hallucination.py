@@ -104,24 +104,6 @@ class RepetitionGuard:
                 earlier.append(key)
         return False
 
-    @staticmethod
-    def words_written(texts: Sequence[str]) -> int:
-        """The words of a window's texts, a text written again in the same window counted once: the measure by
-        which, of two decodes of one window that both replay, the one that writes more of it is kept.
-
-        base, prompted, wrote jfk's line (heard before in the programme) and went straight on to the next clip,
-        leaving out LDC93S1's line between them; without the prompt it wrote both lines. Where the decodes differ
-        only in the replayed line, the longer one is the whole line (base without the prompt stopped at "ask what
-        you"). A copy in the same window is a loop, not more of the window (tiny.en wrote a line twice).
-        """
-        count, earlier = 0, ""
-        for text in texts:
-            key = normalised(text)
-            if key and f" {key} " not in f" {earlier} ":
-                count += len(key.split())
-                earlier += " " + key
-        return count
-
     def filter(self, texts: Sequence[str], window_repetitive: bool) -> list[str | None]:
         """For each segment text of one window, why to drop it ("repeat", "replay", "loop") or None to keep it.
 
@@ -642,6 +624,26 @@ class WindowGuards:
         a, b = fitting[0] if forward else fitting[-1]
         longest = MAX_WORD_S * n_words
         return (a, min(b, a + longest)) if forward else (max(a, b - longest), b)
+
+    def jumps_over_speech(self, pieces: Sequence, other: Sequence) -> bool:
+        """Whether a decode's pieces jump over clear speech in which another decode of the same window writes text:
+        a gap of at least SKIPPED_S between two of its pieces, SKIPPED_SPEECH_S of it clear speech.
+
+        base, prompted, wrote jfk's line (heard before in the programme) and went on to the next clip, leaving out
+        LDC93S1.wav's line between them; without the prompt it wrote both lines. Both replay jfk's line, and the
+        prompted decode is kept unless it jumps over speech this way: where the two differ only in how they write
+        the same speech, the prompted one is usually the better (tiny.en without the prompt wrote more words of a
+        congested voice under a noise bed, "the six-fourpets", where the prompted decode wrote "the sick purpose").
+        """
+        if self.gate is None or self.gate.threshold is None:
+            return False
+        for before, after in zip(pieces, pieces[1:]):
+            start, end = before.end, after.start
+            if end - start < SKIPPED_S or not any(p.start < end and p.end > start for p in other):
+                continue
+            if self.gate.voiced_share(start, end) * (end - start) >= SKIPPED_SPEECH_S:
+                return True
+        return False
 
     def _skipped_opening(self, kept: Sequence, seek: int) -> int | None:
         """The frames of a shorter window to decode instead, when this one's text starts only after clear speech.

@@ -429,12 +429,13 @@ def transcribe(
             if options.retry_replays and history.has_context() and guards.repetition.replays(decoded.texts):
                 # A window that replays the recent text mostly took it from the prompt: hear it without. Where it
                 # still replays without the prompt, the text is heard, not remembered (a programme that plays
-                # jfk.flac again), and the decode that writes more of the window stays (RepetitionGuard.words_written).
+                # jfk.flac again), and the prompted decode stays unless it jumps over speech that the unprompted one
+                # writes (WindowGuards.jumps_over_speech): base without the prompt wrote jfk's line only to "ask what
+                # you" and the next window began after the rest of it.
                 unprompted = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek,
                                             size, should_stop)
-                repetition = guards.repetition
-                if (not repetition.replays(unprompted.texts)
-                        or repetition.words_written(unprompted.texts) > repetition.words_written(decoded.texts)):
+                if (not guards.repetition.replays(unprompted.texts)
+                        or guards.jumps_over_speech(decoded.pieces, unprompted.pieces)):
                     decoded = unprompted
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
                                     may_shorten=seek != shortened_at)

@@ -76,14 +76,6 @@ def test_a_line_written_twice_in_one_window_is_a_replay_even_without_history() -
     assert not guard.replays([line, " And so, my fellow Americans"]) and not guard.replays([" Okay.", " Okay."])
 
 
-def test_of_two_decodes_that_replay_the_one_writing_more_of_the_window_counts_more_words() -> None:
-    jfk = [" And so, my fellow Americans, ask not what your country can do for you.", " Ask what you can do for your country."]
-    assert RepetitionGuard.words_written([*jfk, " She had your dark suit in greasy wash water all year."]) == 33
-    assert RepetitionGuard.words_written(jfk) == 22
-    assert RepetitionGuard.words_written([" And so my fellow Americans, ask not what your country can do for you, ask what you"]) == 17
-    assert RepetitionGuard.words_written([*jfk, *jfk, " Ask what you"]) == 22  # a copy in the window is a loop, not more
-
-
 def test_the_recent_text_is_a_window_of_lookback_segments() -> None:
     guard = RepetitionGuard(TranscribeOptions(repeat_lookback=2))
     guard.commit([" one two three four five", " six seven", " eight nine"])
@@ -176,6 +168,21 @@ def test_a_window_whose_text_starts_after_speech_it_left_out_is_decoded_again_sh
     assert not run(11.5, (10.0, 21.0), (22.0, 26.0))[0].redo  # the text starts within 1.5 s
     assert not run(22.3, (10.0, 10.5), (22.0, 26.0))[0].redo  # half a second of speech left out: a blip
     assert not run(22.3, (10.0, 21.0), (22.0, 26.0), options=TranscribeOptions(redecode_skipped=False))[0].redo
+
+
+def test_a_decode_jumps_over_speech_where_its_pieces_leave_out_clear_speech_that_the_other_decode_writes() -> None:
+    """base, prompted, wrote jfk's line and went on to the next clip, leaving out LDC93S1.wav's line between them."""
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((0.0, 12.0), (13.0, 16.0), (17.0, 22.0)), 0.2))
+    prompted = [Piece(0.0, 8.0), Piece(8.0, 12.5), Piece(16.5, 22.0)]
+    unprompted = [Piece(0.0, 12.5), Piece(13.0, 16.2), Piece(16.2, 22.0)]
+    assert guards.jumps_over_speech(prompted, unprompted) and not guards.jumps_over_speech(unprompted, prompted)
+    assert not guards.jumps_over_speech(prompted, [Piece(0.0, 12.5), Piece(16.5, 22.0)])  # the other writes nothing there
+    quiet = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((0.0, 12.0), (17.0, 22.0)), 0.2))
+    assert not quiet.jumps_over_speech(prompted, unprompted)  # a pause, not speech
+    blip = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((0.0, 12.0), (14.0, 14.5), (17.0, 22.0)), 0.2))
+    assert not blip.jumps_over_speech(prompted, unprompted)  # half a second of speech
+    gateless = WindowGuards(TranscribeOptions(speech_threshold=None), None)
+    assert not gateless.jumps_over_speech(prompted, unprompted)
 
 
 @pytest.mark.slow
