@@ -18,6 +18,7 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
   subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
   subtitler:int8         our defaults with int8 weights and products (--compute-type int8)
+  subtitler:batched      our defaults in the batched long-form mode (--batch-size 8)
   openai-whisper:default its command line's defaults (beam 5, best_of 5, fallback)
   openai-whisper:greedy  its decoding at our default settings: greedy, temperature fallback (no guards)
   openai-whisper:hst     the same with its hallucination_silence_threshold=2
@@ -70,6 +71,7 @@ CONFIGS: dict[str, dict] = {
     "no-hst": {"hallucination_silence_threshold": None},
     "no-guards": {"guards": False},
     "int8": {"compute_type": "int8"},  # our defaults with int8 weights and products (the fast CPU choice)
+    "batched": {"batch_size": 8},  # the batched long-form mode (chunks cut at pauses, no previous text)
 }
 GREEDY = {"beam_size": None, "best_of": None}  # greedy with the temperature fallback: our default decoding
 PEER_CONFIGS = {
