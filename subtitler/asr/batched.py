@@ -10,6 +10,10 @@ mode's own code: the temperature fallback (a chunk whose text fails the checks i
 hotter), the silence check, the split at timestamp pairs, word timing by cross-attention alignment and
 the guards against invented text, so the segments look the same and carry times in the file.
 
+A chunk has no next window to pick up what its decode leaves out, so a stretch of clear speech between (or
+around) a chunk's texts, at least 1.5 s long with 1 s of it speech, is decoded once more as a chunk of its own in
+the chunk's language (``redecode_skipped``; subtitler.asr.hallucination.WindowGuards.left_out).
+
 What differs: no previous text as prompt (the initial prompt and the hotwords prime every chunk); the
 silence between chunks is not decoded; with the language on auto, a multilingual model detects it on the
 first chunk and, with ``language_per_window``, re-detects it per chunk. ``prefix`` and openai-whisper's
@@ -99,14 +103,17 @@ def transcribe_batched(
         segments: list[Segment] = []
         if batch:
             with torch.no_grad():  # not held across a yield: the caller's own torch work keeps its grad mode
-                features = _encode(model, mel, batch)
-                languages = _chunk_languages(model, tokenizer, features, options, info.language)
-                decoded = _decode_batch(model, tokenizer, features, options, languages, prompt, batch, should_stop)
-                for index, ((seek, end), window) in enumerate(zip(batch, decoded)):
-                    guarded = _guard_window(guards, window, tokenizer, timing, languages[index], features[index: index + 1],
-                                            seek, end - seek, info.duration)
-                    segments += _segments_of_window(guarded.pieces, guarded.texts, window.result, seek, info.duration,
-                                                    next_id + len(segments), on_dropped)
+                per_chunk, languages = _transcribe_chunks(model, tokenizer, mel, options, info, prompt, guards, timing,
+                                                          batch, should_stop, on_dropped)
+                left_out, their_languages = _left_out(guards, batch, per_chunk, languages)
+                if left_out:  # decoded once more, as chunks of their own; the word timer resumes where each starts
+                    resume = timing.last_speech_timestamp if timing is not None else 0.0
+                    per_chunk += _transcribe_chunks(model, tokenizer, mel, options, info, prompt, guards, timing, left_out,
+                                                    should_stop, on_dropped, their_languages)[0]
+                    if timing is not None:
+                        timing.last_speech_timestamp = resume
+            found = sorted((s for chunk in per_chunk for s in chunk), key=lambda s: s.start)
+            segments = [dataclasses.replace(s, id=next_id + i) for i, s in enumerate(found)]
         next_id += len(segments)
         yield from segments
         if on_progress is not None:
@@ -114,6 +121,46 @@ def transcribe_batched(
             on_progress(min(done, total), total)
     if on_progress is not None:
         on_progress(total, total)  # the silence after the last chunk
+
+
+def _transcribe_chunks(model, tokenizer: Tokenizer, mel: LogMelWindows, options: TranscribeOptions,
+                       info: TranscriptionInfo, prompt: list[int], guards: WindowGuards, timing: _WordTimer | None,
+                       batch: list[Span], should_stop, on_dropped, languages: list[str] | None = None
+                       ) -> tuple[list[list[Segment]], list[str]]:
+    """Each chunk's guarded segments (numbered from 0: the caller numbers them in time order) and its language
+    (detected per chunk where ``languages`` does not give them)."""
+    features = _encode(model, mel, batch)
+    if languages is None:
+        languages = _chunk_languages(model, tokenizer, features, options, info.language)
+    decoded = _decode_batch(model, tokenizer, features, options, languages, prompt, batch, should_stop)
+    out = []
+    for index, ((seek, end), window) in enumerate(zip(batch, decoded)):
+        if timing is not None and seek / FRAMES_PER_SECOND < timing.last_speech_timestamp:
+            timing.last_speech_timestamp = seek / FRAMES_PER_SECOND  # a left-out stretch before the chunks just timed
+        guarded = _guard_window(guards, window, tokenizer, timing, languages[index], features[index: index + 1],
+                                seek, end - seek, info.duration)
+        out.append(_segments_of_window(guarded.pieces, guarded.texts, window.result, seek, info.duration, 0, on_dropped))
+    return out, languages
+
+
+def _left_out(guards: WindowGuards, batch: list[Span], per_chunk: list[list[Segment]],
+              languages: list[str]) -> tuple[list[Span], list[str]]:
+    """The stretches of clear speech the chunks' texts left out (WindowGuards.left_out), as spans, each with its
+    chunk's language (a stretch of a second or two is too short to detect one on).
+
+    Only where the segments have word timings: decoder timestamps are too coarse to tell a stretch left out (base
+    stamped "...words words words" to end 1.7 s before the next line, over the words themselves, and decoding
+    that stretch again wrote "Tom..." in German).
+    """
+    spans, their_languages = [], []
+    for (seek, end), found, language in zip(batch, per_chunk, languages):
+        if not found or not all(s.words for s in found):
+            continue
+        texts = [(s.words[0].start, s.words[-1].end) for s in found]
+        for a, b in guards.left_out(texts, seek / FRAMES_PER_SECOND, end / FRAMES_PER_SECOND):
+            spans.append((round(a * FRAMES_PER_SECOND), round(b * FRAMES_PER_SECOND)))
+            their_languages.append(language)
+    return spans, their_languages
 
 
 def _encode(model, mel: LogMelWindows, batch: list[Span]) -> torch.Tensor:

@@ -43,5 +43,5 @@ RETRY_REPLAYS = True  # a window that replays recent text is decoded again witho
 SPEECH_THRESHOLD = 0.2  # voice-activity probability below which a stretch yields no words (None: off)
 DROP_FILLERS = True  # known filler phrases ("Thank you.", "Subtitles by ...") are dropped on non-speech
 HALLUCINATION_SILENCE_THRESHOLD: float | None = None  # seconds; skip silence around suspicious segments (None: off)
-REDECODE_SKIPPED = True  # a window whose text starts after clear speech it left out is decoded again, ending where its text starts
+REDECODE_SKIPPED = True  # a window whose text starts after clear speech it left out is decoded again, ending where its text starts (batched: clear speech a chunk's text leaves out is decoded as a chunk of its own)
 REPAIR_WORD_TIMES = True  # words the alignment put outside their segment are re-timed inside it; the next window starts by the timestamps

@@ -645,6 +645,24 @@ class WindowGuards:
                 return True
         return False
 
+    def left_out(self, texts: Sequence[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
+        """The stretches of a chunk [start, end) that its texts ((start, end) each) leave out: at least SKIPPED_S
+        long, SKIPPED_SPEECH_S of them clear speech. The batched mode decodes each again as a chunk of its own.
+
+        A chunk has no next window to pick up what its decode left out, as the sequential mode's windows do:
+        tiny.en, batched, wrote nothing of LDC93S1.wav's line or of "Oh, I'm originally from Chicago also..." in
+        the chunks that held them. A chunk with no text at all was judged silence or invented text as a whole,
+        and is not decoded again.
+        """
+        if not texts or not self.options.redecode_skipped or self.gate is None or self.gate.threshold is None:
+            return []
+        stretches, at = [], start
+        for text_start, text_end in [*sorted(texts), (end, end)]:
+            if text_start - at >= SKIPPED_S and self.gate.voiced_share(at, text_start) * (text_start - at) >= SKIPPED_SPEECH_S:
+                stretches.append((at, text_start))
+            at = max(at, text_end)
+        return stretches
+
     def _skipped_opening(self, kept: Sequence, seek: int) -> int | None:
         """The frames of a shorter window to decode instead, when this one's text starts only after clear speech.
 

@@ -156,7 +156,8 @@ SPECS: tuple[OptionSpec, ...] = (
           "silences longer than S seconds around a suspicious segment (openai-whisper's option)", float, GUARDS,
           low=0, high=30, can_be_off=True, metavar="S"),
     _spec("redecode_skipped", "Decode skipped speech", "decode a window again, ending where its text starts, when "
-          "it left out clear speech before its first word", bool, GUARDS),
+          "it left out clear speech before its first word (batched: decode clear speech a chunk's text leaves out "
+          "as a chunk of its own)", bool, GUARDS),
     _spec("repair_word_times", "Repair stray word times", "re-time words the alignment put outside their segment, "
           "and start the next window by the timestamps rather than after them", bool, GUARDS),
 )

@@ -114,6 +114,66 @@ def test_engine_refuses_a_batch_size_out_of_range_and_window_by_window_settings(
         tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=4, prefix="So"))
 
 
+def without_pieces_saying(tokens: tuple[int, ...], word: str, tokenizer) -> tuple[int, ...]:
+    """A decode's tokens with every piece (between timestamp pairs) whose text holds ``word`` left out."""
+    stamps = [i for i, t in enumerate(tokens) if t >= tokenizer.timestamp_begin]
+    pieces = [tokens[a: b + 1] for a, b in zip(stamps[::2], stamps[1::2])]
+    tail = tokens[stamps[-1]:] if len(stamps) % 2 else tokens[stamps[-1] + 1:]
+    kept = [p for p in pieces if word not in tokenizer.decode_text_only(list(p)).lower()]
+    return tuple(t for piece in kept for t in piece) + tuple(tail)
+
+
+@pytest.mark.slow
+def test_speech_a_chunk_leaves_out_is_decoded_as_a_chunk_of_its_own(tiny_en_engine, data_dir, monkeypatch):
+    """tiny.en, batched, wrote nothing of LDC93S1.wav's line in the chunk that held it, between two lines it wrote;
+    a chunk has no next window to pick it up. Here the chunk's decode leaves that line out the same way."""
+    import subtitler.asr.batched as module
+
+    real_decode, calls = module.decode, []
+
+    def leave_out_the_middle_line_at_first(model, tokenizer, mel, options, should_stop=None):
+        results = real_decode(model, tokenizer, mel, options, should_stop)
+        calls.append(len(results))
+        if len(calls) > 1:
+            return results
+        return [dataclasses.replace(r, tokens=(cut := without_pieces_saying(r.tokens, "greasy", tokenizer)),
+                                    text=tokenizer.decode_text_only(list(cut))) for r in results]
+
+    monkeypatch.setattr(module, "decode", leave_out_the_middle_line_at_first)
+    pause = np.zeros(SR, np.float32)
+    jfk, ldc, leopard = (load_clip(data_dir / name) for name in ("jfk.flac", "LDC93S1.wav", "leopard_test.wav"))
+    audio = np.concatenate([pause, jfk, pause, ldc, pause, leopard])
+    options = TranscribeOptions(language="en", batch_size=4)
+    segments = list(tiny_en_engine.transcribe(audio, options))
+    text = " ".join(words_of("".join(s.text for s in segments)))
+    assert "greasy" in text and "fellow americans" in text and "gospel" in text, text
+    assert text.count("greasy") == 1 and text.count("fellow americans") == 1, text
+    assert [s.id for s in segments] == list(range(len(segments))) and all(a.start <= b.start for a, b in zip(segments, segments[1:]))
+    ldc_start = (2 * SR + len(jfk)) / SR
+    assert any(ldc_start - 0.5 <= s.start <= ldc_start + 1.0 and "greasy" in s.text.lower() for s in segments), segments
+    calls.clear()
+    without = " ".join(words_of("".join(s.text for s in tiny_en_engine.transcribe(
+        audio, dataclasses.replace(options, redecode_skipped=False)))))
+    assert "greasy" not in without and "gospel" in without, without  # the fault the setting mends
+
+
+def test_a_chunk_s_left_out_stretches_are_those_with_clear_speech_no_text_covers() -> None:
+    from subtitler.asr.hallucination import SpeechGate, WindowGuards
+    from tests.asr.test_hallucination import FakeActivity
+
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((1.0, 12.0), (13.0, 16.0), (17.0, 22.0)), 0.2))
+    assert guards.left_out([(1.0, 12.0), (17.0, 22.0)], 0.0, 25.0) == [(12.0, 17.0)]
+    assert guards.left_out([(17.0, 22.0), (1.0, 12.0)], 0.0, 25.0) == [(12.0, 17.0)]  # in any order
+    assert guards.left_out([(1.0, 12.0)], 0.0, 25.0) == [(12.0, 25.0)]  # at the end
+    assert guards.left_out([(13.0, 22.0)], 0.0, 25.0) == [(0.0, 13.0)]  # at the start
+    assert guards.left_out([(1.0, 12.0), (13.0, 22.0)], 0.0, 25.0) == []  # a second between: no stretch
+    assert guards.left_out([], 0.0, 25.0) == []  # a chunk with no text is not decoded again
+    quiet = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((1.0, 12.0), (17.0, 22.0)), 0.2))
+    assert quiet.left_out([(1.0, 12.0), (17.0, 22.0)], 0.0, 25.0) == []  # a pause, not speech
+    off = WindowGuards(TranscribeOptions(redecode_skipped=False), guards.gate)
+    assert off.left_out([(1.0, 12.0), (17.0, 22.0)], 0.0, 25.0) == []
+
+
 @pytest.mark.slow
 def test_each_chunk_of_a_batch_is_decoded_in_its_own_language(base_dir, data_dir):
     """English then Spanish in one batch (multilingual base, language on auto): the rows are grouped by the
