@@ -637,13 +637,9 @@ class WindowGuards:
         """
         if self.gate is None or self.gate.threshold is None:
             return False
-        for before, after in zip(pieces, pieces[1:]):
-            start, end = before.end, after.start
-            if end - start < SKIPPED_S or not any(p.start < end and p.end > start for p in other):
-                continue
-            if self.gate.voiced_share(start, end) * (end - start) >= SKIPPED_SPEECH_S:
-                return True
-        return False
+        return any(any(p.start < after.start and p.end > before.end for p in other)
+                   and self._speech_left_out(before.end, after.start)
+                   for before, after in zip(pieces, pieces[1:]))
 
     def left_out(self, texts: Sequence[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
         """The stretches of a chunk [start, end) that its texts ((start, end) each) leave out: at least SKIPPED_S
@@ -658,10 +654,14 @@ class WindowGuards:
             return []
         stretches, at = [], start
         for text_start, text_end in [*sorted(texts), (end, end)]:
-            if text_start - at >= SKIPPED_S and self.gate.voiced_share(at, text_start) * (text_start - at) >= SKIPPED_SPEECH_S:
+            if self._speech_left_out(at, text_start):
                 stretches.append((at, text_start))
             at = max(at, text_end)
         return stretches
+
+    def _speech_left_out(self, start: float, end: float) -> bool:
+        """Whether [start, end), which no text covers, is SKIPPED_S or longer with SKIPPED_SPEECH_S of clear speech."""
+        return end - start >= SKIPPED_S and self.gate.voiced_share(start, end) * (end - start) >= SKIPPED_SPEECH_S
 
     def _skipped_opening(self, kept: Sequence, seek: int) -> int | None:
         """The frames of a shorter window to decode instead, when this one's text starts only after clear speech.
@@ -677,9 +677,7 @@ class WindowGuards:
         if first is None:
             return None
         start, cut = seek / FRAMES_PER_SECOND, first - WORD_PAD_S
-        if cut - start < SKIPPED_S or self.gate.voiced_share(start, cut) * (cut - start) < SKIPPED_SPEECH_S:
-            return None
-        return round(cut * FRAMES_PER_SECOND) - seek
+        return round(cut * FRAMES_PER_SECOND) - seek if self._speech_left_out(start, cut) else None
 
     def _report(self, dropped: Sequence[Dropped]) -> None:
         if self.on_dropped is not None:
