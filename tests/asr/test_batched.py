@@ -12,6 +12,7 @@ from subtitler.asr.batched import closed_tokens
 from subtitler.asr.transcribe import TranscribeOptions
 from subtitler.errors import Cancelled, ModelError, UserError
 from tests.asr.clips import load_clip
+from tests.asr.faked_decodes import without_pieces_saying
 
 SR = 16000
 TS = 50364  # tiny.en's first timestamp token (<|0.00|>)
@@ -112,15 +113,6 @@ def test_engine_refuses_a_batch_size_out_of_range_and_window_by_window_settings(
         tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=0))
     with pytest.raises(UserError, match="--prefix works window by window"):
         tiny_en_engine.transcribe(np.zeros(SR, np.float32), TranscribeOptions(batch_size=4, prefix="So"))
-
-
-def without_pieces_saying(tokens: tuple[int, ...], word: str, tokenizer) -> tuple[int, ...]:
-    """A decode's tokens with every piece (between timestamp pairs) whose text holds ``word`` left out."""
-    stamps = [i for i, t in enumerate(tokens) if t >= tokenizer.timestamp_begin]
-    pieces = [tokens[a: b + 1] for a, b in zip(stamps[::2], stamps[1::2])]
-    tail = tokens[stamps[-1]:] if len(stamps) % 2 else tokens[stamps[-1] + 1:]
-    kept = [p for p in pieces if word not in tokenizer.decode_text_only(list(p)).lower()]
-    return tuple(t for piece in kept for t in piece) + tuple(tail)
 
 
 @pytest.mark.slow

@@ -676,6 +676,7 @@ def test_a_clip_the_prompted_decode_leaves_out_after_a_replayed_line_is_kept_fro
     prompted decode was kept. Here the prompted decode of that window leaves LDC93S1's line out the same way."""
     import subtitler.asr.transcribe as module
     from tests.asr.clips import load_clip
+    from tests.asr.faked_decodes import without_pieces_saying
 
     model, tok = tiny
     real_decode, prompts = module.decode, []
@@ -683,15 +684,10 @@ def test_a_clip_the_prompted_decode_leaves_out_after_a_replayed_line_is_kept_fro
     def leave_out_the_middle_clip_when_prompted(model_, tokenizer, mel, options, should_stop=None):
         results = real_decode(model_, tokenizer, mel, options, should_stop)
         prompts.append(options.prompt)
-        tokens, text = list(results[0].tokens), results[0].text
-        if not options.prompt or "greasy" not in text.lower():
+        if not options.prompt or "greasy" not in results[0].text.lower():
             return results
-        stamps = [i for i, t in enumerate(tokens) if t >= tok.timestamp_begin]
-        pieces = [(a, b) for a, b in zip(stamps[::2], stamps[1::2])]  # (start stamp, end stamp) of each piece
-        kept = [tokens[a: b + 1] for a, b in pieces if "greasy" not in tok.decode_text_only(tokens[a: b + 1]).lower()]
-        tail = tokens[stamps[-1]:] if len(stamps) % 2 else tokens[stamps[-1] + 1:]  # a lone last stamp stays
-        tokens = [t for piece in kept for t in piece] + tail
-        return [dataclasses.replace(results[0], tokens=tuple(tokens), text=tok.decode_text_only(tokens))]
+        tokens = without_pieces_saying(results[0].tokens, "greasy", tok)
+        return [dataclasses.replace(results[0], tokens=tokens, text=tok.decode_text_only(list(tokens)))]
 
     monkeypatch.setattr(module, "decode", leave_out_the_middle_clip_when_prompted)
     jfk, ldc, leopard = (load_clip(data_dir / name) for name in ("jfk.flac", "LDC93S1.wav", "leopard_test.wav"))
