@@ -25,6 +25,7 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   faster-whisper:default its defaults (beam 5, best_of 5, fallback, compute type "default")
   faster-whisper:greedy  greedy with the temperature fallback, as our default decodes
   faster-whisper:vad     the same with its Silero VAD filter
+  faster-whisper:int8    its defaults with int8 weights and products (compute type "int8")
 Every row has word timestamps on (the peers' default is off): words must be placed in time to be
 counted inside the non-speech stretches.
 
@@ -76,7 +77,8 @@ CONFIGS: dict[str, dict] = {
 GREEDY = {"beam_size": None, "best_of": None}  # greedy with the temperature fallback: our default decoding
 PEER_CONFIGS = {
     "openai-whisper": {"default": {}, "greedy": GREEDY, "hst": {"hallucination_silence_threshold": 2.0}},
-    "faster-whisper": {"default": {}, "greedy": {"beam_size": 1, "best_of": 1}, "vad": {"vad_filter": True}},
+    "faster-whisper": {"default": {}, "greedy": {"beam_size": 1, "best_of": 1}, "vad": {"vad_filter": True},
+                       "int8": {"compute_type": "int8"}},  # its int8 beside our int8 (the model's own setting)
 }
 DEFAULT_ROWS = ("subtitler:default", "subtitler:greedy", "subtitler:beam", "subtitler:equal",
                 "openai-whisper:default", "faster-whisper:default")
@@ -153,8 +155,9 @@ def _loader(engine: str, config: str, model: str, threads: int):
 
     from bench_asr import ct2_single_dir
 
-    fw = WhisperModel(str(ct2_single_dir(model)), device="cpu", cpu_threads=threads)
     settings = {"word_timestamps": True, **PEER_CONFIGS[engine][config]}
+    fw = WhisperModel(str(ct2_single_dir(model)), device="cpu", cpu_threads=threads,
+                      compute_type=settings.pop("compute_type", "default"))
 
     def run(item: Item) -> dict:
         segments = list(fw.transcribe(item.audio, language=item.language if multilingual else "en", **settings)[0])
