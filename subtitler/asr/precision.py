@@ -2,10 +2,10 @@
 
 - ``float32``: the reference; token for token openai-whisper's output. The CPU default
   ("auto"), so that what a user gets without asking is the published model's output.
-- ``int8``: int8 weights and int8 matrix products for every linear layer and the vocabulary
-  projection (subtitler.asr.quantize), float32 elsewhere. The fast CPU choice: a quarter of
-  float32's memory traffic per decoding step; its word error rates beside float32's are in
-  benchmarks/README.md.
+- ``int8``: int8 weights and int8 matrix products for the decoder's linear layers and the
+  vocabulary projection (subtitler.asr.quantize), the encoder in bfloat16 where the CPU has it,
+  float32 elsewhere. The fast CPU choice: a quarter of float32's memory traffic per decoding
+  step; its word error rates beside float32's are in benchmarks/README.md.
 - ``float16``: the GPU default (Whisper was trained in it; openai-whisper's GPU default too).
   Not offered on the CPU, where half-precision matrix products are emulated and slow.
 - ``bfloat16``: GPUs with bfloat16 (Ampere and later), and CPUs (fast only with AVX-512 BF16 or AMX).
@@ -68,6 +68,11 @@ def fuse_projections(model: nn.Module) -> None:
         layer.cross.fuse(cross=True)
 
 
+def _kept_from_int8(name: str) -> bool:
+    """Linear layers an int8 model computes in bfloat16 (or float32): see subtitler.asr.quantize's rules."""
+    return name.endswith("mlp.fc2") or name.startswith("encoder.") or name.endswith("cross.kv")
+
+
 def prepare(model: nn.Module, compute_type: str) -> nn.Module:
     """Make ``model`` (float, any dtype) run as ``compute_type``, in place; returns it."""
     if compute_type != "float32":
@@ -80,14 +85,15 @@ def prepare(model: nn.Module, compute_type: str) -> nn.Module:
         # read the same values. Token for token still openai-whisper's (tests/asr/test_reference_equality.py).
         embedding.weight = nn.Parameter(embedding.weight.detach().T.contiguous().T, requires_grad=False)
     if compute_type == "int8":
-        from subtitler.asr.quantize import quantise_linears
+        from subtitler.asr.quantize import RescoredProjection, quantise_linears
 
         output = nn.Linear(embedding.weight.shape[1], embedding.weight.shape[0], bias=False, device="meta")
         output.weight = embedding.weight  # the tied projection, quantised with the other linear layers
         model.decoder.output = output
-        quantise_linears(model, keep=lambda name: name.endswith("mlp.fc2"))
-        # Lookups only from now on: half precision is exact for the float16 weights the packages ship
-        # (and far finer than the int8 arithmetic for a float32 checkpoint).
+        quantise_linears(model, keep=_kept_from_int8)
+        # Lookups and the rescoring of the top tokens only from now on: half precision is exact for the
+        # float16 weights the packages ship (and far finer than the int8 arithmetic for a float32 checkpoint).
         embedding.weight = nn.Parameter(embedding.weight.detach().to(torch.float16, copy=True), requires_grad=False)
+        model.decoder.output = RescoredProjection(model.decoder.output, embedding.weight)
     model.compute_type = compute_type
     return model

@@ -9,12 +9,20 @@ which uses the CPU's int8 dot-product instructions. We call the operator directl
 than ``torch.ao.quantization``'s module swap so that only the layers we choose are touched
 and no observer machinery is imported.
 
-Two accuracy rules:
+Four accuracy rules, each measured (benchmarks/README.md):
 
 - the second MLP layer (``fc2``) reads GELU outputs, whose long tail leaves most values
   in the bottom one or two of 256 input levels, so int8 inputs lose most of their
   information there. It runs in bfloat16 where the CPU computes it natively
   (AVX-512 BF16, AMX), else in float32 (:func:`sensitive_layer`);
+- the encoder and the cross-attention keys and values also take :func:`sensitive_layer`.
+  FBGEMM quantises a product's whole input with one scale, which over a window's 1,500
+  audio frames is set by the loudest frame, and every token of the window then reads
+  that error. They run once per window, so their precision costs little of a decode;
+- the vocabulary projection stays int8 (the largest product of every step), but the
+  tokens it ranks highest are scored again from the float16 matrix
+  (:class:`RescoredProjection`): the choice between the top tokens is what int8's error
+  would change;
 - 8-bit inputs halve the error of 7-bit ones, but without VNNI FBGEMM adds products in
   saturating 16-bit pairs, which 8-bit inputs can overflow. :func:`reduce_range_needed`
   probes the kernels once with inputs that would overflow and keeps 7 bits only where
@@ -125,6 +133,28 @@ class Int8Linear(nn.Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, int8"
+
+
+class RescoredProjection(nn.Module):
+    """The int8 vocabulary projection, with each row's ``top`` highest logits computed again exactly.
+
+    Greedy and beam search choose among the few tokens at the top, and int8's error there is what
+    changes a transcript; the thousands of unlikely tokens only add to the softmax's denominator,
+    where it averages out. The top logits are recomputed from the float16 embedding rows (the
+    checkpoint's own values) and written over the int8 ones: a gather of ``top`` rows per step.
+    """
+
+    def __init__(self, int8: nn.Module, embedding: Tensor, top: int = 64) -> None:
+        super().__init__()
+        self.int8 = int8
+        self.register_buffer("embedding", embedding, persistent=False)  # the lookup table itself, not a copy
+        self.top = top
+
+    def forward(self, x: Tensor) -> Tensor:
+        logits = self.int8(x).float()
+        best = logits.topk(self.top, dim=-1).indices
+        exact = (self.embedding[best].float() @ x.float().unsqueeze(-1)).squeeze(-1)
+        return logits.scatter_(-1, best, exact)
 
 
 class BFloat16Linear(nn.Module):
