@@ -17,7 +17,8 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   subtitler:beam         our guards with beam search 5 (best_of 5 for the fallback)
   subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
   subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
-  subtitler:int8         our defaults with int8 weights and products (--compute-type int8)
+  subtitler:int8         our defaults with int8 weights and products (--compute-type int8: the CPU's "auto")
+  subtitler:float32      our defaults in float32 (--compute-type float32, openai-whisper's arithmetic)
   subtitler:batched      our defaults in the batched long-form mode (--batch-size 8)
   openai-whisper:default its command line's defaults (beam 5, best_of 5, fallback)
   openai-whisper:greedy  its decoding at our default settings: greedy, temperature fallback (no guards)
@@ -71,7 +72,8 @@ CONFIGS: dict[str, dict] = {
     "hst": {"hallucination_silence_threshold": 2.0},
     "no-hst": {"hallucination_silence_threshold": None},
     "no-guards": {"guards": False},
-    "int8": {"compute_type": "int8"},  # our defaults with int8 weights and products (the fast CPU choice)
+    "int8": {"compute_type": "int8"},  # our defaults with int8 weights and products (what "auto" picks on the CPU)
+    "float32": {"compute_type": "float32"},  # our defaults in the reference arithmetic
     "batched": {"batch_size": 8},  # the batched long-form mode (chunks cut at pauses, no previous text)
 }
 GREEDY = {"beam_size": None, "best_of": None}  # greedy with the temperature fallback: our default decoding

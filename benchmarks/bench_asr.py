@@ -17,8 +17,8 @@ Per (model, beam size, case, engine) the table gives
 Cases: ``english`` (the five-clip English set of ../shared/PEERS.md), ``long`` (a ~10-minute file
 built by joining every human-referenced English clip in shuffled rounds with pauses; its
 reference is the joined references) and ``words`` (the English set with word timestamps on).
-Engines: ``subtitler`` (our default: float32 on the CPU, openai-whisper's tokens), ``subtitler-int8``
-(``--compute-type int8``), ``openai-whisper`` (float32), ``faster-whisper-int8``,
+Engines: ``subtitler`` (our default: int8 on the CPU), ``subtitler-fp32`` (``--compute-type float32``,
+openai-whisper's tokens), ``subtitler-int8`` (``--compute-type int8``), ``openai-whisper`` (float32), ``faster-whisper-int8``,
 ``faster-whisper-fp32``, ``faster-whisper-batched`` (its BatchedInferencePipeline, int8), and ours batched
 (``subtitler-batched``, ``subtitler-int8-batched``: ``--batch-size``, subtitler.asr.batched), all batched
 engines ``BATCH_SIZE`` chunks at once; "WER vs sequential" compares a batched engine's text with its own
@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ENGINES = ("subtitler", "subtitler-int8", "subtitler-batched", "subtitler-int8-batched", "openai-whisper",
+ENGINES = ("subtitler", "subtitler-fp32", "subtitler-int8", "subtitler-batched", "subtitler-int8-batched", "openai-whisper",
            "faster-whisper-int8", "faster-whisper-fp32", "faster-whisper-batched")
 CASES = ("english", "long", "words")
 BATCH_SIZE = 8
@@ -82,7 +82,8 @@ def _ours(engine: str, model: str, beam: int, words: bool, language: str | None,
 
     import_s = time.perf_counter() - t
     t = time.perf_counter()
-    ours = load_engine(model, device="cpu", compute_type="int8" if "-int8" in engine else "auto", threads=threads)
+    compute_type = "int8" if "-int8" in engine else "float32" if "-fp32" in engine else "auto"
+    ours = load_engine(model, device="cpu", compute_type=compute_type, threads=threads)
     load_s = time.perf_counter() - t
     options = TranscribeOptions(language=language, temperature=(0.0,), beam_size=beam if beam > 1 else None,
                                 word_timestamps=words, batch_size=BATCH_SIZE if engine.endswith("-batched") else None)

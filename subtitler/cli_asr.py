@@ -41,8 +41,8 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
 def add_compute_args(parser: argparse.ArgumentParser) -> None:
     """How the model computes: the same two flags on every command that loads one (transcribe, align, serve)."""
     parser.add_argument("--compute-type", default="auto", choices=("auto", "float32", "int8", "float16", "bfloat16"),
-                        help="arithmetic: auto = float32 on the CPU (openai-whisper's output token for token), float16 "
-                             "on a GPU; int8 is about twice as fast on the CPU at a similar word error rate")
+                        help="arithmetic: auto = int8 on the CPU (about twice as fast as float32 at the same word error "
+                             "rate), float16 on a GPU; float32 gives openai-whisper's output token for token")
     parser.add_argument("--threads", type=int, default=None, metavar="N", help="CPU threads (default: one per core)")
 
 

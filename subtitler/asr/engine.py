@@ -122,8 +122,8 @@ def load_engine(name_or_path: str, device: str = "auto", compute_type: str = "au
                 allow_download: bool = False, on_download_progress: Callable[[int, int], None] | None = None) -> Engine:
     """Find the model (path, user folder, installed packages, optional download), load it and its tokenizer.
 
-    ``compute_type`` is one of subtitler.asr.precision.COMPUTE_TYPES ("auto": float32 on the CPU,
-    token for token openai-whisper; float16 on a GPU); ``threads`` sets torch's intra-op threads
+    ``compute_type`` is one of subtitler.asr.precision.COMPUTE_TYPES ("auto": int8 on the CPU,
+    float16 on a GPU; "float32" is token for token openai-whisper); ``threads`` sets torch's intra-op threads
     (None leaves torch's choice, one per core).
     """
     from subtitler.asr.models import resolve_model

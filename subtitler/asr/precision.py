@@ -1,11 +1,11 @@
 """Compute types: how a loaded Whisper does its arithmetic, and the default per device.
 
-- ``float32``: the reference; token for token openai-whisper's output. The CPU default
-  ("auto"), so that what a user gets without asking is the published model's output.
+- ``float32``: the reference; token for token openai-whisper's output (asked for by name).
 - ``int8``: int8 weights and int8 matrix products for the decoder's linear layers and the
   vocabulary projection (subtitler.asr.quantize), the encoder in bfloat16 where the CPU has it,
-  float32 elsewhere. The fast CPU choice: a quarter of float32's memory traffic per decoding
-  step; its word error rates beside float32's are in benchmarks/README.md.
+  float32 elsewhere. The CPU default ("auto") wherever torch has the int8 kernels: a quarter of
+  float32's memory traffic per decoding step, at float32's word error rate on the accuracy
+  benchmark's long programmes (figures in benchmarks/README.md).
 - ``float16``: the GPU default (Whisper was trained in it; openai-whisper's GPU default too).
   Not offered on the CPU, where half-precision matrix products are emulated and slow.
 - ``bfloat16``: GPUs with bfloat16 (Ampere and later), and CPUs (fast only with AVX-512 BF16 or AMX).
@@ -33,7 +33,11 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
         raise ModelError(f"--compute-type {compute_type}: unknown; use one of {', '.join(COMPUTE_TYPES)}")
     cuda = device.startswith("cuda")
     if compute_type == "auto":
-        return "float16" if cuda else "float32"
+        if cuda:
+            return "float16"
+        from subtitler.asr.quantize import int8_supported
+
+        return "int8" if int8_supported() else "float32"
     if compute_type == "int8":
         from subtitler.asr.quantize import int8_supported
 

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 CLI_DEFAULT_MODEL = "base"  # subtitler.cli_asr.DEFAULT_MODEL (not imported: that module is the CLI's)
 DEVICES = (("auto", "Automatic (GPU when available)"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU (CUDA)"))
-PRECISIONS = (("auto", "Automatic"), ("float32", "float32"), ("int8", "int8 (CPU, faster)"),
-              ("float16", "float16 (GPU only)"), ("bfloat16", "bfloat16"))
+PRECISIONS = (("auto", "Automatic (int8 on a CPU, float16 on a GPU)"), ("float32", "float32 (the reference, slower)"),
+              ("int8", "int8 (CPU)"), ("float16", "float16 (GPU only)"), ("bfloat16", "bfloat16"))
 TASKS = (("transcribe", "Transcribe (same language)"), ("translate", "Translate to English"))
 MAIN_LABELS = ("&Model:", "Choose model &folder…", "&Download", "Pre&cision:", "&Language:", "&Task:", "&Device:",
                "&Reading rules:", "&Advanced settings…")  # their &-keys are taken before the settings' get theirs

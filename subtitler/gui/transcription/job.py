@@ -46,7 +46,7 @@ class TranscriptionJob:
 def load_engine_by_name(model_name: str, device: str, precision: str = "auto") -> Any:
     """The default factory: an installed model or a model folder (downloads happen in the dialog, not here).
 
-    ``precision`` is a compute type of subtitler.asr.precision (auto: float16 on a GPU, float32 on the
+    ``precision`` is a compute type of subtitler.asr.precision (auto: float16 on a GPU, int8 on the
     CPU, as the CLI); a wrong one for the device is a UserError the window shows.
     """
     from subtitler.asr.engine import load_engine  # torch loads here, in the worker thread
