@@ -8,6 +8,8 @@ Sets (benchmarks/accuracy_sets.py; the synthesised audio is cached under .cache/
               the reference spanning more than three words;
   programmes  two more programmes of the same recipe, shuffled with other seeds (orders, pauses, noise):
               the same figures, so that what holds on one programme is seen to hold on others;
+  more-programmes  four more (seeds 3-6), only when asked for (--sets ... more-programmes): with them the
+              report gives the mean WER over seven programmes, for differences of a point or less;
   non-speech  a minute each of digital silence, hum, white/pink/brown noise, test tones and music-like
               tones, and a recording followed by 20 s of noise: words emitted per minute of non-speech.
 
@@ -36,7 +38,7 @@ the machine is shared; every engine runs on --threads threads (default 1, which 
 runs far faster than 2).
 
     .venv/bin/python benchmarks/bench_accuracy.py [--models tiny.en base] [--rows subtitler:default openai-whisper:default ...]
-        [--sets clips long-form programmes non-speech]
+        [--sets clips long-form programmes non-speech more-programmes]
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from accuracy_sets import CACHE, Item, Stretch, all_items  # noqa: E402
+from accuracy_sets import CACHE, Item, Stretch, all_items, more_programmes  # noqa: E402
 from asr_clips import normalise  # noqa: E402
 
 RESULTS = CACHE / "results"
@@ -168,11 +170,14 @@ def _loader(engine: str, config: str, model: str, threads: int):
     return run
 
 
-SETS = ("clips", "long-form", "programmes", "non-speech")
+DEFAULT_SETS = ("clips", "long-form", "programmes", "non-speech")
+SETS = (*DEFAULT_SETS, "more-programmes")
+LONG_FORM_SETS = ("long-form", "programmes", "more-programmes")
 
 
 def items_of(model: str, sets: list[str]) -> list[Item]:
-    return [item for item in all_items(model.endswith(".en")) if item.set in sets]
+    more = more_programmes() if "more-programmes" in sets else []  # built (or read) only when asked for
+    return [item for item in all_items(model.endswith(".en")) + more if item.set in sets]
 
 
 def worker(engine: str, config: str, model: str, threads: int, sets: list[str]) -> None:
@@ -292,7 +297,7 @@ def row_name(row: str) -> str:
 
 def report(model: str, rows: list[str], results: dict[str, dict], items: list[Item]) -> None:
     clips = [i for i in items if i.set == "clips"]
-    long_forms = [i for i in items if i.set in ("long-form", "programmes")]
+    long_forms = [i for i in items if i.set in LONG_FORM_SETS]
     non_speech = [i for i in items if i.set == "non-speech"]
     print(f"\n### {model}\n")
     header = "| " + " | ".join(["set"] + [row_name(r) for r in rows]) + " |"
@@ -301,6 +306,12 @@ def report(model: str, rows: list[str], results: dict[str, dict], items: list[It
         _clips_table(rows, results, clips, header, rule)
     for long_form in long_forms:
         _long_form_table(rows, results, long_form, header, rule)
+    if len(long_forms) > 1:
+        print(f"\nMean WER over the {len(long_forms)} programmes (each programme's WER, averaged)\n")
+        print(header), print(rule)
+        print("| mean WER | " + " | ".join(
+            f"{sum(error_rate([i.reference], [text_of(results[r][i.name])]) for i in long_forms) / len(long_forms):.4f}"
+            for r in rows) + " |")
     if non_speech:
         _non_speech_table(rows, results, non_speech, header, rule)
     _guard_report(rows, results, items)
@@ -393,7 +404,7 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--rows", nargs="+", default=list(DEFAULT_ROWS), help="engine:config, see above")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS, help="which sets to run and report")
+    parser.add_argument("--sets", nargs="+", default=list(DEFAULT_SETS), choices=SETS, help="which sets to run and report")
     parser.add_argument("--report-only", action="store_true", help="print from the cache; run nothing")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "CONFIG", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
