@@ -43,11 +43,17 @@ def pick_device(device: str = "auto") -> str:
 
 
 def hardware_summary() -> tuple[bool, str]:
-    """Whether torch sees a CUDA GPU, and what was found, in words (for the Transcribe dialog)."""
+    """Whether torch sees a CUDA GPU, and what was found, in words (for the Transcribe dialog).
+
+    The compute types named are what "auto" picks on each device (subtitler.asr.precision).
+    """
+    from subtitler.asr.precision import resolve_compute_type
+
+    on_cpu = resolve_compute_type("auto", "cpu")
     if torch.cuda.is_available():
         names = ", ".join(torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count()))
-        return True, f"Found: {names} (CUDA {torch.version.cuda}); float16 there, float32 on the CPU"
-    return False, f"Found: no CUDA GPU; runs on the CPU ({torch.get_num_threads()} threads, float32)"
+        return True, f"Found: {names} (CUDA {torch.version.cuda}); float16 there, {on_cpu} on the CPU"
+    return False, f"Found: no CUDA GPU; runs on the CPU ({torch.get_num_threads()} threads, {on_cpu})"
 
 
 @dataclass

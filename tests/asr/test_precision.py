@@ -35,6 +35,14 @@ def test_auto_is_int8_on_the_cpu_and_float16_on_a_gpu(monkeypatch) -> None:
     assert resolve_compute_type("float32", "cpu") == "float32"
 
 
+def test_the_dialog_s_hardware_line_names_what_auto_runs_on_the_cpu(monkeypatch) -> None:
+    """The Transcribe dialog said "float32" under Automatic after the CPU default became int8."""
+    from subtitler.asr.engine import hardware_summary
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert hardware_summary()[1].endswith(f"threads, {resolve_compute_type('auto', 'cpu')})")
+
+
 @pytest.mark.parametrize("compute_type, device, needle", [
     ("int8", "cuda", "CPU only"),
     ("float16", "cpu", "GPU only"),
