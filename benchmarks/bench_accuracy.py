@@ -17,7 +17,7 @@ Rows (engine:config), each run once, one engine at a time in its own process, th
   subtitler:default      our defaults (subtitler/asr/defaults.py: what the CLI and the editor use)
   subtitler:greedy       our guards with greedy decoding and temperature fallback
   subtitler:beam         our guards with beam search 5 (best_of 5 for the fallback)
-  subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback), every guard off
+  subtitler:equal        the peers' default decoding (beam 5, best_of 5, fallback) in float32, every guard off
   subtitler:no-gate, subtitler:no-hst, subtitler:hst, ...  ablations of single guards (see CONFIGS)
   subtitler:int8         our defaults with int8 weights and products (--compute-type int8: the CPU's "auto")
   subtitler:float32      our defaults in float32 (--compute-type float32, openai-whisper's arithmetic)
@@ -67,7 +67,7 @@ CONFIGS: dict[str, dict] = {
     "default": {},
     "greedy": {"beam_size": None, "best_of": None},
     "beam": {"beam_size": 5, "best_of": 5},
-    "equal": {**PEER_DEFAULTS, "language_per_window": False, "guards": False},
+    "equal": {**PEER_DEFAULTS, "language_per_window": False, "guards": False, "compute_type": "float32"},  # the peers' arithmetic too
     "no-gate": {"speech_threshold": None},
     "no-fillers": {"drop_fillers": False},
     "no-replay": {"retry_replays": False},
