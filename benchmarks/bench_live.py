@@ -21,6 +21,7 @@ what an hour-long take would add), the audio lag, and the WER of the whole commi
 the repeated references. ``--clips`` with no names skips the per-clip runs. Usage:
 
     .venv/bin/python benchmarks/bench_live.py [-m tiny.en] [--threads 1] [--clips jfk.flac LDC93S1.wav] [--speeds 1 4] [--long-minutes 20]
+        [--compute-type auto|int8|float32]
 """
 
 from __future__ import annotations
@@ -116,10 +117,11 @@ def main() -> int:
     parser.add_argument("--clips", nargs="*", default=["jfk.flac", "LDC93S1.wav", "leopard_test.wav", "librispeech_61-70968-0000.flac"])
     parser.add_argument("--speeds", nargs="+", type=float, default=[1.0, 4.0])
     parser.add_argument("--long-minutes", type=float, default=0.0)
+    parser.add_argument("--compute-type", default="auto", help="as the CLI's (auto: int8 on the CPU)")
     args = parser.parse_args()
 
-    engine = load_engine(args.model, device="cpu", threads=args.threads)
-    print(f"model {args.model}, CPU, {torch.get_num_threads()} torch threads; machine shared with other jobs (load average now "
+    engine = load_engine(args.model, device="cpu", compute_type=args.compute_type, threads=args.threads)
+    print(f"model {args.model} ({engine.compute_type}), CPU, {torch.get_num_threads()} torch threads; machine shared with other jobs (load average now "
           f"{os.getloadavg()[0]:.1f})")
     print(f"{'clip':32} {'speed':>5} {'WER ref':>8} {'WER off':>8} {'lat p50':>8} {'lat p90':>8} {'alag p50':>8} {'alag p90':>8} {'RTF':>6} {'decodes':>7} {'RSS MB':>7}")
     all_latencies: dict[float, list[float]] = {}

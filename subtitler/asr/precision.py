@@ -98,6 +98,6 @@ def prepare(model: nn.Module, compute_type: str) -> nn.Module:
         # Lookups and the rescoring of the top tokens only from now on: half precision is exact for the
         # float16 weights the packages ship (and far finer than the int8 arithmetic for a float32 checkpoint).
         embedding.weight = nn.Parameter(embedding.weight.detach().to(torch.float16, copy=True), requires_grad=False)
-        model.decoder.output = RescoredProjection(model.decoder.output, embedding.weight)
+        model.decoder.output = RescoredProjection(model.decoder.output, embedding.weight.detach())  # shares the storage
     model.compute_type = compute_type
     return model
