@@ -6,11 +6,12 @@ word-timing refinement (move word edges to speech onsets and offsets), the optio
 long-form mode that cuts audio at pauses, diarization and live captions.
 
 The model is Silero's TorchScript network shipped inside the wheel (no download). It is a
-small recurrent network that reads 32-ms frames (512 samples at 16 kHz) one after another.
-Stepping it frame by frame from Python is slow for long files, so the audio is cut into up to
-``MAX_STREAMS`` pieces that run side by side as one batch, each piece starting a second early
-so that its recurrent state has warmed up by the time its own frames begin; the result matches
-a single pass over the whole file to within a few thousandths of probability.
+small recurrent network that reads 32-ms frames (512 samples at 16 kHz) one after another; its
+weights run here a whole sequence at a time (:mod:`subtitler.asr.silero_net`). The recurrent layer
+still steps frame by frame, so long audio is cut into up to ``MAX_STREAMS`` pieces that run side by
+side as one batch, each piece starting two seconds early so that its recurrent state has warmed up
+by the time its own frames begin; the result matches a single pass over the whole file to within a
+few thousandths of probability.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from subtitler.asr.silero_net import SileroSequence
 from subtitler.errors import Cancelled
 
 SAMPLE_RATE = 16_000
@@ -31,7 +33,7 @@ FRAME_SAMPLES = 512  # what the 16-kHz Silero model reads per step
 FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE  # 0.032 s
 MAX_STREAMS = 32  # pieces decoded side by side (a batch of 32 costs ~3x one stream per step)
 WARMUP_FRAMES = 64  # ~2 s of audio before a piece's own frames, for the recurrent state
-MIN_STREAM_FRAMES = 1875  # pieces of at least 60 s: shorter audio is one exact pass (~0.4 ms a frame)
+MIN_STREAM_FRAMES = 1875  # pieces of at least 60 s: shorter audio is one exact pass
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ class SpeechRegion:
 
 
 _model = None
-_model_lock = threading.Lock()  # the network keeps recurrent state: one user at a time
+_sequence: SileroSequence | None = None
+_model_lock = threading.Lock()  # one user at a time: one_thread() sets a process-wide thread count
 
 
 def _load_model():
@@ -83,6 +86,14 @@ def _load_model():
     if _model is None:
         _model = _silero().load_silero_vad()
     return _model
+
+
+def _sequence_model() -> SileroSequence:
+    """Silero's weights evaluated a whole sequence at a time (see :mod:`subtitler.asr.silero_net`), built once."""
+    global _sequence
+    if _sequence is None:
+        _sequence = SileroSequence(_load_model())
+    return _sequence
 
 
 def new_stream_model():
@@ -120,7 +131,7 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
                          min_piece_frames: int = MIN_STREAM_FRAMES) -> np.ndarray:
     """Probability of speech per 32-ms frame of 16-kHz mono ``audio`` (float32, ``frame_count(len(audio))`` values).
 
-    ``should_stop`` is polled every few hundred steps and raises :class:`Cancelled`. Audio of at least
+    ``should_stop`` is polled between slices of a few thousand frames and raises :class:`Cancelled`. Audio of at least
     two ``min_piece_frames`` runs as side-by-side pieces of at least that length.
     """
     n_frames = frame_count(len(audio))
@@ -134,23 +145,22 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
     padded[warmup * FRAME_SAMPLES: warmup * FRAME_SAMPLES + len(audio)] = audio
     starts = np.arange(streams) * per_stream * FRAME_SAMPLES
     batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
-    x = torch.from_numpy(batch)
-    out = np.empty((streams, steps), np.float32)
-    with _model_lock, torch.no_grad(), one_thread():
-        model = _load_model()
-        model.reset_states()
-        for step in range(steps):
-            if should_stop is not None and step % 256 == 0 and should_stop():
-                raise Cancelled("voice activity detection stopped")
-            chunk = x[:, step * FRAME_SAMPLES: (step + 1) * FRAME_SAMPLES]
-            out[:, step] = model(chunk, SAMPLE_RATE)[:, 0].numpy()
-        model.reset_states()
+
+    def check() -> None:
+        if should_stop is not None and should_stop():
+            raise Cancelled("voice activity detection stopped")
+
+    with _model_lock:
+        network = _sequence_model()
+        features = network.features(torch.from_numpy(batch), check)
+        with one_thread():
+            out = network.recurrent(features).numpy()
     return out[:, warmup:].reshape(-1)[:n_frames]
 
 
 @contextmanager
 def one_thread():
-    """Run the model's thousands of tiny steps on one thread.
+    """Run the model's thousands of tiny recurrent steps on one thread.
 
     Splitting each small step across threads only adds synchronisation: on a busy 2-core machine,
     30 s of audio took 45 s with two threads and 1.9 s with one; the live gate's frame-by-frame steps
