@@ -191,6 +191,7 @@ class DecodingTask:
         logits = self.model.logits(tokens[:: self.n_group], features, kv_cache, positions=positions)
         rows = torch.arange(logits.shape[0], device=logits.device).repeat_interleave(self.n_group)
         kv_cache.reorder(rows)
+        kv_cache.shared = tokens.shape[1]  # beam search reorders within a window: the start sequence stays
         return logits.index_select(0, rows)
 
     @torch.no_grad()

@@ -64,10 +64,13 @@ class BeamSearchDecoder:
         if not self.finished:
             self.finished = [{} for _ in range(n_audio)]
         logprobs = F.log_softmax(logits.float(), dim=-1)
+        # Every row's beam_size + 1 best tokens (one extra in case one is end-of-text), in one call for all rows.
+        top_logprobs, top_tokens = logprobs.topk(self.beam_size + 1, dim=-1)
+        top = (top_logprobs.tolist(), top_tokens.tolist(), sum_logprobs.tolist(), tokens.tolist())
         kept: list[tuple[int, ...]] = []
         sources: list[int] = []
         for clip in range(n_audio):
-            scores = self._candidates(tokens, logprobs, sum_logprobs, clip)
+            scores = self._candidates(*top, clip)
             newly_finished: dict[tuple[int, ...], float] = {}
             for sequence, (score, source) in sorted(scores.items(), key=lambda kv: kv[1][0], reverse=True):
                 if sequence[-1] == self.eot:
@@ -83,15 +86,14 @@ class BeamSearchDecoder:
         done = all(len(found) >= self.max_candidates for found in self.finished)
         return torch.tensor(kept, device=tokens.device), done
 
-    def _candidates(self, tokens: Tensor, logprobs: Tensor, sum_logprobs: Tensor, clip: int
-                    ) -> dict[tuple[int, ...], tuple[float, int]]:
-        """Every beam extended by its beam_size + 1 best tokens (one extra in case one is end-of-text)."""
+    def _candidates(self, top_logprobs: list[list[float]], top_tokens: list[list[int]], sum_logprobs: list[float],
+                    tokens: list[list[int]], clip: int) -> dict[tuple[int, ...], tuple[float, int]]:
+        """Every beam of ``clip`` extended by each of its best tokens: sequence -> (score, source row)."""
         scores: dict[tuple[int, ...], tuple[float, int]] = {}
         for row in range(clip * self.beam_size, (clip + 1) * self.beam_size):
-            prefix = tuple(tokens[row].tolist())
-            top_logprobs, top_tokens = logprobs[row].topk(self.beam_size + 1)
-            for logprob, token in zip(top_logprobs.tolist(), top_tokens.tolist()):
-                scores[prefix + (token,)] = (float(sum_logprobs[row]) + logprob, row)
+            prefix = tuple(tokens[row])
+            for logprob, token in zip(top_logprobs[row], top_tokens[row]):
+                scores[prefix + (token,)] = (sum_logprobs[row] + logprob, row)
         return scores
 
     def _collect(self, clip: int, newly_finished: dict[tuple[int, ...], float]) -> None:

@@ -206,3 +206,26 @@ def test_the_cache_is_written_in_place_and_refuses_wrong_rows(tiny_en, jfk_mel):
         assert cache.layers[0].keys is buffer and buffer.shape[2] == tiny_en.dims.n_text_ctx
         with pytest.raises(ValueError, match="reorder the cache first"):
             tiny_en.logits(tokens[:, 3:4].repeat(2, 1), audio, cache)
+
+
+def test_reordering_beams_leaves_the_shared_start_sequence_in_place(tiny_en, jfk_mel):
+    """Beam search only exchanges rows of one window, whose start sequence (prompt included) is one copy: those
+    positions are not moved, the rest are; the next step's logits are those of the reordered rows."""
+    tokens = _prompt(tiny_en)
+    rows = torch.stack([tokens[0], tokens[0].clone()])
+    rows[1, -2] = rows[0, -3]  # the rows part after the shared start
+    shared = tokens.shape[1] - 2
+    with torch.no_grad():
+        audio = tiny_en.embed_audio(jfk_mel)
+        expected = tiny_en.logits(rows[[1, 1]], audio)[:, -1]
+        cache = tiny_en.new_kv_cache()
+        tiny_en.logits(rows[:, :-1], audio, cache)
+        cache.shared = shared
+        layer = cache.layers[0]
+        start_before = layer.keys[0, :, :shared].clone()
+        layer.keys[1, :, :shared] = float("nan")  # would reach row 0 if the shared positions were copied
+        cache.reorder(torch.tensor([1, 1]))
+        assert torch.equal(layer.keys[0, :, :shared], start_before)
+        layer.keys[1, :, :shared] = start_before  # put back: the positions are truly equal in a real search
+        last = tiny_en.logits(rows[[1, 1], -1:], audio, cache)[:, -1]
+    assert (last - expected).abs().max() < TOL
