@@ -37,7 +37,7 @@ from subtitler.asr.spans import Span, batch_chunks
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.asr.transcribe import (
     INPUT_STRIDE, Segment, TranscribeOptions, TranscriptionInfo, _choose_language, _guard_window, _new_history,
-    _segments_of_window, _window_options, _Window, _WordTimer, decode_with_fallback, judge, window_of,
+    _segments_of_window, _window_options, _Window, _WordTimer, as_asked, decode_with_fallback, judge, window_of,
 )
 from subtitler.asr.vad import SpeechActivity, regions_from_probabilities
 from subtitler.asr.word_refine import SpeechMap
@@ -85,7 +85,7 @@ def transcribe_batched(
     probabilities = activity.probabilities(0.0, len(audio) / SAMPLE_RATE)
     vad = dataclasses.replace(options.vad, min_silence_ms=CHUNK_PAUSE_MS, max_speech_s=N_FRAMES / FRAMES_PER_SECOND)
     chunks = batch_chunks(content_frames, regions_from_probabilities(probabilities, len(audio), vad), options.clip_timestamps)
-    refine = options.word_timestamps and options.word_timing == "refined" and content_frames > 0
+    refine = options.words_timed and options.word_timing == "refined" and content_frames > 0
     speech = SpeechMap.from_audio(audio, probabilities, options.refine) if refine else None
     info, _ = _choose_language(model, tokenizer, mel, options, chunks[0][0] if chunks else 0)
     if on_info is not None:
@@ -93,7 +93,7 @@ def transcribe_batched(
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     prompt = _new_history(tokenizer, options, model.dims.n_text_ctx).prompt()  # initial prompt and hotwords only
     guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop, activity), on_dropped)
-    timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
+    timing = _WordTimer(model, tokenizer, options, speech) if options.words_timed else None
     next_id = 0
     for first in range(0, len(chunks), batch_size):
         if should_stop is not None and should_stop():
@@ -115,7 +115,7 @@ def transcribe_batched(
             found = sorted((s for chunk in per_chunk for s in chunk), key=lambda s: s.start)
             segments = [dataclasses.replace(s, id=next_id + i) for i, s in enumerate(found)]
         next_id += len(segments)
-        yield from segments
+        yield from as_asked(segments, options)
         if on_progress is not None:
             done = chunks[min(first + batch_size, len(chunks)) - 1][1] / FRAMES_PER_SECOND
             on_progress(min(done, total), total)

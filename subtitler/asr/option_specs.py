@@ -152,8 +152,8 @@ SPECS: tuple[OptionSpec, ...] = (
           metavar="N"),
     _spec("drop_repetitive", "Drop loops", "drop looping segments of a window no temperature made less repetitive",
           bool, GUARDS),
-    _spec("hallucination_silence_threshold", "Skip silence around suspicious text", "with word timings, skip "
-          "silences longer than S seconds around a suspicious segment (openai-whisper's option)", float, GUARDS,
+    _spec("hallucination_silence_threshold", "Skip silence around suspicious text", "skip silences "
+          "longer than S seconds around a suspicious segment (openai-whisper's option; it reads the words' times)", float, GUARDS,
           low=0, high=30, can_be_off=True, metavar="S"),
     _spec("redecode_skipped", "Decode skipped speech", "decode a window again, ending where its text starts, when "
           "it left out clear speech before its first word (batched: decode clear speech a chunk's text leaves out "
@@ -211,9 +211,6 @@ def check_options(options, name: Callable[[str], str] = flag_name) -> None:
     tokens = options.suppress_tokens
     if isinstance(tokens, str) and not all(t.strip().lstrip("-").isdigit() for t in tokens.split(",")):
         raise UserError(f"{name('suppress_tokens')} {tokens}: use comma-separated token ids, -1 for the non-speech symbols")
-    if options.hallucination_silence_threshold is not None and not options.word_timestamps:
-        raise UserError(f"{name('hallucination_silence_threshold')} needs word timings; switch "
-                        f"{name('word_timestamps')} on")
     if options.patience is not None and options.beam_size is None:
         raise UserError(f"{name('patience')} goes with beam search; give {name('beam_size')} too")
     if options.hotwords and options.prefix:

@@ -85,7 +85,7 @@ class TranscribeOptions:
     retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying window again without the previous text
     speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
-    hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # needs word_timestamps
+    hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # reads the words' times
     repair_word_times: bool = defaults.REPAIR_WORD_TIMES  # words timed outside their segment are put back; seek by timestamps
     redecode_skipped: bool = defaults.REDECODE_SKIPPED  # speech skipped at a window's start is decoded as a shorter window
 
@@ -93,6 +93,14 @@ class TranscribeOptions:
     # than one window; a second window would only re-read the half-spoken word after the last timed one, at the cost
     # of a whole encoder pass and decode, and the next step hears that word anyway.
     max_windows: int | None = None
+
+    @property
+    def words_timed(self) -> bool:
+        """Whether words are timed: asked for, or read by a guard. A window's timestamp tokens can be seconds off
+        (base put a call's first six lines in the 6.7 s of silence before it): the speech gate and the silence skip
+        judge text by where the alignment puts its words. Without word_timestamps they are left out of the result."""
+        return (self.word_timestamps or self.speech_threshold is not None or self.hallucination_silence_threshold is not None
+                or self.repair_word_times or self.redecode_skipped)
 
     def without_guards(self) -> TranscribeOptions:
         """These options with every guard against invented text off (openai-whisper's behaviour for its settings,
@@ -309,13 +317,18 @@ def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
 
     The voice-activity model runs once for both (about a second per five minutes of audio).
     """
-    refine = options.word_timestamps and options.word_timing == "refined"
+    refine = options.words_timed and options.word_timing == "refined"
     if not (refine or options.vad_filter) or content_frames == 0:
         return decode_spans(content_frames, options.clip_timestamps), None
     probabilities = speech_probabilities(audio, should_stop)
     regions = regions_from_probabilities(probabilities, len(audio), options.vad) if options.vad_filter else None
     speech = SpeechMap.from_audio(audio, probabilities, options.refine) if refine else None
     return decode_spans(content_frames, options.clip_timestamps, regions), speech
+
+
+def as_asked(segments: list[Segment], options: TranscribeOptions) -> list[Segment]:
+    """The segments with their words only where word timestamps were asked for (a guard may have timed them)."""
+    return segments if options.word_timestamps else [dataclasses.replace(s, words=()) for s in segments]
 
 
 def _segments_of_window(pieces: list[_Piece], texts: list[str], result: DecodingResult,
@@ -402,7 +415,7 @@ def transcribe(
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     history, language = _new_history(tokenizer, options, model.dims.n_text_ctx), info.language
     guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
-    timing = _WordTimer(model, tokenizer, options, speech) if options.word_timestamps else None
+    timing = _WordTimer(model, tokenizer, options, speech) if options.words_timed else None
     next_id, seek, span, windows = 0, first, 0, 0
     shorter, shortened_at = None, -1  # a window decoded again as a shorter one: its length and seek
     while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
@@ -453,7 +466,7 @@ def transcribe(
         next_id += len(segments)
         seek += advance
         windows += 1
-        yield from segments
+        yield from as_asked(segments, options)
         if on_progress is not None:
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
     if on_progress is not None and (seek < content_frames or content_frames == 0):

@@ -51,6 +51,14 @@ def tiny_en_engine(tiny_en_dir: Path):
 
 
 @pytest.fixture(scope="session")
+def base_engine(base_dir: Path):
+    """Multilingual base as the product loads it (load_engine: the CPU default arithmetic, int8 where it runs)."""
+    from subtitler.asr.engine import load_engine
+
+    return load_engine(str(base_dir), device="cpu")
+
+
+@pytest.fixture(scope="session")
 def tiny_en_tokenizer(tiny_en_dir: Path):
     from subtitler.asr.tokenizer import Tokenizer
 

@@ -727,3 +727,22 @@ def test_no_words_on_non_speech(tiny, kind: str) -> None:
 def test_without_guards_silence_gets_words(tiny) -> None:
     """What the guards are for: openai-whisper's behaviour (guards off) writes " you" into a minute of silence."""
     assert "you" in transcript(tiny, non_speech("silence"), TranscribeOptions().without_guards())
+
+
+@pytest.mark.slow
+def test_without_word_timestamps_the_guards_judge_text_where_its_words_are(base_engine, data_dir) -> None:
+    """base, beam 5 at temperature 0, words off, on pyannote_sample.wav (6.7 s of silence, then a call): the
+    window's timestamp tokens put the first six lines at 0-6 s, in the silence, and the speech gate dropped
+    them as text on non-speech; the seek then fell mid-call and the next window wrote eight lines again. The
+    guards read where the words are (the alignment) whether or not the result carries them."""
+    from tests.asr.clips import load_clip
+
+    audio = load_clip(data_dir / "pyannote_sample.wav")
+    options = TranscribeOptions(language="en", temperature=(0.0,), beam_size=5, word_timestamps=False)
+    dropped = []
+    segments = list(base_engine.transcribe(audio, options, on_dropped=dropped.append))
+    text = " ".join(normalise_text(s.text) for s in segments)
+    assert text.startswith("hello") and "i didn t know you were there" in text, (text, dropped)
+    assert text.count("originally from chicago also") == 1, text
+    assert all(s.words == () for s in segments)  # not asked for: not in the result
+    assert segments[0].start > 6.0  # where the call starts, not where the timestamp tokens said

@@ -50,7 +50,6 @@ def test_settings_round_trip_as_the_dialog_would_store_them() -> None:
     ({"repeat_lookback": None}, "Replay look-back a value is needed"),
     ({"patience": 2.0, "beam_size": None}, "Beam patience goes with beam search; give Beam size too"),
     ({"hotwords": "etcd", "prefix": "So"}, "Names and terms is not used with First words"),
-    ({"hallucination_silence_threshold": 2.0, "word_timestamps": False}, "switch Word timings on"),
     ({"suppress_tokens": "-1,x"}, "Suppressed tokens -1,x"),
     ({FIRST_TEMPERATURE: 1.5}, "temperature 1.5"),
     ({"no_such_thing": 1}, "not a transcription setting"),
@@ -62,6 +61,12 @@ def test_wrong_settings_name_the_setting_as_the_dialog_labels_it(settings: dict,
     with pytest.raises(UserError) as caught:
         apply_settings(TranscribeOptions(), settings, name=label)
     assert needle in str(caught.value)
+
+
+def test_the_silence_skip_goes_without_word_timestamps_in_the_result() -> None:
+    """The guards time the words they read themselves (TranscribeOptions.words_timed): no need to ask for them."""
+    options = apply_settings(TranscribeOptions(), {"hallucination_silence_threshold": 2.0, "word_timestamps": False})
+    assert options.words_timed and not options.word_timestamps
 
 
 def test_parse_takes_what_a_user_types() -> None:

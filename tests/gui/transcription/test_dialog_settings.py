@@ -199,8 +199,6 @@ def test_damaged_and_old_stored_values(qtbot, settings):
      ("“Beam patience” goes with beam search", "Advanced settings")),
     (lambda d: (d.fields["hotwords"].editor.setText("Kubernetes"), d.fields["prefix"].editor.setText("So")),
      ("“Names and terms” is not used with “First words”",)),
-    (lambda d: (set_number(d, "hallucination_silence_threshold", 2), d.fields["word_timestamps"].editor.setChecked(False)),
-     ("needs word timings; switch “Word timings” on",)),
     (lambda d: d.fields["suppress_tokens"].editor.setText("-1, x"), ("“Suppressed tokens” -1, x",)),
 ])
 def test_a_bad_combination_keeps_the_dialog_open_with_a_message(qtbot, settings, change, needles):
