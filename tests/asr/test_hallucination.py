@@ -219,6 +219,7 @@ def test_the_window_gate() -> None:
     gate = SpeechGate(FakeActivity((40.0, 41.0)), threshold=0.2)
     assert not gate.window_has_speech(0.0, 30.0) and gate.window_has_speech(30.0, 60.0)
     assert SpeechGate(FakeActivity(), None).window_has_speech(0.0, 30.0)
+    assert gate.window_has_speech(40.9, 41.0) and not gate.window_has_speech(40.98, 41.0)  # a few frames hold no word
 
 
 # --- word times the alignment put away from their segment's timestamps ------------------------------------
@@ -746,3 +747,4 @@ def test_without_word_timestamps_the_guards_judge_text_where_its_words_are(base_
     assert text.count("originally from chicago also") == 1, text
     assert all(s.words == () for s in segments)  # not asked for: not in the result
     assert segments[0].start > 6.0  # where the call starts, not where the timestamp tokens said
+    assert not any("sorry" in d.text.lower() for d in dropped), dropped  # the 0.02-s tail is not decoded
