@@ -179,17 +179,6 @@ def ungroup(a: Tensor, group: int) -> Tensor:
     return a.view(batch, heads, group, total // group, dim).transpose(1, 2).reshape(batch * group, heads, total // group, dim)
 
 
-def small_query_attention(q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-    """Unmasked attention of a few queries over bfloat16 keys/values; products accumulate in float32, softmax in float32.
-
-    A decoding step's cross-attention is bound by reading the window's keys and values; in bfloat16 they
-    are half the bytes (an int8 model keeps them so where the CPU computes bfloat16). torch's CPU flash
-    kernel is slow for a single bfloat16 query (about 1 ms a layer on tiny.en against 0.26 ms here), so
-    the two products run as plain matrix products."""
-    scores = torch.matmul(q.to(k.dtype), k.transpose(-1, -2)).float() * q.shape[-1] ** -0.5
-    return torch.matmul(scores.softmax(-1).to(v.dtype), v).to(q.dtype)
-
-
 class Attention(nn.Module):
     """Multi-head attention; the key projection has no bias (a key bias cannot change softmax).
 
@@ -245,13 +234,6 @@ class Attention(nn.Module):
         q, group = group_queries(q, k.shape[0]) if k.shape[0] != q.shape[0] else (q, 1)
         a = ungroup(F.scaled_dot_product_attention(q, k, v, attn_mask=mask), group)
         return self.out(a.transpose(1, 2).flatten(2))
-
-    def attend_audio(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-        """The decoder's cross-attention: a few queries over a window's keys/values, bfloat16 ones on the CPU by plain products."""
-        if k.dtype != torch.bfloat16 or k.device.type != "cpu":
-            return self.attend(q, k, v, None)
-        q, group = group_queries(q, k.shape[0]) if k.shape[0] != q.shape[0] else (q, 1)
-        return self.out(ungroup(small_query_attention(q, k, v), group).transpose(1, 2).flatten(2))
 
     def scores(self, x: Tensor, k: Tensor) -> Tensor:
         """Attention scores before the softmax [B, H, T, S] in float32 (no mask: used for cross-attention)."""
@@ -313,7 +295,7 @@ class DecoderLayer(nn.Module):
         ck, cv = cross_kv
         if cross_weights is not None:
             cross_weights.append(self.cross.scores(h, ck))
-        x = x + self.cross.attend_audio(self.cross.queries(h), ck, cv)
+        x = x + self.cross.attend(self.cross.queries(h), ck, cv, None)
         return x + self.mlp(self.mlp_norm(x))
 
 

@@ -74,11 +74,10 @@ def fuse_projections(model: nn.Module) -> None:
 
 def _kept_from_int8(name: str):
     """How an int8 model computes a linear layer it keeps from int8 (subtitler.asr.quantize's rules); None: int8."""
-    from subtitler.asr.quantize import cross_keys_values_layer, sensitive_layer
+    from subtitler.asr.quantize import sensitive_layer
 
-    if name.endswith("cross.kv"):
-        return cross_keys_values_layer
-    return sensitive_layer if name.endswith("mlp.fc2") or name.startswith("encoder.") else None
+    keep = name.endswith("mlp.fc2") or name.startswith("encoder.") or name.endswith("cross.kv")
+    return sensitive_layer if keep else None
 
 
 def prepare(model: nn.Module, compute_type: str) -> nn.Module:

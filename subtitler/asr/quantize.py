@@ -15,8 +15,7 @@ Four accuracy rules, each measured (benchmarks/README.md):
   in the bottom one or two of 256 input levels, so int8 inputs lose most of their
   information there. It runs in bfloat16 where the CPU computes it natively
   (AVX-512 BF16, AMX), else in float32 (:func:`sensitive_layer`);
-- the encoder and the cross-attention keys and values also take :func:`sensitive_layer`
-  (the keys and values are kept in bfloat16 when computed in it: :func:`cross_keys_values_layer`).
+- the encoder and the cross-attention keys and values also take :func:`sensitive_layer`.
   FBGEMM quantises a product's whole input with one scale, which over a window's 1,500
   audio frames is set by the loudest frame, and every token of the window then reads
   that error. They run once per window, so their precision costs little of a decode;
@@ -159,17 +158,15 @@ class RescoredProjection(nn.Module):
 
 
 class BFloat16Linear(nn.Module):
-    """A linear layer computed in bfloat16 (weights stored in it), float32 in; float32 out unless ``float_output`` is off."""
+    """A linear layer computed in bfloat16 (weights stored in it), float32 in and out."""
 
-    def __init__(self, weight: Tensor, bias: Tensor | None, float_output: bool = True) -> None:
+    def __init__(self, weight: Tensor, bias: Tensor | None) -> None:
         super().__init__()
         self.weight = nn.Parameter(weight.detach().to(torch.bfloat16, copy=True), requires_grad=False)
         self.bias = None if bias is None else nn.Parameter(bias.detach().to(torch.bfloat16, copy=True), requires_grad=False)
-        self.float_output = float_output
 
     def forward(self, x: Tensor) -> Tensor:
-        y = F.linear(x.to(torch.bfloat16), self.weight, self.bias)
-        return y.to(x.dtype) if self.float_output else y
+        return F.linear(x.to(torch.bfloat16), self.weight, self.bias).to(x.dtype)
 
 
 class Float32Linear(nn.Linear):
@@ -196,14 +193,6 @@ def sensitive_layer(weight: Tensor, bias: Tensor | None) -> nn.Module:
     """The layer int8 would hurt (fc2), in the cheapest precision that keeps it accurate here."""
     return BFloat16Linear(weight, bias) if native_bfloat16() else Float32Linear(weight, bias)
 
-
-def cross_keys_values_layer(weight: Tensor, bias: Tensor | None) -> nn.Module:
-    """The cross-attention k|v product: :func:`sensitive_layer`, its output kept in bfloat16 where it is computed in it.
-
-    Every decoding step reads a window's keys and values (tiny.en: 18 MB in float32) and is bound by
-    memory there; bfloat16 halves the traffic and holds the same values, as they are computed in it
-    (:func:`subtitler.asr.model.small_query_attention` reads them)."""
-    return BFloat16Linear(weight, bias, float_output=False) if native_bfloat16() else Float32Linear(weight, bias)
 
 
 LayerFactory = Callable[[Tensor, "Tensor | None"], nn.Module]
