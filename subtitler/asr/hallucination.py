@@ -212,7 +212,7 @@ class SpeechGate:
 
         The seek after a window goes to its last word's end, and a file whose speech runs to its end can leave
         a tail of a few frames: base with beam 5 decoded the last 0.02 s of pyannote_sample.wav into 224 tokens
-        of "I'm sorry, I'm sorry, ...", which the guards then dropped (a third of the file's decoding time)."""
+        of "I'm sorry, I'm sorry, ...", which the guards then dropped."""
         if self.threshold is None:
             return True
         return end - start >= MIN_WINDOW_S and self.activity.peak(start, end) >= self.threshold

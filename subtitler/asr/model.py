@@ -454,8 +454,8 @@ class Whisper(nn.Module):
         kv = self._cross_memo.get(audio_features)
         if kv is None:
             audio = audio_features.to(self.dtype)
-            # Contiguous once per window: every decoding step reads them, and the attention kernel reads
-            # the fused k|v product's strided halves ~1.4x slower (tiny.en: 174 against 122 us a layer).
+            # Contiguous once per window: every decoding step reads them, and the attention kernel read the
+            # fused k|v product's strided halves slower (tiny.en greedy: 0.57 against 0.32 ms a layer a step).
             kv = [tuple(t.contiguous() for t in layer.cross.keys_values(audio)) for layer in self.decoder.layers]
             self._cross_memo.put(audio_features, kv)
         return kv

@@ -72,12 +72,9 @@ def fuse_projections(model: nn.Module) -> None:
         layer.cross.fuse(cross=True)
 
 
-def _kept_from_int8(name: str):
-    """How an int8 model computes a linear layer it keeps from int8 (subtitler.asr.quantize's rules); None: int8."""
-    from subtitler.asr.quantize import sensitive_layer
-
-    keep = name.endswith("mlp.fc2") or name.startswith("encoder.") or name.endswith("cross.kv")
-    return sensitive_layer if keep else None
+def _kept_from_int8(name: str) -> bool:
+    """Linear layers an int8 model computes in bfloat16 (or float32): see subtitler.asr.quantize's rules."""
+    return name.endswith("mlp.fc2") or name.startswith("encoder.") or name.endswith("cross.kv")
 
 
 def prepare(model: nn.Module, compute_type: str) -> nn.Module:

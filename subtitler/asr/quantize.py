@@ -194,12 +194,8 @@ def sensitive_layer(weight: Tensor, bias: Tensor | None) -> nn.Module:
     return BFloat16Linear(weight, bias) if native_bfloat16() else Float32Linear(weight, bias)
 
 
-
-LayerFactory = Callable[[Tensor, "Tensor | None"], nn.Module]
-
-
-def quantise_linears(module: nn.Module, keep: Callable[[str], LayerFactory | None] = lambda name: None) -> int:
-    """Replace every ``nn.Linear`` below ``module``: int8, or ``keep(name)(weight, bias)`` where that is not None.
+def quantise_linears(module: nn.Module, keep: Callable[[str], bool] = lambda name: False) -> int:
+    """Replace every ``nn.Linear`` below ``module``: int8, or :func:`sensitive_layer` where ``keep(name)``.
 
     Returns how many became int8. The layers are converted on a small thread pool (the work is in
     torch kernels that release the GIL), which roughly halves the load time on two cores.
@@ -211,7 +207,7 @@ def quantise_linears(module: nn.Module, keep: Callable[[str], LayerFactory | Non
 
     def convert(target) -> nn.Module:
         layer, kept = target[2], target[3]
-        return kept(layer.weight, layer.bias) if kept is not None else Int8Linear.from_float(layer.weight, layer.bias)
+        return sensitive_layer(layer.weight, layer.bias) if kept else Int8Linear.from_float(layer.weight, layer.bias)
 
     reduce_range_needed()  # probe once, before the workers
     workers = max(1, min(torch.get_num_threads(), 4))

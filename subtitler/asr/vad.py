@@ -25,11 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from subtitler.asr.silero_net import SileroSequence
+from subtitler.asr.silero_net import FRAME_SAMPLES, SileroSequence
 from subtitler.errors import Cancelled
 
 SAMPLE_RATE = 16_000
-FRAME_SAMPLES = 512  # what the 16-kHz Silero model reads per step
 FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE  # 0.032 s
 MAX_STREAMS = 32  # pieces decoded side by side (a batch of 32 costs ~3x one stream per step)
 WARMUP_FRAMES = 64  # ~2 s of audio before a piece's own frames, for the recurrent state
@@ -231,7 +230,7 @@ class SpeechActivity:
     a continuous 15-dB noise bed even the 8-s pieces average 0.43 over the same voice: much of it stays
     unheard.) On their own the 8-s pieces are too eager: the accuracy benchmark's non-speech files peaked at
     0.15-0.4 in them (below 0.08 in the 30-s pieces).
-    The second rating costs as much as the first: about 1 s per 10 minutes of audio each, on one core.
+    The second rating costs as much as the first: about 0.8 s per 10 minutes of audio each, on one core.
     """
 
     def __init__(self, audio: np.ndarray, should_stop: Callable[[], bool] | None = None,
