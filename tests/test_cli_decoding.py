@@ -47,6 +47,9 @@ def test_without_flags_the_cli_uses_the_editors_defaults() -> None:
     (["--max-repeats", "off", "--repeat-lookback", "4", "--repeat-min-words", "6", "--no-drop-repetitive"],
      {"max_repeats": None, "repeat_lookback": 4, "repeat_min_words": 6, "drop_repetitive": False}),
     (["--hallucination-silence-threshold", "2"], {"hallucination_silence_threshold": 2.0}),
+    # the guards time the words they read themselves: the threshold needs no word timestamps in the result
+    (["--hallucination-silence-threshold", "2", "--no-word-timestamps"],
+     {"hallucination_silence_threshold": 2.0, "word_timestamps": False}),
     (["--no-repair-word-times"], {"repair_word_times": False}),
     (["--batch-size", "8"], {"batch_size": 8}),
     (["--batch-size", "off"], {"batch_size": None}),
@@ -71,7 +74,6 @@ def test_no_guards_is_openai_whisper_and_single_guards_come_back() -> None:
     (["--best-of", "two"], "--best-of"),
     (["--speech-threshold", "2"], "--speech-threshold"),
     (["--temperature", "1.5"], "--temperature"),
-    (["--hallucination-silence-threshold", "2", "--no-word-timestamps"], "--hallucination-silence-threshold"),
     (["--beam-size", "off", "--patience", "2"], "--patience"),
     (["--hotwords", "etcd", "--prefix", "So"], "--hotwords"),
     (["--suppress-tokens", "1,x"], "--suppress-tokens"),
