@@ -336,10 +336,25 @@ def judge_segment(start: float, end: float, text: str, words: Sequence[WordTimin
     if not words:
         return Verdict(True) if gate.span_has_speech(start, end) else Verdict(False, dropped=(Dropped("no-speech", start, end, text),))
     flags = gate.word_flags(words)
+    words = _led_in(words, flags, gate)
     kept = tuple(w for w, heard in zip(words, flags) if heard)
     gone = [w for w, heard in zip(words, flags) if not heard]
     dropped = (Dropped("no-speech", gone[0].start, gone[-1].end, "".join(w.word for w in gone)),) if gone else ()
     return Verdict(bool(kept), kept, dropped)
+
+
+def _led_in(words: tuple[WordTiming, ...], flags: Sequence[bool], gate: SpeechGate) -> tuple[WordTiming, ...]:
+    """A kept first word with no speech under it, before a heard one, moved to end where that one starts.
+
+    The alignment stretches an utterance's first word back into the pause before it, and a word kept as the
+    lead-in of heard words (LEAD_S) stayed there: base timed jfk's "And" at 234.96 s of a programme, in the music
+    before the voice that starts at 236.0 s ("so" at 236.3 s). Its length is kept."""
+    if len(words) < 2 or not (flags[0] and flags[1]) or gate.word_has_speech(words[0]) or not gate.word_has_speech(words[1]):
+        return words
+    first, gap = words[0], words[1].start - words[0].end
+    if gap <= 0:
+        return words
+    return (dataclasses.replace(first, start=round(first.start + gap, 3), end=words[1].start), *words[1:])
 
 
 # --- word times the alignment put elsewhere ---------------------------------------------------------------

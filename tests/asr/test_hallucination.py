@@ -310,13 +310,26 @@ def test_a_soft_first_word_just_before_the_spoken_words_of_its_segment_is_kept()
     0.23), "this" at 54.18 s: Silero heard nothing under "So" and the gate dropped a spoken word."""
     gate = SpeechGate(FakeActivity((4.1, 8.0)), threshold=0.2)
     words = [w(" So", 3.38, 3.41, 0.23), w(" this", 4.18, 4.21), w(" is", 4.24, 4.54), w(" the", 4.98, 5.2)]
-    assert judge_segment(3.38, 8.0, "", words, None, gate, True).words == tuple(words)
+    kept = judge_segment(3.38, 8.0, "", words, None, gate, True).words
+    assert [x.word for x in kept] == [" So", " this", " is", " the"] and kept[1:] == tuple(words[1:])
+    assert (kept[0].start, kept[0].end) == (4.15, 4.18)  # moved to lead into "this" (test_a_lead_in_word_...)
     two = [w(" Well", 2.9, 3.2, 0.3)] + words  # only a single word leads in: "Well So" is not
     assert [x.word for x in judge_segment(2.9, 8.0, "", two, None, gate, True).words] == [" this", " is", " the"]
     far = [w(" So", 2.9, 3.0, 0.23)] + words[1:]  # 1.18 s before: dropped
     assert [x.word for x in judge_segment(2.9, 8.0, "", far, None, gate, True).words] == [" this", " is", " the"]
     alone = [w(" So", 3.38, 3.41, 0.23), w(" yes", 3.6, 3.7, 0.3)]  # no spoken word follows: dropped
     assert judge_segment(3.38, 8.0, "", alone, None, gate, True).words == ()
+
+
+def test_a_lead_in_word_kept_without_speech_under_it_is_moved_up_to_the_speech_it_leads_into() -> None:
+    """base timed jfk's "And" at 234.96-235.5 s of programme 4, in the music before the voice (speech from 236.0 s,
+    "so" at 236.3 s): kept as the lead-in, it stayed in the music, a word on non-speech in the benchmark."""
+    gate = SpeechGate(FakeActivity((236.0, 243.6)), threshold=0.2)
+    words = [w(" And", 234.96, 235.5), w(" so", 236.3, 236.8), w(" my", 236.8, 237.2)]
+    kept = judge_segment(234.96, 243.5, " And so my", words, None, gate, True).words
+    assert [(x.word, x.start, x.end) for x in kept] == [(" And", 235.76, 236.3), (" so", 236.3, 236.8), (" my", 236.8, 237.2)]
+    heard = [w(" And", 235.9, 236.2), w(" so", 236.3, 236.8)]  # speech under it already: left where it is
+    assert judge_segment(235.9, 236.8, " And so", heard, None, gate, True).words == tuple(heard)
 
 
 def test_a_short_run_between_heard_words_of_a_segment_is_kept() -> None:
