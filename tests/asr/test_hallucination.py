@@ -300,7 +300,8 @@ def test_an_utterances_first_word_stretched_into_the_silence_before_it_is_kept()
     gate = SpeechGate(FakeActivity((3.4, 8.0)), threshold=0.2)  # Silero's onset lags the voice
     words = [w(" He", 2.48, 3.08), w(" began", 3.29, 3.68), w(" a", 3.68, 3.82)]
     verdict = judge_segment(3.42, 8.0, " He began a", words, None, gate, True)
-    assert verdict.words == tuple(words) and verdict.dropped == ()
+    assert [x.word for x in verdict.words] == [" He", " began", " a"] and verdict.dropped == ()
+    assert (verdict.words[0].start, verdict.words[0].end) == (2.69, 3.29)  # led in: up against "began"
     lonely = [w(" Hmm", 1.0, 1.4), w(" began", 3.29, 3.68)]  # far from the speech: still dropped
     assert [x.word for x in judge_segment(1.0, 8.0, "", lonely, None, gate, True).words] == [" began"]
 
