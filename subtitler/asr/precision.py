@@ -21,6 +21,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from subtitler.asr import quantize
 from subtitler.errors import ModelError
 
 COMPUTE_TYPES = ("auto", "int8", "float32", "float16", "bfloat16")
@@ -35,15 +36,11 @@ def resolve_compute_type(compute_type: str, device: str) -> str:
     if compute_type == "auto":
         if cuda:
             return "float16"
-        from subtitler.asr.quantize import int8_supported
-
-        return "int8" if int8_supported() else "float32"
+        return "int8" if quantize.int8_supported() else "float32"
     if compute_type == "int8":
-        from subtitler.asr.quantize import int8_supported
-
         if cuda:
             raise ModelError("--compute-type int8 runs on the CPU only; on a GPU use float16 or bfloat16 (or auto)")
-        if not int8_supported():
+        if not quantize.int8_supported():
             raise ModelError("--compute-type int8: this torch build has no int8 matrix products (FBGEMM); use float32")
     if compute_type == "float16" and not cuda:
         raise ModelError("--compute-type float16 runs on a GPU only; on the CPU use int8, bfloat16 or float32 (or auto)")
@@ -89,15 +86,13 @@ def prepare(model: nn.Module, compute_type: str) -> nn.Module:
         # read the same values. Token for token still openai-whisper's (tests/asr/test_reference_equality.py).
         embedding.weight = nn.Parameter(embedding.weight.detach().T.contiguous().T, requires_grad=False)
     if compute_type == "int8":
-        from subtitler.asr.quantize import RescoredProjection, quantise_linears
-
         output = nn.Linear(embedding.weight.shape[1], embedding.weight.shape[0], bias=False, device="meta")
         output.weight = embedding.weight  # the tied projection, quantised with the other linear layers
         model.decoder.output = output
-        quantise_linears(model, keep=_kept_from_int8)
+        quantize.quantise_linears(model, keep=_kept_from_int8)
         # Lookups and the rescoring of the top tokens only from now on: half precision is exact for the
         # float16 weights the packages ship (and far finer than the int8 arithmetic for a float32 checkpoint).
         embedding.weight = nn.Parameter(embedding.weight.detach().to(torch.float16, copy=True), requires_grad=False)
-        model.decoder.output = RescoredProjection(model.decoder.output, embedding.weight.detach())  # shares the storage
+        model.decoder.output = quantize.RescoredProjection(model.decoder.output, embedding.weight.detach())  # shares the storage
     model.compute_type = compute_type
     return model
