@@ -313,7 +313,7 @@ class AudioEncoder(nn.Module):
 
     def forward(self, mel: Tensor) -> Tensor:
         x = F.gelu(self.conv1(mel))
-        x = F.gelu(self.conv2(x)).transpose(1, 2)
+        x = F.gelu(self.conv2(x)).transpose(1, 2).contiguous()
         if x.shape[1] > self.positions.shape[0]:
             raise ValueError(
                 f"audio too long: {x.shape[1]} positions > {self.positions.shape[0]} (30 s windows only)"

@@ -229,3 +229,19 @@ def test_reordering_beams_leaves_the_shared_start_sequence_in_place(tiny_en, jfk
         layer.keys[1, :, :shared] = start_before  # put back: the positions are truly equal in a real search
         last = tiny_en.logits(rows[[1, 1], -1:], audio, cache)[:, -1]
     assert (last - expected).abs().max() < TOL
+
+
+def test_the_encoder_s_residual_stream_is_contiguous(tiny_en, jfk_mel):
+    """The convolutions' output is [B, state, frames]; read transposed, every residual add kept that strided
+    layout and ran 10x slower than on a contiguous tensor (base: 5 ms an add, the encoder 259 -> 192 ms a
+    window in int8) while the values are the same."""
+    seen = []
+    hooks = [layer.register_forward_pre_hook(lambda module, args: seen.append(args[0].is_contiguous()))
+             for layer in tiny_en.encoder.layers]
+    try:
+        with torch.no_grad():
+            tiny_en.embed_audio(jfk_mel)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert seen == [True] * len(tiny_en.encoder.layers)
