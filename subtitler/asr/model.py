@@ -258,11 +258,15 @@ class EncoderLayer(nn.Module):
         self.attn = Attention(n_state, n_head)
         self.mlp_norm = LayerNorm(n_state)
         self.mlp = Mlp(n_state)
+        # The dtype of the sublayers' arithmetic when it differs from the residual stream's (set by
+        # subtitler.asr.precision.prepare): the normalised input goes in once, the sublayer's output comes back once.
+        self.inner_dtype: torch.dtype | None = None
 
     def forward(self, x: Tensor) -> Tensor:
-        q, k, v = self.attn.queries_keys_values(self.attn_norm(x))
-        x = x + self.attn.attend(q, k, v, None)
-        return x + self.mlp(self.mlp_norm(x))
+        inner = self.inner_dtype or x.dtype
+        q, k, v = self.attn.queries_keys_values(self.attn_norm(x).to(inner))
+        x = x + self.attn.attend(q, k, v, None).to(x.dtype)
+        return x + self.mlp(self.mlp_norm(x).to(inner)).to(x.dtype)
 
 
 CrossKV = tuple[Tensor, Tensor]
