@@ -78,10 +78,18 @@ class RepetitionGuard:
         return self.options.max_repeats is not None and self._count > self.options.max_repeats
 
     def _replays_recent(self, key: str, window: Sequence[str] = ()) -> bool:
+        """Whether ``key`` occurs in the recent texts, or all of it but its first word when more than
+        ``repeat_min_words`` words remain: a copy often changes only its opening word (base, prompted with
+        "So I don't hear that in New Jersey now.", wrote "Oh, I don't hear that in New Jersey now." over the
+        first words of the next clip, 24 s later, and that clip's line was lost)."""
         lookback = self.options.repeat_lookback
-        if lookback <= 0 or len(key.split()) < self.options.repeat_min_words:
+        words = key.split()
+        if lookback <= 0 or len(words) < self.options.repeat_min_words:
             return False
-        return f" {key} " in f" {' '.join([*self._recent, *window][-lookback:])} "
+        recent = f" {' '.join([*self._recent, *window][-lookback:])} "
+        if f" {key} " in recent:
+            return True
+        return len(words) - 1 > self.options.repeat_min_words and f" {' '.join(words[1:])} " in recent
 
     def _loops_in_window(self, text: str, key: str, seen: set[str]) -> bool:
         threshold = self.options.compression_ratio_threshold

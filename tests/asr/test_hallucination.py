@@ -69,6 +69,18 @@ def test_a_replay_is_found_across_windows_even_when_split_differently() -> None:
     assert guard.filter([" the world"], False) == [None]  # too short to call a replay
 
 
+def test_a_replay_that_changes_only_its_first_word_is_still_a_replay() -> None:
+    """base, prompted with pyannote_sample.wav's last line, wrote it again as "Oh, I don't..." over the first
+    words of the next clip in programme 1 of the accuracy benchmark, and that clip's line was lost."""
+    guard = RepetitionGuard(TranscribeOptions())
+    guard.commit([" At least, you know, they all call me a Yankee down here.", " So I don't hear that in New Jersey now."])
+    assert guard.replays([" Oh, I don't hear that in New Jersey now.", " Behind the curtain on the left."])
+    assert guard.filter([" Oh, I don't hear that in New Jersey now."], False) == ["replay"]
+    # Only the opening word may differ, and more than repeat_min_words words must remain.
+    assert not guard.replays([" Oh, I don't hear that in New York now."])
+    assert not guard.replays([" Well, call me a Yankee."]) and not guard.replays([" I don't hear that, Sheila."])
+
+
 def test_a_line_written_twice_in_one_window_is_a_replay_even_without_history() -> None:
     guard = RepetitionGuard(TranscribeOptions())
     line = " Mr. Quilter is the apostle of the middle classes, and we are glad to welcome his gospel."
