@@ -28,7 +28,7 @@ from subtitler.asr.decoding import DecodingOptions, DecodingResult, decode
 from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
-from subtitler.asr.vad import VadOptions, regions_from_probabilities, speech_probabilities
+from subtitler.asr.vad import FrameFeatures, SpeechActivity, VadOptions, regions_from_probabilities, speech_probabilities
 from subtitler.asr.word_refine import RefineOptions, SpeechMap, refine_window
 from subtitler.errors import Cancelled
 
@@ -312,15 +312,17 @@ def detect_on_first_window(model, tokenizer: Tokenizer, mel: "torch.Tensor | Log
 
 
 def _listen(audio: np.ndarray, options: TranscribeOptions, content_frames: int,
-            should_stop: Callable[[], bool] | None) -> tuple[list[tuple[int, int]], SpeechMap | None]:
+            should_stop: Callable[[], bool] | None,
+            features: FrameFeatures | None = None) -> tuple[list[tuple[int, int]], SpeechMap | None]:
     """The frame spans to decode and, for refined word timings, where the speech is.
 
-    The voice-activity model runs once for both (about 0.08 s a minute of audio on one core).
+    The voice-activity model runs once for both (about 0.08 s a minute of audio on one core), on the frame
+    ``features`` of the speech gate's rating when given (computed once for all three ratings).
     """
     refine = options.words_timed and options.word_timing == "refined"
     if not (refine or options.vad_filter) or content_frames == 0:
         return decode_spans(content_frames, options.clip_timestamps), None
-    probabilities = speech_probabilities(audio, should_stop)
+    probabilities = speech_probabilities(audio, should_stop, shared=features)
     regions = regions_from_probabilities(probabilities, len(audio), options.vad) if options.vad_filter else None
     speech = SpeechMap.from_audio(audio, probabilities, options.refine) if refine else None
     return decode_spans(content_frames, options.clip_timestamps, regions), speech
@@ -407,14 +409,15 @@ def transcribe(
     # computed per window as they are needed (memory flat with the length of the file).
     mel = LogMelWindows(audio, model.dims.n_mels, padding=N_SAMPLES)
     content_frames = mel.shape[-1] - N_FRAMES
-    spans, speech = _listen(audio, options, content_frames, should_stop)
+    activity = SpeechActivity(audio, should_stop)  # rated lazily; its frame features also serve _listen's pass
+    spans, speech = _listen(audio, options, content_frames, should_stop, activity.features)
     first = spans[0][0] if spans else 0
     info, first_features = _choose_language(model, tokenizer, mel, options, first)
     if on_info is not None:
         on_info(info)
     tokenizer = tokenizer.with_options(language=info.language if tokenizer.multilingual else None, task=options.task)
     history, language = _new_history(tokenizer, options, model.dims.n_text_ctx), info.language
-    guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop), on_dropped)
+    guards = WindowGuards(options, SpeechGate.for_options(audio, options, should_stop, activity), on_dropped)
     timing = _WordTimer(model, tokenizer, options, speech) if options.words_timed else None
     next_id, seek, span, windows = 0, first, 0, 0
     shorter, shortened_at = None, -1  # a window decoded again as a shorter one: its length and seek

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from subtitler.asr.silero_net import FRAME_SAMPLES, SileroSequence
+from subtitler.asr.silero_net import CONTEXT_SAMPLES, FRAME_SAMPLES, SileroSequence
 from subtitler.errors import Cancelled
 
 SAMPLE_RATE = 16_000
@@ -127,23 +127,19 @@ def _stream_layout(n_frames: int, min_piece_frames: int = MIN_STREAM_FRAMES) -> 
 
 
 def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None = None,
-                         min_piece_frames: int = MIN_STREAM_FRAMES) -> np.ndarray:
+                         min_piece_frames: int = MIN_STREAM_FRAMES, shared: FrameFeatures | None = None,
+                         first_frame: int = 0) -> np.ndarray:
     """Probability of speech per 32-ms frame of 16-kHz mono ``audio`` (float32, ``frame_count(len(audio))`` values).
 
     ``should_stop`` is polled between slices of a few thousand frames and raises :class:`Cancelled`. Audio of at least
-    two ``min_piece_frames`` runs as side-by-side pieces of at least that length.
+    two ``min_piece_frames`` runs as side-by-side pieces of at least that length. With ``shared``, ``audio`` is the
+    stretch of ``shared.audio`` that begins at frame ``first_frame``, and the frames' features come from there.
     """
     n_frames = frame_count(len(audio))
     if n_frames == 0:
         return np.zeros(0, np.float32)
     streams, per_stream = _stream_layout(n_frames, min_piece_frames)
     warmup = WARMUP_FRAMES if streams > 1 else 0
-    steps = warmup + per_stream
-    # Each piece's samples, preceded by `warmup` frames of the audio before it (zeros before the start).
-    padded = np.zeros((warmup + streams * per_stream) * FRAME_SAMPLES, np.float32)
-    padded[warmup * FRAME_SAMPLES: warmup * FRAME_SAMPLES + len(audio)] = audio
-    starts = np.arange(streams) * per_stream * FRAME_SAMPLES
-    batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
 
     def check() -> None:
         if should_stop is not None and should_stop():
@@ -151,10 +147,79 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
 
     with _model_lock:
         network = _sequence_model()
-        features = network.features(torch.from_numpy(batch), check)
+        if shared is not None:
+            features = shared.pieces(network, first_frame, n_frames, streams, per_stream, warmup, check)
+        else:
+            steps = warmup + per_stream
+            # Each piece's samples, preceded by `warmup` frames of the audio before it (zeros before the start).
+            padded = np.zeros((warmup + streams * per_stream) * FRAME_SAMPLES, np.float32)
+            padded[warmup * FRAME_SAMPLES: warmup * FRAME_SAMPLES + len(audio)] = audio
+            starts = np.arange(streams) * per_stream * FRAME_SAMPLES
+            batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
+            features = network.features(torch.from_numpy(batch), check)
         with one_thread():
             out = network.recurrent(features).numpy()
     return out[:, warmup:].reshape(-1)[:n_frames]
+
+
+class FrameFeatures:
+    """Silero's per-frame features of one recording, computed once and shared by every rating of it.
+
+    The network's convolutions see one frame and the 64 samples before it, so a frame's features are the same in
+    every piece that holds it; only a piece's first frame, which sees zeros before it, is computed again. A
+    transcription rates a file three times (whole for the word edges; in 30-s and in 8-s pieces for the speech
+    gate), and the convolutions were most of each pass (tiny.en, 10 minutes: about 0.4 s of convolutions and 0.1 s
+    of recurrent steps a pass, on one core). Kept: 0.5 KB a frame (10 MB for 10 minutes).
+    """
+
+    CHUNK_FRAMES = 4096  # frames computed at once (as silero_net.SLICE_FRAMES)
+
+    def __init__(self, audio: np.ndarray) -> None:
+        self.audio = audio
+        self.n_frames = frame_count(len(audio))
+        self._chunks: dict[int, torch.Tensor] = {}
+
+    def _windows(self, first: int, last: int) -> torch.Tensor:
+        """Frames [first, last) with the 64 samples before each (zeros before the start, after the end): (n, 576)."""
+        begin = first * FRAME_SAMPLES - CONTEXT_SAMPLES
+        samples = np.zeros((last - first) * FRAME_SAMPLES + CONTEXT_SAMPLES, np.float32)
+        source = self.audio[max(0, begin): last * FRAME_SAMPLES]
+        samples[max(0, -begin): max(0, -begin) + len(source)] = source
+        return torch.from_numpy(samples).unfold(0, CONTEXT_SAMPLES + FRAME_SAMPLES, FRAME_SAMPLES)
+
+    def frames(self, network: SileroSequence, first: int, last: int, check: Callable[[], None]) -> torch.Tensor:
+        """Features of frames [first, last), each seeing the samples before it: (last - first, 128)."""
+        size = self.CHUNK_FRAMES
+        parts = []
+        for chunk in range(first // size, (last - 1) // size + 1):
+            if chunk not in self._chunks:
+                check()
+                with torch.no_grad():
+                    self._chunks[chunk] = network._frame_features(
+                        self._windows(chunk * size, min(self.n_frames, (chunk + 1) * size)))
+            parts.append(self._chunks[chunk])
+        offset = (first // size) * size
+        return torch.cat(parts)[first - offset: last - offset]
+
+    def pieces(self, network: SileroSequence, first_frame: int, n_frames: int, streams: int, per_stream: int,
+               warmup: int, check: Callable[[], None]) -> torch.Tensor:
+        """What :meth:`SileroSequence.features` gives for the pieces speech_probabilities lays out over the
+        ``n_frames`` frames from ``first_frame``: (warmup + per_stream, streams, 128)."""
+        steps = warmup + per_stream
+        at = np.arange(streams)[:, None] * per_stream - warmup + np.arange(steps)[None, :]  # frame of each step
+        inside = (at >= 0) & (at < n_frames)
+        with torch.no_grad():
+            silent = network._frame_features(torch.zeros(1, CONTEXT_SAMPLES + FRAME_SAMPLES))[0]
+            out = silent.expand(streams, steps, -1).clone()  # outside the stretch a piece reads zeros
+            out[torch.from_numpy(inside)] = self.frames(network, first_frame, first_frame + n_frames, check)[torch.from_numpy(at[inside])]
+            # The first frame of the stretch in each piece has zeros before it, not the audio's samples.
+            rows = np.arange(streams)
+            first = np.argmax(inside, axis=1)
+            rows, first = rows[inside[rows, first]], first[inside[rows, first]]
+            windows = torch.stack([self._windows(f, f + 1)[0] for f in first_frame + at[rows, first]])
+            windows[:, :CONTEXT_SAMPLES] = 0.0
+            out[rows, first] = network._frame_features(windows)
+        return out.transpose(0, 1).contiguous()
 
 
 @contextmanager
@@ -207,10 +272,12 @@ FRESH_LEAD_S = 0.25  # a fresh rating of a doubted stretch starts this long befo
 FRESH_MAX_S = 30.0  # the longest stretch rated afresh
 
 
-def _short_piece_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None) -> np.ndarray:
+def _short_piece_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | None,
+                               shared: FrameFeatures | None = None, first_frame: int = 0) -> np.ndarray:
     """Speech probabilities rated in ~8-s pieces from a fresh state (``MAX_STREAMS`` pieces side by side)."""
     step = SHORT_PIECE_FRAMES * MAX_STREAMS * FRAME_SAMPLES
-    return np.concatenate([speech_probabilities(audio[i: i + step], should_stop, SHORT_PIECE_FRAMES)
+    return np.concatenate([speech_probabilities(audio[i: i + step], should_stop, SHORT_PIECE_FRAMES, shared,
+                                                first_frame + i // FRAME_SAMPLES)
                            for i in range(0, len(audio), step)] or [np.zeros(0, np.float32)])
 
 
@@ -230,7 +297,8 @@ class SpeechActivity:
     a continuous 15-dB noise bed even the 8-s pieces average 0.43 over the same voice: much of it stays
     unheard.) On their own the 8-s pieces are too eager: the accuracy benchmark's non-speech files peaked at
     0.15-0.4 in them (below 0.08 in the 30-s pieces).
-    The second rating costs as much as the first: about 0.8 s per 10 minutes of audio each, on one core.
+    Both ratings read one :class:`FrameFeatures` (as does the transcription's whole-file pass), so the second
+    costs only its recurrent steps: about 0.1 s per 10 minutes of audio on one core, against 0.4 s for the first.
     """
 
     def __init__(self, audio: np.ndarray, should_stop: Callable[[], bool] | None = None,
@@ -241,6 +309,7 @@ class SpeechActivity:
         self.block_frames = piece_frames * MAX_STREAMS
         self.n_frames = frame_count(len(audio))
         self._probs = np.zeros(self.n_frames, np.float32)
+        self.features = FrameFeatures(audio)  # shared by both ratings (and by the caller's whole-file pass)
         self._done: set[int] = set()
         self._fresh: dict[tuple[float, float, float], float] = {}  # fresh_share's answers: the gate asks twice a segment
 
@@ -252,8 +321,8 @@ class SpeechActivity:
             end = min(self.n_frames, start + self.block_frames)
             if start < end:
                 audio = self.audio[start * FRAME_SAMPLES: end * FRAME_SAMPLES]
-                probs = speech_probabilities(audio, self.should_stop, self.piece_frames)[: end - start]
-                short = _short_piece_probabilities(audio, self.should_stop)[: end - start]
+                probs = speech_probabilities(audio, self.should_stop, self.piece_frames, self.features, start)[: end - start]
+                short = _short_piece_probabilities(audio, self.should_stop, self.features, start)[: end - start]
                 self._probs[start:end] = np.maximum(probs, np.where(short >= SHORT_PIECE_TRUST, short, 0.0))
             self._done.add(block)
 

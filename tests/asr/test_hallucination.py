@@ -515,7 +515,8 @@ def test_speech_after_twenty_seconds_of_tones_is_heard(data_dir) -> None:
     assert activity.peak(start, start + 3.0) > 0.6  # 0.12 in the 30-s piece alone
     tones_at = slice(round((start - 20.0) / FRAME_SECONDS), round((start - 1.0) / FRAME_SECONDS))
     one_piece = speech_probabilities(audio, None, PIECE_FRAMES)  # the 30-s rating alone
-    np.testing.assert_array_equal(activity.probabilities(0.0, len(audio) / 16000)[tones_at], one_piece[tones_at])
+    # (within rounding: the activity's ratings share frame features computed in other batches than this pass's)
+    np.testing.assert_allclose(activity.probabilities(0.0, len(audio) / 16000)[tones_at], one_piece[tones_at], atol=1e-5)
 
 
 def plucked_music(seconds: float, seed: int = 0) -> np.ndarray:

@@ -102,3 +102,45 @@ def test_options_are_checked() -> None:
     with pytest.raises(ValueError):
         VadOptions(threshold=1.5)
     assert FRAME_SECONDS == pytest.approx(0.032)
+
+
+def _joined(data_dir: Path) -> np.ndarray:
+    """About 4 minutes of speech with pauses: long enough for side-by-side pieces."""
+    names = ["aeneas_capitan_veneno_es.mp3", "mfa_cold_corpus.wav", "pyannote_sample.wav", "jfk.flac"]
+    clips = [load_clip(data_dir / name) for name in names]
+    gap = np.zeros(8000, np.float32)
+    return np.concatenate([part for clip in clips * 2 for part in (clip, gap)])
+
+
+def test_shared_frame_features_give_the_probabilities_of_a_pass_of_its_own(data_dir: Path) -> None:
+    """Every layout a transcription rates a file in (the whole file; blocks in 30-s and in 8-s pieces, from any
+    frame), read from one FrameFeatures, gives what a pass computing its own features gives."""
+    joined = _joined(data_dir)
+    shared = vad.FrameFeatures(joined)
+    n = frame_count(len(joined))
+    for first, last, piece in ((0, n, vad.MIN_STREAM_FRAMES), (0, n, vad.PIECE_FRAMES), (3000, n, vad.PIECE_FRAMES),
+                               (640, 5000, vad.SHORT_PIECE_FRAMES), (7, 300, vad.MIN_STREAM_FRAMES)):
+        audio = joined[first * vad.FRAME_SAMPLES: last * vad.FRAME_SAMPLES]
+        own = speech_probabilities(audio, None, piece)
+        got = speech_probabilities(audio, None, piece, shared, first)
+        assert got.shape == own.shape and np.abs(got - own).max() < 1e-4, (first, last, piece)
+
+
+def test_a_transcription_computes_each_frame_s_features_once(data_dir: Path, monkeypatch) -> None:
+    """The whole-file pass for the word edges and the speech gate's two ratings (30-s and 8-s pieces) share the
+    frames' convolutions: they computed them three times, most of voice activity's cost (tiny.en on a 10-minute
+    programme: 12.06 -> 11.30 s, the same transcript)."""
+    from subtitler.asr import transcribe as transcribe_module
+    from subtitler.asr.silero_net import SileroSequence
+    from subtitler.asr.transcribe import TranscribeOptions
+
+    joined = _joined(data_dir)
+    computed = []
+    original = SileroSequence._frame_features
+    monkeypatch.setattr(SileroSequence, "_frame_features", lambda self, windows: computed.append(len(windows))
+                        or original(self, windows))
+    activity = vad.SpeechActivity(joined)
+    transcribe_module._listen(joined, TranscribeOptions(), 100, None, activity.features)  # as transcribe calls it
+    activity.probabilities(0.0, len(joined) / 16000)
+    n = frame_count(len(joined))
+    assert n <= sum(computed) < n + 200  # each frame once, and each piece's first frame again
