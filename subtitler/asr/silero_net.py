@@ -61,7 +61,7 @@ class SileroSequence:
         slices = []
         for i in range(0, len(windows), SLICE_FRAMES):
             check()
-            slices.append(self._frame_features(windows[i: i + SLICE_FRAMES]))
+            slices.append(self.frame_features(windows[i: i + SLICE_FRAMES]))
         return torch.cat(slices).reshape(streams, steps, -1).transpose(0, 1).contiguous()
 
     @torch.no_grad()
@@ -78,7 +78,7 @@ class SileroSequence:
         logits = F.linear(torch.relu(hidden), self.out_weight, self.out_bias)[..., 0]  # (steps, streams)
         return torch.sigmoid(logits).transpose(0, 1)
 
-    def _frame_features(self, windows: torch.Tensor) -> torch.Tensor:
+    def frame_features(self, windows: torch.Tensor) -> torch.Tensor:
         """(frames, 576) samples -> (frames, 128): the STFT magnitude through the four convolutions."""
         padded = F.pad(windows[:, None], (0, CONTEXT_SAMPLES), mode="reflect")
         spectrum = F.conv1d(padded, self.basis, stride=self.hop)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from subtitler.asr.silero_net import CONTEXT_SAMPLES, FRAME_SAMPLES, SileroSequence
+from subtitler.asr.silero_net import CONTEXT_SAMPLES, FRAME_SAMPLES, SLICE_FRAMES, SileroSequence
 from subtitler.errors import Cancelled
 
 SAMPLE_RATE = 16_000
@@ -145,18 +145,11 @@ def speech_probabilities(audio: np.ndarray, should_stop: Callable[[], bool] | No
         if should_stop is not None and should_stop():
             raise Cancelled("voice activity detection stopped")
 
+    if shared is None:
+        shared, first_frame = FrameFeatures(audio), 0
     with _model_lock:
         network = _sequence_model()
-        if shared is not None:
-            features = shared.pieces(network, first_frame, n_frames, streams, per_stream, warmup, check)
-        else:
-            steps = warmup + per_stream
-            # Each piece's samples, preceded by `warmup` frames of the audio before it (zeros before the start).
-            padded = np.zeros((warmup + streams * per_stream) * FRAME_SAMPLES, np.float32)
-            padded[warmup * FRAME_SAMPLES: warmup * FRAME_SAMPLES + len(audio)] = audio
-            starts = np.arange(streams) * per_stream * FRAME_SAMPLES
-            batch = np.stack([padded[s: s + steps * FRAME_SAMPLES] for s in starts])
-            features = network.features(torch.from_numpy(batch), check)
+        features = shared.pieces(network, first_frame, n_frames, streams, per_stream, warmup, check)
         with one_thread():
             out = network.recurrent(features).numpy()
     return out[:, warmup:].reshape(-1)[:n_frames]
@@ -171,8 +164,6 @@ class FrameFeatures:
     gate), and the convolutions were most of each pass (tiny.en, 10 minutes: about 0.4 s of convolutions and 0.1 s
     of recurrent steps a pass, on one core). Kept: 0.5 KB a frame (10 MB for 10 minutes).
     """
-
-    CHUNK_FRAMES = 4096  # frames computed at once (as silero_net.SLICE_FRAMES)
 
     def __init__(self, audio: np.ndarray) -> None:
         self.audio = audio
@@ -189,13 +180,13 @@ class FrameFeatures:
 
     def frames(self, network: SileroSequence, first: int, last: int, check: Callable[[], None]) -> torch.Tensor:
         """Features of frames [first, last), each seeing the samples before it: (last - first, 128)."""
-        size = self.CHUNK_FRAMES
+        size = SLICE_FRAMES
         parts = []
         for chunk in range(first // size, (last - 1) // size + 1):
             if chunk not in self._chunks:
                 check()
                 with torch.no_grad():
-                    self._chunks[chunk] = network._frame_features(
+                    self._chunks[chunk] = network.frame_features(
                         self._windows(chunk * size, min(self.n_frames, (chunk + 1) * size)))
             parts.append(self._chunks[chunk])
         offset = (first // size) * size
@@ -209,7 +200,7 @@ class FrameFeatures:
         at = np.arange(streams)[:, None] * per_stream - warmup + np.arange(steps)[None, :]  # frame of each step
         inside = (at >= 0) & (at < n_frames)
         with torch.no_grad():
-            silent = network._frame_features(torch.zeros(1, CONTEXT_SAMPLES + FRAME_SAMPLES))[0]
+            silent = network.frame_features(torch.zeros(1, CONTEXT_SAMPLES + FRAME_SAMPLES))[0]
             out = silent.expand(streams, steps, -1).clone()  # outside the stretch a piece reads zeros
             out[torch.from_numpy(inside)] = self.frames(network, first_frame, first_frame + n_frames, check)[torch.from_numpy(at[inside])]
             # The first frame of the stretch in each piece has zeros before it, not the audio's samples.
@@ -218,7 +209,7 @@ class FrameFeatures:
             rows, first = rows[inside[rows, first]], first[inside[rows, first]]
             windows = torch.stack([self._windows(f, f + 1)[0] for f in first_frame + at[rows, first]])
             windows[:, :CONTEXT_SAMPLES] = 0.0
-            out[rows, first] = network._frame_features(windows)
+            out[rows, first] = network.frame_features(windows)
         return out.transpose(0, 1).contiguous()
 
 
