@@ -182,6 +182,7 @@ INNER_S = 3.0  # the longest run of unheard words kept between heard words of it
 LEAD_S = 1.0  # a segment's first word this close before its spoken words leads into them (a soft "So" Silero misses)
 MIN_WORD_S = 0.08  # the least clear speech a slipped word needs to be placed on
 MIN_WINDOW_S = 0.1  # a shorter window is not decoded: no word fits, and Whisper fills the padding with invented text
+HELD_TAIL_S = 0.3  # a shorter window inside audio the window before it held is that window's tail: not decoded
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
 TAIL_SPEECH_S = 1.0  # seconds of clear speech after a window's last text that its next window must not skip
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
@@ -215,14 +216,21 @@ class SpeechGate:
             return None
         return cls(activity or SpeechActivity(audio, should_stop), options.speech_threshold)
 
-    def window_has_speech(self, start: float, end: float) -> bool:
-        """Whether a window is worth decoding: speech in it, and long enough to hold a word.
+    def window_has_speech(self, start: float, end: float, held_until: float = 0.0) -> bool:
+        """Whether a window is worth decoding: speech in it, long enough to hold a word, and not the tail of
+        the audio the window before it held (which ended at ``held_until``).
 
         The seek after a window goes to its last word's end, and a file whose speech runs to its end can leave
         a tail of a few frames: base with beam 5 decoded the last 0.02 s of pyannote_sample.wav into 224 tokens
-        of "I'm sorry, I'm sorry, ...", which the guards then dropped."""
+        of "I'm sorry, I'm sorry, ...", which the guards then dropped. A tail up to HELD_TAIL_S long that the
+        window before held whole was heard there already (its text ended before it), and alone, 29.7 s of
+        padding after it, Whisper writes the prompt again or loops: base with beam 5 and bfloat16 cross-attention
+        wrote the last 0.2 s as "I don't hear that." and then, without the prompt, the loop (4 s of a 7.6-s
+        transcription), both dropped."""
         if self.threshold is None:
             return True
+        if end <= held_until and end - start < HELD_TAIL_S:
+            return False
         return end - start >= MIN_WINDOW_S and self.activity.peak(start, end) >= self.threshold
 
     def word_has_speech(self, word: WordTiming) -> bool:
@@ -518,8 +526,8 @@ class WindowGuards:
         self.options, self.gate, self.on_dropped = options, gate, on_dropped
         self.repetition = RepetitionGuard(options)
 
-    def window_has_speech(self, start: float, end: float) -> bool:
-        return self.gate is None or self.gate.window_has_speech(start, end)
+    def window_has_speech(self, start: float, end: float, held_until: float = 0.0) -> bool:
+        return self.gate is None or self.gate.window_has_speech(start, end, held_until)
 
     def resume_before_heard_tail(self, ends: Sequence[float], seek: int, advance: int) -> int:
         """Where the next window starts (mel frames after ``seek``): at the end of this window's last text instead,

@@ -231,9 +231,10 @@ class Attention(nn.Module):
 
     def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
         """Attention of queries [B, H, T, D] over keys/values; keys of batch B/g serve g adjacent query rows (no mask then)."""
+        dtype = q.dtype  # keys/values may be held in a narrower dtype (Whisper.cross_dtype): the output comes back in q's
         q, group = group_queries(q, k.shape[0]) if k.shape[0] != q.shape[0] else (q, 1)
-        a = ungroup(F.scaled_dot_product_attention(q, k, v, attn_mask=mask), group)
-        return self.out(a.transpose(1, 2).flatten(2))
+        a = ungroup(F.scaled_dot_product_attention(q.to(k.dtype), k, v, attn_mask=mask), group)
+        return self.out(a.transpose(1, 2).flatten(2).to(dtype))
 
     def scores(self, x: Tensor, k: Tensor) -> Tensor:
         """Attention scores before the softmax [B, H, T, S] in float32 (no mask: used for cross-attention)."""
@@ -422,6 +423,9 @@ class Whisper(nn.Module):
         heads[dims.n_text_layer // 2 :] = True  # until the checkpoint says better: the upper half
         self.register_buffer("alignment_heads", heads, persistent=False)
         self.compute_type = "float32"  # set by subtitler.asr.precision.prepare
+        # The dtype the cross-attention keys/values are held and attended in when it differs from the model's
+        # (set by subtitler.asr.precision.prepare where their product is already bfloat16).
+        self.cross_dtype: torch.dtype | None = None
         self._cross_memo = _CrossMemo()
 
     def set_alignment_heads(self, pairs: tuple[tuple[int, int], ...]) -> None:
@@ -460,7 +464,8 @@ class Whisper(nn.Module):
             audio = audio_features.to(self.dtype)
             # Contiguous once per window: every decoding step reads them, and the attention kernel read the
             # fused k|v product's strided halves slower (tiny.en greedy: 0.57 against 0.32 ms a layer a step).
-            kv = [tuple(t.contiguous() for t in layer.cross.keys_values(audio)) for layer in self.decoder.layers]
+            dtype = self.cross_dtype or audio.dtype
+            kv = [tuple(t.to(dtype).contiguous() for t in layer.cross.keys_values(audio)) for layer in self.decoder.layers]
             self._cross_memo.put(audio_features, kv)
         return kv
 

@@ -421,6 +421,7 @@ def transcribe(
     timing = _WordTimer(model, tokenizer, options, speech) if options.words_timed else None
     next_id, seek, span, windows = 0, first, 0, 0
     shorter, shortened_at = None, -1  # a window decoded again as a shorter one: its length and seek
+    held = 0  # the end (mel frames) of the audio the last decoded window held
     while span < len(spans) and (options.max_windows is None or windows < options.max_windows):  # openai-whisper's clip loop: each span is decoded window by window
         seek = max(seek, spans[span][0])
         if seek >= spans[span][1]:
@@ -431,7 +432,8 @@ def transcribe(
         size = min(N_FRAMES, spans[span][1] - seek, shorter or N_FRAMES)
         shorter = None
         segments, advance = [], size
-        if guards.window_has_speech(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):  # else not decoded
+        if guards.window_has_speech(seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND,
+                                    held / FRAMES_PER_SECOND):  # else not decoded
             if seek == first and size == N_FRAMES and first_features is not None:
                 features = first_features  # language detection encoded exactly this window
             else:
@@ -461,6 +463,7 @@ def transcribe(
             if guarded.redo:  # a suspicious segment after silence: decode again from where it starts
                 seek += guarded.advance
                 continue
+            held = max(held, seek + size)
             segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id,
                                           on_dropped)
             advance = guards.resume_before_heard_tail([s.end for s in segments], seek, guarded.advance)

@@ -232,6 +232,11 @@ def test_the_window_gate() -> None:
     assert not gate.window_has_speech(0.0, 30.0) and gate.window_has_speech(30.0, 60.0)
     assert SpeechGate(FakeActivity(), None).window_has_speech(0.0, 30.0)
     assert gate.window_has_speech(40.9, 41.0) and not gate.window_has_speech(40.98, 41.0)  # a few frames hold no word
+    # the tail of a window the one before held whole (its text ended before it): not decoded alone
+    assert not gate.window_has_speech(40.8, 41.0, held_until=41.0)
+    assert gate.window_has_speech(40.8, 41.0, held_until=40.9)  # reaches past what was held
+    assert gate.window_has_speech(40.5, 41.0, held_until=41.0)  # long enough for a word the window left out
+    assert SpeechGate(FakeActivity(), None).window_has_speech(40.8, 41.0, held_until=41.0)  # guards off: openai's loop
 
 
 # --- word times the alignment put away from their segment's timestamps ------------------------------------

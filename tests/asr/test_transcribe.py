@@ -276,3 +276,33 @@ def test_a_sampled_transcript_is_the_same_on_every_run_and_follows_the_seed(tiny
     first = text(3)
     assert text(3) == first
     assert len({first, text(4), text(5), text(6)}) > 1  # the seed is what the draws follow
+
+
+def test_the_tail_a_window_held_is_not_decoded_alone(tiny_en, en_tok: Tokenizer, data_dir: Path, monkeypatch) -> None:
+    """A window whose text ends 0.2 s before the end of the audio it held leaves that 0.2 s as the next window
+    (base with beam 5 on pyannote_sample.wav, whose speech runs to its end). Decoded alone it was the prompt
+    again, "I don't hear that.", then 224 tokens of "I'm sorry" without the prompt (4 s), both dropped. The
+    tail is forced here by ending the first window's advance 0.2 s early, as that window's timestamps did."""
+    from subtitler.asr import transcribe as module
+    from subtitler.asr.hallucination import WindowGuards
+
+    audio = load_clip(data_dir / "pyannote_sample.wav")
+    assert len(audio) >= 30 * 16000
+    resume = WindowGuards.resume_before_heard_tail
+    monkeypatch.setattr(WindowGuards, "resume_before_heard_tail",
+                        lambda self, ends, seek, advance: 2980 if seek == 0 else resume(self, ends, seek, advance))
+    decoded: list[tuple[int, int]] = []
+    decode_window = module._decode_window
+    monkeypatch.setattr(module, "_decode_window", lambda model, tok, features, options, language, prompt, seek, size,
+                        *rest: decoded.append((seek, size)) or decode_window(model, tok, features, options, language,
+                                                                           prompt, seek, size, *rest))
+    segments, progress, _ = run(tiny_en, en_tok, audio[: 30 * 16000], TranscribeOptions(temperature=(0.0,)))
+    assert decoded == [(0, 3000)], decoded
+    assert "new jersey" in words(" ".join(s.text for s in segments))
+    assert progress[-1] == (30.0, 30.0)
+    # Held audio longer than HELD_TAIL_S is still decoded (Whisper may close a window seconds before its end).
+    monkeypatch.setattr(WindowGuards, "resume_before_heard_tail",
+                        lambda self, ends, seek, advance: 2500 if seek == 0 else resume(self, ends, seek, advance))
+    decoded.clear()
+    run(tiny_en, en_tok, audio[: 30 * 16000], TranscribeOptions(temperature=(0.0,)))
+    assert decoded[:2] == [(0, 3000), (2500, 500)], decoded
