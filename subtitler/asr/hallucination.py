@@ -185,6 +185,7 @@ MIN_WINDOW_S = 0.1  # a shorter window is not decoded: no word fits, and Whisper
 HELD_TAIL_S = 0.3  # a shorter window inside audio the window before it held is that window's tail: not decoded
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
 TAIL_SPEECH_S = 1.0  # seconds of clear speech after a window's last text that its next window must not skip
+FILLER_SPEECH_S = 2.0  # seconds of clear speech in a window that a stock phrase alone does not account for
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
 SKIPPED_S = 1.5  # a window's first word this long after its start ...
@@ -528,6 +529,16 @@ class WindowGuards:
 
     def window_has_speech(self, start: float, end: float, held_until: float = 0.0) -> bool:
         return self.gate is None or self.gate.window_has_speech(start, end, held_until)
+
+    def only_filler_over_speech(self, texts: Sequence[str], start: float, end: float) -> bool:
+        """Whether a window wrote nothing but stock phrases ("Thank you.") where it holds FILLER_SPEECH_S of clear
+        speech: the prompt pulled the decoder into the phrase, and the speech went unheard. tiny.en, prompted with
+        four minutes of a programme, wrote "Thank you." over the 4.9 s of librispeech's "He began a confused
+        complaint against the wizard..." (the phrase's first word at probability 0.00); without the prompt it
+        wrote the line. Over noise the phrase is left to the filler guard: no clear speech, no second decode."""
+        if self.gate is None or not texts or not all(is_filler(text) for text in texts):
+            return False
+        return self.gate.voiced_share(start, end) * (end - start) >= FILLER_SPEECH_S
 
     def resume_before_heard_tail(self, ends: Sequence[float], seek: int, advance: int) -> int:
         """Where the next window starts (mel frames after ``seek``): at the end of this window's last text instead,

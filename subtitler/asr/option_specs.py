@@ -142,8 +142,9 @@ SPECS: tuple[OptionSpec, ...] = (
           metavar="P", advanced=False),
     _spec("drop_fillers", "Drop stock phrases on non-speech", "drop stock phrases ('Thank you.', 'Subtitles by "
           "...') where no one speaks", bool, GUARDS, advanced=False),
-    _spec("retry_replays", "Retry replayed text", "decode a window that replays recent text again without the "
-          "previous text; drop what still replays where no one speaks", bool, GUARDS, advanced=False),
+    _spec("retry_replays", "Retry replayed text", "decode a window that replays recent text, or writes only a "
+          "stock phrase over speech, again without the previous text; drop what still replays where no one speaks",
+          bool, GUARDS, advanced=False),
     _spec("max_repeats", "Most repeats in a row", "the same segment text at most N times in a row", int, GUARDS,
           low=1, high=100, can_be_off=True, metavar="N"),
     _spec("repeat_lookback", "Replay look-back", "segments of recent text a new segment must not replay; 0 = off",

@@ -25,7 +25,7 @@ from subtitler.asr.alignment import AlignmentOptions, WordTiming, align_window, 
 from subtitler.asr.audio import FRAMES_PER_SECOND, HOP_LENGTH, N_FRAMES, N_SAMPLES, SAMPLE_RATE, LogMelWindows, pad_or_trim
 from subtitler.asr.spans import decode_spans
 from subtitler.asr.decoding import DecodingOptions, DecodingResult, decode
-from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards
+from subtitler.asr.hallucination import Dropped, GuardedWindow, SpeechGate, WindowGuards, is_filler
 from subtitler.asr.language import detect_language, language_probabilities
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.asr.vad import FrameFeatures, SpeechActivity, VadOptions, regions_from_probabilities, speech_probabilities
@@ -82,7 +82,7 @@ class TranscribeOptions:
     repeat_lookback: int = defaults.REPEAT_LOOKBACK  # a segment of repeat_min_words+ words replaying the last N segments is suspect
     repeat_min_words: int = defaults.REPEAT_MIN_WORDS
     drop_repetitive: bool = defaults.DROP_REPETITIVE  # drop segments that stay too repetitive after every temperature
-    retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying window again without the previous text
+    retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying (or stock-phrase-over-speech) window again without the previous text
     speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
     hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # reads the words' times
@@ -454,6 +454,15 @@ def transcribe(
                                             size, should_stop)
                 if (not guards.repetition.replays(unprompted.texts)
                         or guards.jumps_over_speech(decoded.pieces, unprompted.pieces)):
+                    decoded = unprompted
+            elif options.retry_replays and history.has_context() and guards.only_filler_over_speech(
+                    decoded.texts, seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):
+                # The same remedy when the prompt pulled the window into a stock phrase over speech; kept only
+                # where the window without the prompt writes more than stock phrases and nothing it replays.
+                unprompted = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek,
+                                            size, should_stop)
+                if (not all(is_filler(text) for text in unprompted.texts)
+                        and not guards.repetition.replays(unprompted.texts)):
                     decoded = unprompted
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
                                     may_shorten=seek != shortened_at)

@@ -239,6 +239,17 @@ def test_the_window_gate() -> None:
     assert SpeechGate(FakeActivity(), None).window_has_speech(40.8, 41.0, held_until=41.0)  # guards off: openai's loop
 
 
+def test_a_window_of_stock_phrases_over_seconds_of_speech_is_suspect() -> None:
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((40.0, 43.0)), threshold=0.2))
+    assert guards.only_filler_over_speech([" Thank you."], 30.0, 60.0)  # 3 s of clear speech
+    assert guards.only_filler_over_speech([" Thank you.", " Thanks for watching!"], 30.0, 60.0)
+    assert not guards.only_filler_over_speech([" Thank you.", " He began a complaint."], 30.0, 60.0)
+    assert not guards.only_filler_over_speech([" Thank you."], 0.0, 30.0)  # over noise: the filler guard's case
+    assert not guards.only_filler_over_speech([" Thank you."], 41.5, 71.5)  # 1.5 s of speech: a phrase may be it
+    assert not guards.only_filler_over_speech([], 30.0, 60.0)
+    assert not WindowGuards(TranscribeOptions(), None).only_filler_over_speech([" Thank you."], 30.0, 60.0)
+
+
 # --- word times the alignment put away from their segment's timestamps ------------------------------------
 
 @dataclasses.dataclass(frozen=True)

@@ -306,3 +306,41 @@ def test_the_tail_a_window_held_is_not_decoded_alone(tiny_en, en_tok: Tokenizer,
     decoded.clear()
     run(tiny_en, en_tok, audio[: 30 * 16000], TranscribeOptions(temperature=(0.0,)))
     assert decoded[:2] == [(0, 3000), (2500, 500)], decoded
+
+
+def test_a_prompted_stock_phrase_over_speech_is_heard_again_without_the_prompt(tiny_en, en_tok: Tokenizer,
+                                                                                 data_dir: Path, monkeypatch) -> None:
+    """tiny.en, prompted with four minutes of a programme, wrote only "Thank you." over librispeech's line (its
+    first word at probability 0.00), and the line was lost; without the prompt the window writes it. Here the
+    prompted decode of the window is made to come out as that stock phrase (its timestamp tokens around the
+    phrase's tokens), the way the programme's did; the unprompted decode is the model's own."""
+    import dataclasses
+
+    import numpy as np
+
+    from subtitler.asr import transcribe as module
+
+    audio = np.concatenate([load_clip(data_dir / "jfk.flac"), np.zeros(16000, np.float32),
+                            load_clip(data_dir / "librispeech_61-70968-0000.flac")])
+    decode_window = module._decode_window
+    prompts: list[int] = []
+
+    def pulled_by_the_prompt(model, tok, features, options, language, prompt, seek, size, *rest):
+        prompts.append(len(prompt))
+        window = decode_window(model, tok, features, options, language, prompt, seek, size, *rest)
+        if not prompt:
+            return window
+        tokens = (tok.timestamp_begin, *tok.encode(" Thank you."), tok.timestamp_begin + 50)
+        result = dataclasses.replace(window.result, tokens=tokens, text=" Thank you.")
+        return module.window_of(result, False, tok, options, seek, size)
+
+    monkeypatch.setattr(module, "_decode_window", pulled_by_the_prompt)
+    options = TranscribeOptions(initial_prompt="President Kennedy.", temperature=(0.0,))
+    segments, _, _ = run(tiny_en, en_tok, audio, options)
+    text = words(" ".join(s.text for s in segments))
+    assert prompts[:2] == [prompts[0], 0] and prompts[0] > 0, prompts
+    assert "ask not what your country" in text and "he began a confused complaint" in text, text
+    assert "thank you" not in text
+    prompts.clear()  # the guard switched off: the stock phrase stands (and the speech is lost)
+    segments, _, _ = run(tiny_en, en_tok, audio, dataclasses.replace(options, retry_replays=False))
+    assert prompts and all(prompts) and "complaint" not in words(" ".join(s.text for s in segments)), prompts
