@@ -186,6 +186,8 @@ HELD_TAIL_S = 0.3  # a shorter window inside audio the window before it held is 
 MAX_WORD_S = 0.6  # the most a slipped word is spread over
 TAIL_SPEECH_S = 1.0  # seconds of clear speech after a window's last text that its next window must not skip
 FILLER_SPEECH_S = 2.0  # seconds of clear speech in a window that a stock phrase alone does not account for
+STRETCHED_S = 2.0  # a word timed over this much clear speech stands for words the decoder left out
+STRETCH_WORDS = 3  # ... when it is one of its segment's last this many words
 FAINT = 0.5  # a segment the model is sure of needs only this share of the speech threshold under it
 SURE_WORDS = 0.6  # mean word probability of a segment the model is sure of
 SKIPPED_S = 1.5  # a window's first word this long after its start ...
@@ -539,6 +541,26 @@ class WindowGuards:
         if self.gate is None or not texts or not all(is_filler(text) for text in texts):
             return False
         return self.gate.voiced_share(start, end) * (end - start) >= FILLER_SPEECH_S
+
+    def squeeze_stretched_tail(self, words: Sequence[WordTiming]) -> tuple[WordTiming, ...] | None:
+        """A segment's words with the first of its last STRETCH_WORDS that the alignment stretched over STRETCHED_S
+        of clear speech, and the words after it, put back at MAX_WORD_S a word from its start; None when none is.
+
+        Such a word stands for words the decoder passed over: tiny.en ended a window with "...you know there's
+        some" at 481.7-491.5 s of programme 6, "there's" timed 486.8-490.4 s over "speech errors but who cares
+        um this is me talking really slow and slightly lower"; the next window began at 491.5 s and those 14 words
+        were lost. Squeezed, the segment ends where its text was heard to end, and :meth:`resume_before_heard_tail`
+        starts the next window there."""
+        if self.gate is None or self.gate.threshold is None:
+            return None
+        first = len(words) - min(len(words), STRETCH_WORDS)
+        for index in range(first, len(words)):
+            word = words[index]
+            length = word.end - word.start
+            if length >= STRETCHED_S and self.gate.voiced_share(word.start, word.end) * length >= STRETCHED_S:
+                tail = words[index:]
+                return (*words[:index], *spread(tail, word.start, word.start + MAX_WORD_S * len(tail)))
+        return None
 
     def resume_before_heard_tail(self, ends: Sequence[float], seek: int, advance: int) -> int:
         """Where the next window starts (mel frames after ``seek``): at the end of this window's last text instead,

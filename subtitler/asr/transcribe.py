@@ -475,6 +475,9 @@ def transcribe(
             held = max(held, seek + size)
             segments = _segments_of_window(guarded.pieces, guarded.texts, decoded.result, seek, info.duration, next_id,
                                           on_dropped)
+            squeezed = guards.squeeze_stretched_tail(segments[-1].words) if segments else None
+            if squeezed is not None:  # the words it stands for are heard by the next window, which starts after it
+                segments[-1] = dataclasses.replace(segments[-1], words=squeezed, end=squeezed[-1].end)
             advance = guards.resume_before_heard_tail([s.end for s in segments], seek, guarded.advance)
             history.add([t for s in segments for t in s.tokens],
                         guarded.clean and _keeps_prompt(decoded.result, decoded.repetitive, options))

@@ -18,6 +18,7 @@ from subtitler.asr.hallucination import (
     judge_segment,
     silence_skip,
 )
+from subtitler.asr.hallucination import MAX_WORD_S
 from subtitler.asr.transcribe import TranscribeOptions
 from subtitler.asr.vad import FRAME_SECONDS
 
@@ -157,6 +158,25 @@ def test_a_window_closed_early_does_not_skip_the_speech_after_its_text() -> None
     assert resume((0.0, 6.4), (8.0, 29.0), ends=(6.4, 3.0)) == 640  # from the latest text, not the last segment's
     off = WindowGuards(TranscribeOptions().without_guards(), None)
     assert off.resume_before_heard_tail([6.4], 0, 3000) == 3000  # openai-whisper's rule without guards
+
+
+def test_a_window_whose_last_words_are_stretched_over_speech_resumes_after_them() -> None:
+    """tiny.en ended a window with "...you know there's some" at 481.7-491.5 s of programme 6, "there's" timed
+    486.8-490.4 s over 14 words it left out; the next window began at 491.5 s and they were lost."""
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((480.0, 495.0)), 0.2))
+    words = [w(" you", 484.41, 484.57), w(" know", 484.57, 486.27), w(" there's", 486.81, 490.4), w(" some", 491.02, 491.51)]
+    squeezed = guards.squeeze_stretched_tail(words)
+    assert squeezed[:2] == tuple(words[:2]) and [x.word for x in squeezed] == [x.word for x in words]
+    assert squeezed[2].start == 486.81 and squeezed[-1].end == pytest.approx(486.81 + 2 * MAX_WORD_S)
+    assert all(a.end <= b.start + 1e-9 for a, b in zip(squeezed, squeezed[1:]))
+    # the next window starts where the squeezed text ends, not 30 s on: the speech after it is heard
+    assert guards.resume_before_heard_tail([476.1, squeezed[-1].end], 46153, 3000) == 48801 - 46153
+    assert guards.squeeze_stretched_tail(words[:2] + [w(" there's", 486.81, 488.0)] + words[3:]) is None  # a word
+    assert guards.squeeze_stretched_tail([w(" there's", 486.81, 490.4)] + [w(" x", 490.5, 490.6)] * 3) is None  # not last
+    assert guards.squeeze_stretched_tail([]) is None
+    quiet = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((480.0, 487.0)), 0.2))
+    assert quiet.squeeze_stretched_tail(words) is None  # stretched over a pause: nothing was left out
+    assert WindowGuards(TranscribeOptions().without_guards(), None).squeeze_stretched_tail(words) is None
 
 
 def test_a_window_whose_text_starts_after_speech_it_left_out_is_decoded_again_shorter() -> None:
