@@ -10,7 +10,7 @@ import torch
 
 from subtitler.asr.audio import log_mel_spectrogram, pad_or_trim
 from subtitler.asr.precision import fuse_projections, resolve_compute_type
-from subtitler.asr.quantize import Int8Linear, RescoredProjection, int8_supported, quantise_rows
+from subtitler.asr.quantize import Int8Linear, RescoredProjection, int8_supported, quantise_rows, top_indices
 from subtitler.asr.weights import load_model
 from subtitler.errors import ModelError
 from tests.asr.clips import load_clip
@@ -277,3 +277,19 @@ def test_int8_engine_transcribes_with_word_timestamps(data_dir: Path) -> None:
     assert all(0 <= w.start <= w.end <= 11.1 for w in words)
     assert [w.start for w in words] == sorted(w.start for w in words)
     assert "".join(w.word for w in words) == "".join(s.text for s in segments)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 51864), (5, 1, 51865), (3, 51865), (2, 4096), (1, 100), (2, 64 * 70 + 5)])
+def test_top_indices_are_topk_s_set(shape: tuple[int, ...]) -> None:
+    """The rescoring's candidates: the same set as topk's, whole blocks, a partial last block, rows too short to block."""
+    generator = torch.Generator().manual_seed(sum(shape))
+    for _ in range(20):
+        values = torch.randn(*shape, generator=generator)
+        values[..., -1] = values.max() + 1  # the partial last block holds the largest value
+        k = min(64, shape[-1] // 2)
+        got, expected = top_indices(values, k), values.topk(k, dim=-1).indices
+        assert got.shape == expected.shape
+        assert torch.equal(got.sort(dim=-1).values, expected.sort(dim=-1).values)
+    peaked = torch.zeros(1, 51865)
+    peaked[0, 4096:4096 + 64] = torch.arange(64, dtype=torch.float32) + 1  # all k in one block
+    assert sorted(top_indices(peaked, 64)[0].tolist()) == list(range(4096, 4160))
