@@ -15,7 +15,8 @@ Four accuracy rules, each measured (benchmarks/README.md):
   in the bottom one or two of 256 input levels, so int8 inputs lose most of their
   information there. It runs in bfloat16 where the CPU computes it natively
   (AVX-512 BF16, AMX), else in float32 (:func:`sensitive_layer`);
-- the encoder and the cross-attention keys and values also take :func:`sensitive_layer`.
+- the encoder and the cross-attention keys and values also take :func:`sensitive_layer`
+  (keys and values computed in bfloat16 are held in it: ``Whisper.cross_dtype``).
   FBGEMM quantises a product's whole input with one scale, which over a window's 1,500
   audio frames is set by the loudest frame, and every token of the window then reads
   that error. They run once per window, so their precision costs little of a decode;
