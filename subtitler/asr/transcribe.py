@@ -444,26 +444,11 @@ def transcribe(
                 language = detected
                 history.forget()  # text in the old language would pull the decoder back to it
             decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(), seek, size, should_stop)
-            if options.retry_replays and history.has_context() and guards.repetition.replays(decoded.texts):
-                # A window that replays the recent text mostly took it from the prompt: hear it without. Where it
-                # still replays without the prompt, the text is heard, not remembered (a programme that plays
-                # jfk.flac again), and the prompted decode stays unless it jumps over speech that the unprompted one
-                # writes (WindowGuards.jumps_over_speech): base without the prompt wrote jfk's line only to "ask what
-                # you" and the next window began after the rest of it.
-                unprompted = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek,
-                                            size, should_stop)
-                if (not guards.repetition.replays(unprompted.texts)
-                        or guards.jumps_over_speech(decoded.pieces, unprompted.pieces)):
-                    decoded = unprompted
-            elif options.retry_replays and history.has_context() and guards.only_filler_over_speech(
-                    decoded.texts, seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND):
-                # The same remedy when the prompt pulled the window into a stock phrase over speech; kept only
-                # where the window without the prompt writes more than stock phrases and nothing it replays.
-                unprompted = _decode_window(model, tokenizer, features, options, language, history.prompt(False), seek,
-                                            size, should_stop)
-                if (not all(is_filler(text) for text in unprompted.texts)
-                        and not guards.repetition.replays(unprompted.texts)):
-                    decoded = unprompted
+            if options.retry_replays and history.has_context():
+                decoded = _unless_pulled_by_the_prompt(
+                    decoded, lambda: _decode_window(model, tokenizer, features, options, language, history.prompt(False),
+                                                    seek, size, should_stop),
+                    guards, seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND)
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
                                     may_shorten=seek != shortened_at)
             if guarded.redo and guarded.size is not None:  # speech skipped at the start: decode up to where the text starts
@@ -489,6 +474,31 @@ def transcribe(
             on_progress(min(seek, content_frames) / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)
     if on_progress is not None and (seek < content_frames or content_frames == 0):
         on_progress(content_frames / FRAMES_PER_SECOND, content_frames / FRAMES_PER_SECOND)  # the rest was skipped
+
+
+def _unless_pulled_by_the_prompt(decoded: _Window, without_prompt: Callable[[], _Window], guards: WindowGuards,
+                                 start: float, end: float) -> _Window:
+    """The window's prompted decode, or its decode without the previous text where the prompt pulled it.
+
+    A window that replays the recent text mostly took it from the prompt: hear it without. Where it still
+    replays without the prompt, the text is heard, not remembered (a programme that plays jfk.flac again), and
+    the prompted decode stays unless it jumps over speech that the unprompted one writes
+    (WindowGuards.jumps_over_speech): base without the prompt wrote jfk's line only to "ask what you" and the
+    next window began after the rest of it. The same remedy where the prompt pulled the window into stock
+    phrases over speech (WindowGuards.only_filler_over_speech); the unprompted decode is kept only where it
+    writes more than stock phrases and nothing it replays.
+    """
+    if guards.repetition.replays(decoded.texts):
+        unprompted = without_prompt()
+        better = (not guards.repetition.replays(unprompted.texts)
+                  or guards.jumps_over_speech(decoded.pieces, unprompted.pieces))
+    elif guards.only_filler_over_speech(decoded.texts, start, end):
+        unprompted = without_prompt()
+        better = (not all(is_filler(text) for text in unprompted.texts)
+                  and not guards.repetition.replays(unprompted.texts))
+    else:
+        return decoded
+    return unprompted if better else decoded
 
 
 def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: int) -> _History:
