@@ -68,14 +68,36 @@ def median_filter(x: Tensor, width: int) -> Tensor:
     shape, length = x.shape, x.shape[-1]
     flat = x.reshape(-1, 1, length)  # reflect padding wants [batch, channel, time]
     padded = F.pad(flat, (pad, pad), mode="reflect")[:, 0]
-    # A sorting network over the `width` shifted copies, elementwise minimum/maximum only: the same element as
-    # sorting every window, in 20 ms where torch's sort (or median) took 52-55 ms for a tiny.en window's weights.
-    size = 1 << (width - 1).bit_length()
+    # A selection network over the `width` shifted copies, elementwise minimum/maximum only: the same element as
+    # sorting every window, in 18 ms where torch's sort (or median) took 52-55 ms for a tiny.en window's weights
+    # (a whole sorting network: 32 ms).
     lanes = [padded[:, i: i + length] for i in range(width)]
-    lanes += [torch.full_like(lanes[0], math.inf)] * (size - width)
-    for a, b in _sorting_network(size):
-        lanes[a], lanes[b] = torch.minimum(lanes[a], lanes[b]), torch.maximum(lanes[a], lanes[b])
+    for a, b, low, high in _median_network(width):
+        smaller = torch.minimum(lanes[a], lanes[b]) if low else None
+        if high:
+            lanes[b] = torch.maximum(lanes[a], lanes[b])
+        if low:
+            lanes[a] = smaller
     return lanes[pad].reshape(shape)
+
+
+@functools.lru_cache(maxsize=8)
+def _median_network(width: int) -> tuple[tuple[int, int, bool, bool], ...]:
+    """The compare-exchanges of a sorting network for ``width`` inputs that the middle output depends on:
+    (a, b, whether lane a's minimum is needed, whether lane b's maximum is). Width 7: 22 products, not 38.
+
+    Batcher's network for the next power of two, with the lanes past ``width`` read as +infinity: a pair that
+    touches one of them changes nothing (the larger lane keeps the infinity), so it is left out; then, walking
+    back from the middle lane, only the outputs something later reads are kept.
+    """
+    pairs = [(a, b) for a, b in _sorting_network(1 << (width - 1).bit_length()) if b < width]
+    needed, steps = {width // 2}, []
+    for a, b in reversed(pairs):
+        low, high = a in needed, b in needed
+        if low or high:
+            steps.append((a, b, low, high))
+            needed |= {a, b}
+    return tuple(reversed(steps))
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,38 +121,42 @@ def dtw_path(cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The cheapest monotonic path through ``cost`` [N, M] from (0, 0) to (N-1, M-1): (rows, columns).
 
     Cells are filled one anti-diagonal at a time (every cell of a diagonal depends only on the two
-    diagonals before it), so NumPy does each diagonal in one vector step instead of N*M Python steps.
-    Ties break as in openai-whisper's DTW (diagonal, then down, then right), and sums are kept in
-    float32 as there, so the path is the same.
+    diagonals before it), so NumPy does each diagonal in one vector step instead of N*M Python steps;
+    the costs are laid out by diagonal first, so each step reads one contiguous slice. Ties break as in
+    openai-whisper's DTW (diagonal, then down, then right), and sums are kept in float32 as there, so the
+    path is the same. The way back repeats each cell's choice from the sums (no trace is stored).
     """
     n, m = cost.shape
     x = np.asarray(cost, dtype=np.float64)
     diagonals = n + m + 1
+    d_index, i_index = np.arange(diagonals)[:, None], np.arange(n + 1)[None, :]
+    d_cells, i_cells = np.nonzero((i_index >= 1) & (d_index - i_index >= 1) & (d_index - i_index <= m))
+    by_diagonal = np.zeros((diagonals, n + 1))  # by_diagonal[d, i] = x[i - 1, d - i - 1]
+    by_diagonal[d_cells, i_cells] = x[i_cells - 1, d_cells - i_cells - 1]
     acc = np.full((diagonals, n + 1), np.inf, dtype=np.float32)  # acc[d, i] = cumulative cost of cell (i, d - i)
-    trace = np.full((diagonals, n + 1), -1, dtype=np.int8)
     acc[0, 0] = 0.0
     for d in range(2, n + m + 1):
         lo, hi = max(1, d - m), min(n, d - 1)
-        if lo > hi:
-            continue
-        rows = np.arange(lo, hi + 1)
         c0 = acc[d - 2, lo - 1: hi]  # (i-1, j-1)
         c1 = acc[d - 1, lo - 1: hi]  # (i-1, j)
         c2 = acc[d - 1, lo: hi + 1]  # (i, j-1)
-        take0 = (c0 < c1) & (c0 < c2)
-        take1 = ~take0 & (c1 < c0) & (c1 < c2)
-        best = np.where(take0, c0, np.where(take1, c1, c2))
-        acc[d, lo: hi + 1] = (x[rows - 1, d - rows - 1] + best.astype(np.float64)).astype(np.float32)
-        trace[d, lo: hi + 1] = np.where(take0, 0, np.where(take1, 1, 2))
-    return _backtrace(trace, n, m)
+        best = np.where(c0 < np.minimum(c1, c2), c0, np.where(c1 < np.minimum(c0, c2), c1, c2))
+        acc[d, lo: hi + 1] = by_diagonal[d, lo: hi + 1] + best  # summed in float64, stored in float32
+    return _backtrace(acc, n, m)
 
 
-def _backtrace(trace: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+def _backtrace(acc: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     i, j = n, m
     path: list[tuple[int, int]] = []
     while i > 0 or j > 0:
         path.append((i - 1, j - 1))
-        step = 2 if i == 0 else 1 if j == 0 else int(trace[i + j, i])
+        if i == 0:
+            step = 2
+        elif j == 0:
+            step = 1
+        else:
+            c0, c1, c2 = acc[i + j - 2, i - 1], acc[i + j - 1, i - 1], acc[i + j - 1, i]
+            step = 0 if c0 < c1 and c0 < c2 else 1 if c1 < c0 and c1 < c2 else 2
         if step == 0:
             i, j = i - 1, j - 1
         elif step == 1:
@@ -168,8 +194,11 @@ def attention_path(model, tokenizer: Tokenizer, text_tokens: Sequence[int], feat
     with torch.no_grad():
         logits, scores = model.logits_and_alignment_scores(tokens, features)
     n = len(text_tokens)
-    sampled = logits[0, len(sot): len(sot) + n, : tokenizer.eot].float().softmax(dim=-1)
-    token_probs = sampled[torch.arange(n), torch.tensor(list(text_tokens), device=sampled.device)].tolist()
+    # Each text token's probability among the text tokens: its logit against their log-sum-exp (a reduction,
+    # where a softmax wrote a probability for every one of ~50k tokens and row only to read one of each).
+    sampled = logits[0, len(sot): len(sot) + n, : tokenizer.eot].float()
+    chosen = sampled[torch.arange(n), torch.tensor(list(text_tokens), device=sampled.device)]
+    token_probs = (chosen - sampled.logsumexp(dim=-1)).exp().tolist()
     scores = scores[:, :, : num_frames // 2]  # heads x tokens x audio positions of real audio
     weights = (scores * options.qk_scale).softmax(dim=-1)
     std, mean = torch.std_mean(weights, dim=-2, keepdim=True, unbiased=False)
