@@ -160,6 +160,10 @@ def test_audio_without_pauses_changes_nothing():
 def test_energy_frames_and_options_check():
     assert frame_energy_db(np.zeros(1600, np.float32)).tolist() == [-120.0] * 10
     assert len(frame_energy_db(np.ones(1650, np.float32))) == 11
+    audio = (np.random.default_rng(3).standard_normal(16_037) * np.linspace(1e-4, 0.9, 16_037)).astype(np.float32)
+    wide = audio.astype(np.float64)
+    power = [np.mean(wide[i: i + 160] ** 2) for i in range(0, len(wide), 160)]  # the last frame: the 37-sample tail
+    np.testing.assert_allclose(frame_energy_db(audio), 10 * np.log10(np.array(power) + 1e-12), rtol=0, atol=1e-9)
     with pytest.raises(ValueError):
         RefineOptions(edge_tolerance_s=-1)
     with pytest.raises(ValueError):
