@@ -211,7 +211,8 @@ class BFloat16Linear(nn.Module):
         return F.linear(x.to(torch.bfloat16), self.weight, self.bias).to(x.dtype)
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bfloat16{', packed' if self._packed is not None else ''}"
+        packed = ", packed" if self._packed is not None else ""
+        return f"in_features={self.in_features}, out_features={self.out_features}, bfloat16{packed}"
 
 
 @functools.lru_cache(maxsize=1)

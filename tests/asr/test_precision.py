@@ -147,7 +147,8 @@ def test_a_bfloat16_layer_gives_the_plain_bfloat16_product_for_any_rows(monkeypa
             assert torch.allclose(got, plain, rtol=2 ** -7, atol=1e-2)  # at most the last bit of a bfloat16 sum
 
 
-def test_a_bfloat16_layer_oneDNN_declines_keeps_its_plain_weights(monkeypatch) -> None:
+def test_a_bfloat16_layer_that_onednn_declines_keeps_its_plain_weights(monkeypatch) -> None:
+    """A packing oneDNN refuses (a shape or a build it does not handle) leaves the plain bfloat16 product."""
     from subtitler.asr import quantize
 
     def decline(*args):
