@@ -61,6 +61,23 @@ def test_rows_are_quantised_symmetrically_within_half_a_step() -> None:
     assert bool((error <= scale[:, None] / 2 + 1e-6).all())
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32])
+def test_row_scales_found_in_the_checkpoint_s_dtype_give_float32_s_int8_values(dtype: torch.dtype) -> None:
+    """The largest magnitude of each row is found in the checkpoint's own dtype (exact there, half the bytes read):
+    the int8 values and scales must be those of the whole computation in float32, and a float32 checkpoint must
+    not be changed in place."""
+    torch.manual_seed(2)
+    weight = (torch.randn(700, 96) * torch.linspace(1e-3, 2.0, 700)[:, None]).to(dtype)
+    weight[5] = 0.0  # a row of zeros keeps its tiny scale
+    original = weight.clone()
+    q, scale = quantise_rows(weight, block_rows=256)
+    wide = weight.float()
+    expected_scale = wide.abs().amax(dim=1).clamp(min=1e-12) / 127.0
+    assert torch.equal(scale, expected_scale)
+    assert torch.equal(q, (wide / expected_scale[:, None]).round().to(torch.int8))
+    assert torch.equal(weight, original)
+
+
 @needs_int8
 def test_int8_linear_is_close_to_the_float_product() -> None:
     torch.manual_seed(0)
