@@ -303,6 +303,19 @@ class DecoderLayer(nn.Module):
         x = x + self.cross.attend(self.cross.queries(h), ck, cv, None)
         return x + self.mlp(self.mlp_norm(x))
 
+    def step(self, x: Tensor, cross_kv: CrossKV, cache: _LayerCache) -> Tensor:
+        """:meth:`forward` for one new token per row ([B, 1, C]) with a cache and a fused q|k|v: the same kernels on
+        the same values in fewer Python steps (no mask, no head transposes, the sublayers' own ``forward`` without
+        nn.Module's dispatch). A tiny.en int8 step spent about a fifth of its 4 ms in Python."""
+        attn, cross, mlp = self.attn, self.cross, self.mlp
+        batch, heads = x.shape[0], attn.n_head
+        q, k, v = attn.qkv.forward(self.attn_norm.forward(x)).view(batch, 3, heads, 1, -1).unbind(1)
+        k, v = cache.append(k, v)
+        x = x + attn.out.forward(F.scaled_dot_product_attention(q, k, v).view(batch, 1, -1))
+        q = cross.q.forward(self.cross_norm.forward(x)).view(batch, heads, 1, -1)
+        x = x + cross.attend(q, cross_kv[0], cross_kv[1], None)
+        return x + mlp.fc2.forward(F.gelu(mlp.fc1.forward(self.mlp_norm.forward(x))))
+
 
 class AudioEncoder(nn.Module):
     def __init__(self, dims: ModelDimensions) -> None:
@@ -489,9 +502,13 @@ class Whisper(nn.Module):
         offset = kv_cache.offset if kv_cache is not None else 0
         x = self.decoder.embed(tokens, offset).to(self.dtype)
         cross = self._cross(audio_features, kv_cache)
-        mask = causal_mask(tokens.shape[1], offset, x.device)
-        for i, layer in enumerate(self.decoder.layers):
-            x = layer(x, cross[i], mask, kv_cache.layers[i] if kv_cache is not None else None)
+        if tokens.shape[1] == 1 and kv_cache is not None and self.decoder.layers[0].attn.qkv is not None:
+            for i, layer in enumerate(self.decoder.layers):  # a decoding step: the short path
+                x = layer.step(x, cross[i], kv_cache.layers[i])
+        else:
+            mask = causal_mask(tokens.shape[1], offset, x.device)
+            for i, layer in enumerate(self.decoder.layers):
+                x = layer(x, cross[i], mask, kv_cache.layers[i] if kv_cache is not None else None)
         if kv_cache is not None:
             kv_cache.offset += tokens.shape[1]
         if positions is not None:

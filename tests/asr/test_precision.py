@@ -352,3 +352,41 @@ def test_top_indices_are_topk_s_set(shape: tuple[int, ...]) -> None:
     peaked = torch.zeros(1, 51865)
     peaked[0, 4096:4096 + 64] = torch.arange(64, dtype=torch.float32) + 1  # all k in one block
     assert sorted(top_indices(peaked, 64)[0].tolist()) == list(range(4096, 4160))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("compute_type", [pytest.param("int8", marks=needs_int8), "bfloat16"])
+def test_a_decoding_step_takes_the_short_path_with_the_same_logits(tiny_en_dir: Path, jfk_mel, monkeypatch,
+                                                                    compute_type: str) -> None:
+    """One new token per row with a cache goes through DecoderLayer.step (fewer Python steps than forward): for one
+    row, for five beams sharing one window's audio and for two rows each with its own audio, every step's logits
+    must equal forward's exactly."""
+    from subtitler.asr.model import DecoderLayer
+
+    model = load_model(tiny_en_dir, compute_type=compute_type)
+    with torch.no_grad():
+        features = model.embed_audio(jfk_mel.to(model.dtype))
+    start = [50257, 50362, 50363]  # start of transcript, transcribe, no timestamps
+    steps = [[440], [2068], [7586], [21831], [11]]  # " And so my fellow Americans,"-like tokens
+    calls = []
+    short = DecoderLayer.step
+
+    def counted(self, *args):
+        calls.append(1)
+        return short(self, *args)
+
+    def run(rows: int, audio: torch.Tensor) -> list[torch.Tensor]:
+        cache = model.new_kv_cache()
+        with torch.no_grad():
+            out = [model.logits(torch.tensor([start] * rows), audio, cache)[:, -1]]
+            out += [model.logits(torch.tensor([token] * rows), audio, cache)[:, -1] for token in steps]
+        return out
+
+    cases = [(1, features), (5, features), (2, features.repeat(2, 1, 1))]
+    monkeypatch.setattr(DecoderLayer, "step", counted)
+    fast = [run(rows, audio) for rows, audio in cases]
+    assert len(calls) == len(cases) * len(steps) * len(model.decoder.layers)
+    monkeypatch.setattr(DecoderLayer, "step", lambda self, x, cross_kv, cache: DecoderLayer.forward(self, x, cross_kv, None, cache))
+    slow = [run(rows, audio) for rows, audio in cases]
+    for got, expected in zip(fast, slow):
+        assert all(torch.equal(a, b) for a, b in zip(got, expected))
