@@ -311,7 +311,7 @@ class DecoderLayer(nn.Module):
         batch, heads = x.shape[0], attn.n_head
         q, k, v = attn.qkv.forward(self.attn_norm.forward(x)).view(batch, 3, heads, 1, -1).unbind(1)
         k, v = cache.append(k, v)
-        x = x + attn.out.forward(F.scaled_dot_product_attention(q, k, v).view(batch, 1, -1))
+        x = x + attn.out.forward(F.scaled_dot_product_attention(q, k, v).reshape(batch, 1, -1))  # a view where it can be
         q = cross.q.forward(self.cross_norm.forward(x)).view(batch, heads, 1, -1)
         x = x + cross.attend(q, cross_kv[0], cross_kv[1], None)
         return x + mlp.fc2.forward(F.gelu(mlp.fc1.forward(self.mlp_norm.forward(x))))
