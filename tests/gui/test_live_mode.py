@@ -90,3 +90,44 @@ def test_closing_the_editor_during_a_take_stops_it_and_keeps_the_recording(windo
     assert live.shutdown(timeout_ms=TAKE_TIMEOUT_MS)  # what closeEvent calls: returns once the thread ended
     assert 1.0 < sf.info(tmp_path / "take.wav").duration < 11.0  # stopped early, the file is valid
     assert not dialogs.errors
+
+
+def test_the_worker_s_signals_reach_the_dialog_on_the_gui_thread(window, qtbot):
+    """The input meter was connected to a lambda, which Qt ran on the worker's thread: the meter repainted from there
+    and Qt's text drawing crashed in the GUI thread now and then. Every signal must arrive on the GUI thread."""
+    import threading
+
+    from PySide6.QtCore import QObject, QThread, Signal
+
+    from subtitler.gui.live.live_dialog import show_live_dialog
+
+    class Emitter(QObject):
+        cues_ready, live_text_changed, level_changed = Signal(object), Signal(str), Signal(float)
+        status_changed, failed, ended, done = Signal(str), Signal(str), Signal(object), Signal()
+
+        def emit_level(self) -> None:
+            self.level_changed.emit(-20.0)
+            self.status_changed.emit("Live: test")
+
+    from PySide6.QtWidgets import QProgressBar
+
+    live = show_live_dialog(window)
+    seen: list[int] = []
+
+    def set_value(value: int) -> None:  # records the thread that drives the widget
+        seen.append(threading.get_ident())
+        QProgressBar.setValue(live.meter, value)
+
+    live.meter.setValue = set_value
+    emitter, thread = Emitter(), QThread()
+    live._connect(emitter)
+    emitter.moveToThread(thread)
+    thread.started.connect(emitter.emit_level)
+    thread.start()
+    try:
+        qtbot.waitUntil(lambda: live.status.text() == "Live: test" and bool(seen), timeout=5000)
+    finally:
+        thread.quit()
+        thread.wait(5000)
+    assert live.meter.value() == 40
+    assert seen == [threading.get_ident()]  # the GUI thread, not the emitter's

@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("PySide6.QtMultimedia")
 
 from subtitler.gui.player.media_player import MediaPlayer
+from tests.gui.players import close_player
 
 
 @pytest.fixture
@@ -22,8 +23,7 @@ def player(qtbot, data_dir):
 
 def _close(qtbot, player: MediaPlayer) -> None:
     """Unload before the player is freed: the FFmpeg backend still has events queued for it."""
-    player.close()
-    qtbot.wait(20)
+    close_player(qtbot, player)
 
 
 def test_loads_duration_and_video(player):
@@ -123,3 +123,15 @@ def test_many_emits_and_void_calls_do_not_abort_the_process():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "ok"
+
+
+def test_a_closed_player_reports_when_the_backend_has_let_go(qtbot, data_dir):
+    """close() only queues the unload: the player may be freed once unloaded() says so (tests wait for it)."""
+    p = MediaPlayer()
+    with qtbot.waitSignal(p.duration_ms_changed, timeout=10000, check_params_cb=lambda d: d > 0):
+        p.load(data_dir / "jfk.mp4")
+    assert not p.unloaded()
+    p.close()
+    assert not p.unloaded()  # nothing reached the backend yet: the commands wait for the event loop
+    qtbot.waitUntil(p.unloaded, timeout=5000)
+    assert p.path is None and not p.is_playing

@@ -13,6 +13,7 @@ from subtitler.core.cue import Cue, Word
 from subtitler.core.document import Document
 from subtitler.gui.timeline.cue_regions import DragMode, dragged_times
 from subtitler.gui.timeline.timeline_widget import TimelineWidget
+from tests.gui.players import close_player
 
 
 def _many_cues(n: int = 600) -> Document:
@@ -222,8 +223,7 @@ def test_playhead_follows_the_clock_and_pages(qtbot, timeline, data_dir):
     x0, x1 = widget.visible_range_s()
     assert x0 <= widget.playhead.value() <= x1 and abs((x1 - x0) - 2.0) < 1e-6
     assert abs(widget.playhead.value() * 1000 - player.position_ms) < 1
-    player.close()
-    qtbot.wait(20)
+    close_player(qtbot, player)
 
 
 def test_load_media_draws_waveform_progressively_and_spectrogram(qtbot, timeline, data_dir, tmp_path, monkeypatch):

@@ -14,6 +14,7 @@ from subtitler.gui.video_view import (
     overlay_html,
     spoken_span,
 )
+from tests.gui.players import close_player
 
 
 def _words(spec: list[tuple[str, int, int]]) -> tuple[Word, ...]:
@@ -42,8 +43,7 @@ def view(qtbot, data_dir, document):
     widget.set_document(document)
     widget.show()
     yield widget, player, document
-    player.close()
-    qtbot.wait(20)
+    close_player(qtbot, player)
 
 
 def test_overlay_html_and_spoken_span():
@@ -113,8 +113,7 @@ def test_audio_only_shows_placeholder_and_draws_highlight(qtbot, data_dir, docum
     plain = _count_color(widget.grab().toImage(), QColor(HIGHLIGHT_COLOR))
     assert widget.overlay_text().startswith("And so")
     assert highlighted > 20 and plain == 0
-    player.close()
-    qtbot.wait(20)
+    close_player(qtbot, player)
 
 
 def _count_color(image, color: QColor, tolerance: int = 40) -> int:
@@ -172,5 +171,4 @@ def test_no_media_is_not_called_audio_only(qtbot, data_dir):
     with qtbot.waitSignal(player.media_loaded, timeout=10_000):
         player.load(data_dir / "jfk.flac")
     assert widget.placeholder_text() == "Audio only"
-    player.close()
-    qtbot.wait(20)
+    close_player(qtbot, player)

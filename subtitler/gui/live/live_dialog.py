@@ -134,6 +134,21 @@ class LiveDialog(QDialog):
     def is_running(self) -> bool:
         return self.worker is not None
 
+    def _connect(self, worker) -> None:
+        """The worker's signals to methods of this dialog and its widgets (QObjects), so that Qt queues them to the GUI
+        thread. A lambda has no receiver: it ran on the worker's thread and repainted the meter from there, which
+        crashed Qt's text drawing in the GUI thread now and then (a GUI test, about one run in ten)."""
+        worker.cues_ready.connect(self._on_cues_ready)
+        worker.live_text_changed.connect(self._on_live_text_changed)
+        worker.level_changed.connect(self._on_level_changed)
+        worker.status_changed.connect(self.status.setText)
+        worker.failed.connect(self._on_failed)
+        worker.ended.connect(self._on_ended)
+        worker.done.connect(self._on_done)
+
+    def _on_level_changed(self, db: float) -> None:
+        self.meter.setValue(int(max(0, db - METER_FLOOR_DB)))
+
     def start(self) -> None:
         """Check the choices, then start the take on a worker thread; a problem is a dialog and nothing starts."""
         if self.worker is not None:
@@ -145,13 +160,7 @@ class LiveDialog(QDialog):
             return
         self.job, self._document, self.cues_added = job, self.window_.document, 0
         worker = LiveWorker(job, self.window_.transcription.engines.get)
-        worker.cues_ready.connect(self._on_cues_ready)
-        worker.live_text_changed.connect(self._on_live_text_changed)
-        worker.level_changed.connect(lambda db: self.meter.setValue(int(max(0, db - METER_FLOOR_DB))))
-        worker.status_changed.connect(self.status.setText)
-        worker.failed.connect(self._on_failed)
-        worker.ended.connect(self._on_ended)
-        worker.done.connect(self._on_done)
+        self._connect(worker)
         self.worker = worker
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)

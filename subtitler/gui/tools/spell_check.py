@@ -88,7 +88,7 @@ class SpellController(QObject):
             return
         worker = SpellerWorker(language)
         worker.completed.connect(self._on_speller_worker_completed)
-        worker.failed.connect(lambda message, lang=language: self._on_speller_worker_failed(lang, message))
+        worker.failed.connect(self._on_speller_failed)  # a method, not a lambda: Qt queues it to the GUI thread
         self._threads.append(start_worker(worker))
 
     def shutdown(self) -> None:
@@ -102,6 +102,9 @@ class SpellController(QObject):
         self.spellers[speller.language] = speller
         if speller.language == self.language:
             self._use(speller)
+
+    def _on_speller_failed(self, message: str) -> None:
+        self._on_speller_worker_failed(self.sender().language, message)
 
     def _on_speller_worker_failed(self, language: str, message: str) -> None:
         self.unavailable[language] = f"Spell check off: {message}"
