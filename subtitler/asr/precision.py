@@ -69,9 +69,14 @@ def fuse_projections(model: nn.Module) -> None:
         layer.cross.fuse(cross=True)
 
 
+def _reads_the_audio(name: str) -> bool:
+    """Linear layers that run once per window over its audio frames (not once per decoding step)."""
+    return name.startswith("encoder.") or name.endswith("cross.kv")
+
+
 def _kept_from_int8(name: str) -> bool:
     """Linear layers an int8 model computes in bfloat16 (or float32): see subtitler.asr.quantize's rules."""
-    return name.endswith("mlp.fc2") or name.startswith("encoder.") or name.endswith("cross.kv")
+    return name.endswith("mlp.fc2") or _reads_the_audio(name)
 
 
 def prepare(model: nn.Module, compute_type: str) -> nn.Module:
@@ -89,7 +94,9 @@ def prepare(model: nn.Module, compute_type: str) -> nn.Module:
         output = nn.Linear(embedding.weight.shape[1], embedding.weight.shape[0], bias=False, device="meta")
         output.weight = embedding.weight  # the tied projection, quantised with the other linear layers
         model.decoder.output = output
-        quantize.quantise_linears(model, keep=_kept_from_int8)
+        audio_frames = model.dims.n_audio_ctx
+        quantize.quantise_linears(model, keep=_kept_from_int8,
+                                  rows=lambda name: audio_frames if _reads_the_audio(name) else 1)
         for layer in model.encoder.layers:
             if isinstance(layer.attn.qkv, quantize.BFloat16Linear):
                 # Where the encoder's products are bfloat16 (a CPU that has it natively), its attention and GELU

@@ -184,15 +184,45 @@ def top_indices(values: Tensor, k: int, block: int = 64) -> Tensor:
 
 
 class BFloat16Linear(nn.Module):
-    """A linear layer computed in bfloat16 (weights stored in it), float32 in and out."""
+    """A linear layer computed in bfloat16 (weights stored in it), float32 in and out.
 
-    def __init__(self, weight: Tensor, bias: Tensor | None) -> None:
+    Where oneDNN computes bfloat16 (:func:`onednn_bfloat16`), the weights are held in its blocked layout, reordered
+    once here (``rows`` is the number of input rows the layer usually sees, which picks the blocking). A plain
+    bfloat16 ``F.linear`` reorders them on every call: tiny.en's ``fc2`` took 82-165 us for one decoding row
+    against 30-40 us packed, and the encoder's products at 1,500 rows are 10-30 % faster; the sums are the same.
+    """
+
+    def __init__(self, weight: Tensor, bias: Tensor | None, rows: int = 1) -> None:
         super().__init__()
-        self.weight = nn.Parameter(weight.detach().to(torch.bfloat16, copy=True), requires_grad=False)
         self.bias = None if bias is None else nn.Parameter(bias.detach().to(torch.bfloat16, copy=True), requires_grad=False)
+        weight = weight.detach().to(torch.bfloat16, copy=True)
+        self.in_features, self.out_features = weight.shape[1], weight.shape[0]
+        self._packed: Tensor | None = None
+        if onednn_bfloat16():
+            # An opaque oneDNN tensor: kept out of the parameters (it cannot be saved or moved), like Int8Linear's.
+            self._packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows)
+            self.weight = None
+        else:
+            self.weight = nn.Parameter(weight, requires_grad=False)
 
     def forward(self, x: Tensor) -> Tensor:
+        if self._packed is not None:
+            return torch.ops.mkldnn._linear_pointwise(x.to(torch.bfloat16), self._packed, self.bias, "none", [], "").to(x.dtype)
         return F.linear(x.to(torch.bfloat16), self.weight, self.bias).to(x.dtype)
+
+    def extra_repr(self) -> str:
+        packed = ", packed" if self._packed is not None else ""
+        return f"in_features={self.in_features}, out_features={self.out_features}, bfloat16{packed}"
+
+
+@functools.lru_cache(maxsize=1)
+def onednn_bfloat16() -> bool:
+    """Whether this torch build has oneDNN's prepacked bfloat16 linear (x86 builds with mkldnn) and the CPU runs it."""
+    try:
+        return (torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
+                and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported()))
+    except (AttributeError, RuntimeError):
+        return False
 
 
 class Float32Linear(nn.Linear):
@@ -215,25 +245,31 @@ def native_bfloat16() -> bool:
     return any(flag in flags for flag in (" avx512_bf16", " amx_bf16"))
 
 
-def sensitive_layer(weight: Tensor, bias: Tensor | None) -> nn.Module:
-    """The layer int8 would hurt (fc2), in the cheapest precision that keeps it accurate here."""
-    return BFloat16Linear(weight, bias) if native_bfloat16() else Float32Linear(weight, bias)
+def sensitive_layer(weight: Tensor, bias: Tensor | None, rows: int = 1) -> nn.Module:
+    """The layer int8 would hurt (fc2), in the cheapest precision that keeps it accurate here (``rows``: its usual input rows)."""
+    return BFloat16Linear(weight, bias, rows) if native_bfloat16() else Float32Linear(weight, bias)
 
 
-def quantise_linears(module: nn.Module, keep: Callable[[str], bool] = lambda name: False) -> int:
+def quantise_linears(module: nn.Module, keep: Callable[[str], bool] = lambda name: False,
+                     rows: Callable[[str], int] = lambda name: 1) -> int:
     """Replace every ``nn.Linear`` below ``module``: int8, or :func:`sensitive_layer` where ``keep(name)``.
+
+    ``rows(name)`` is how many input rows the layer usually sees (a window's audio frames for the encoder, one
+    per beam for the decoder): a bfloat16 layer's packing is chosen for it.
 
     Returns how many became int8. The layers are converted on a small thread pool (the work is in
     torch kernels that release the GIL), which roughly halves the load time on two cores.
     """
-    targets = [(parent, name, child, keep(f"{prefix}.{name}" if prefix else name))
+    targets = [(parent, name, child, f"{prefix}.{name}" if prefix else name)
                for prefix, parent in module.named_modules()
                for name, child in parent.named_children() if type(child) is nn.Linear]
     targets.sort(key=lambda target: -target[2].weight.numel())  # the largest first keeps the workers even
 
     def convert(target) -> nn.Module:
-        layer, kept = target[2], target[3]
-        return sensitive_layer(layer.weight, layer.bias) if kept else Int8Linear.from_float(layer.weight, layer.bias)
+        layer, path = target[2], target[3]
+        if keep(path):
+            return sensitive_layer(layer.weight, layer.bias, rows(path))
+        return Int8Linear.from_float(layer.weight, layer.bias)
 
     reduce_range_needed()  # probe once, before the workers
     workers = max(1, min(torch.get_num_threads(), 4))

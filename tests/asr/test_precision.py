@@ -138,6 +138,32 @@ def test_attention_over_bfloat16_keys_keeps_its_scores_in_float32() -> None:
     assert float((got - reference).norm() / reference.norm()) < 0.006
 
 
+@pytest.mark.parametrize("packed", [True, False])
+def test_a_bfloat16_layer_gives_the_plain_bfloat16_product_for_any_rows(monkeypatch, packed: bool) -> None:
+    """Where oneDNN computes bfloat16, the layer holds its weights packed once for the rows it usually sees (a plain
+    bfloat16 product repacked them on every call: 2-3x slower for a decoding step's single row). Packed for one row
+    or for a window's 1,500, it must give the plain product for every shape the model passes: a step's row, five
+    beams, a prompt, a whole window, and a column view; and otherwise fall back to the plain product."""
+    import torch.nn.functional as F
+
+    from subtitler.asr import quantize
+
+    if packed and not quantize.onednn_bfloat16():
+        pytest.skip("this torch build or CPU has no oneDNN bfloat16 linear (the plain product runs instead)")
+    monkeypatch.setattr(quantize, "onednn_bfloat16", lambda: packed)
+    torch.manual_seed(1)
+    weight, bias = torch.randn(384, 1536) * 0.05, torch.randn(384)
+    for rows in (1, 1500):
+        layer = quantize.BFloat16Linear(weight, bias, rows)
+        assert (layer._packed is not None, layer.weight is None) == (packed, packed)
+        for x in (torch.randn(1, 1, 1536), torch.randn(5, 1, 1536), torch.randn(1, 225, 1536), torch.randn(1, 1500, 1536),
+                  torch.randn(1536, 3).T):
+            plain = F.linear(x.bfloat16(), weight.bfloat16(), bias.bfloat16()).float()
+            got = layer(x)
+            assert got.dtype == torch.float32 and got.shape == plain.shape
+            assert torch.allclose(got, plain, rtol=2 ** -7, atol=1e-2)  # at most the last bit of a bfloat16 sum
+
+
 @pytest.mark.slow
 @needs_int8
 @pytest.mark.parametrize("native", [True, False])
