@@ -199,11 +199,11 @@ class BFloat16Linear(nn.Module):
         self.in_features, self.out_features = weight.shape[1], weight.shape[0]
         self._packed: Tensor | None = None
         if onednn_bfloat16():
-            # An opaque oneDNN tensor: kept out of the parameters (it cannot be saved or moved), like Int8Linear's.
-            self._packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows)
-            self.weight = None
-        else:
-            self.weight = nn.Parameter(weight, requires_grad=False)
+            try:  # an opaque oneDNN tensor: kept out of the parameters (it cannot be saved or moved), like Int8Linear's
+                self._packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows)
+            except RuntimeError:  # a shape or build oneDNN declines: the plain product below
+                self._packed = None
+        self.weight = None if self._packed is not None else nn.Parameter(weight, requires_grad=False)
 
     def forward(self, x: Tensor) -> Tensor:
         if self._packed is not None:

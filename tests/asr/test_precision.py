@@ -164,6 +164,22 @@ def test_a_bfloat16_layer_gives_the_plain_bfloat16_product_for_any_rows(monkeypa
             assert torch.allclose(got, plain, rtol=2 ** -7, atol=1e-2)  # at most the last bit of a bfloat16 sum
 
 
+def test_a_bfloat16_layer_that_onednn_declines_keeps_its_plain_weights(monkeypatch) -> None:
+    """A packing oneDNN refuses (a shape or a build it does not handle) leaves the plain bfloat16 product."""
+    from subtitler.asr import quantize
+
+    def decline(*args):
+        raise RuntimeError("unsupported")
+
+    monkeypatch.setattr(quantize, "onednn_bfloat16", lambda: True)
+    monkeypatch.setattr(torch.ops.mkldnn, "_reorder_linear_weight", decline)
+    weight = torch.randn(8, 16)
+    layer = quantize.BFloat16Linear(weight, None)
+    assert layer._packed is None and layer.weight.dtype == torch.bfloat16
+    x = torch.randn(2, 16)
+    assert torch.equal(layer(x), (x.bfloat16() @ weight.bfloat16().T).float())
+
+
 @pytest.mark.slow
 @needs_int8
 @pytest.mark.parametrize("native", [True, False])
