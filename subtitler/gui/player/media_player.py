@@ -178,8 +178,8 @@ class MediaPlayer(QObject):
 
     def unloaded(self) -> bool:
         """Whether the backend has let go of the media (after :meth:`close`, once the event loop ran): only then may
-        the player be deleted without the FFmpeg backend's threads touching freed objects. A fixed 20-ms wait after
-        close() was not always enough: a test run on a busy machine crashed in a backend thread."""
+        the player be deleted without the FFmpeg backend's threads touching freed objects (the GUI tests wait for it
+        instead of a fixed 20 ms)."""
         return self._player.source().isEmpty() and self._player.mediaStatus() == QMediaPlayer.MediaStatus.NoMedia
 
     def play(self) -> None:
