@@ -18,12 +18,7 @@ def player(qtbot, data_dir):
     with qtbot.waitSignal(p.duration_ms_changed, timeout=10000, check_params_cb=lambda d: d > 0):
         p.load(data_dir / "jfk.mp4")
     yield p
-    _close(qtbot, p)
-
-
-def _close(qtbot, player: MediaPlayer) -> None:
-    """Unload before the player is freed: the FFmpeg backend still has events queued for it."""
-    close_player(qtbot, player)
+    close_player(qtbot, p)
 
 
 def test_loads_duration_and_video(player):
@@ -95,7 +90,7 @@ def test_missing_file_reports_failure(qtbot, tmp_path):
     with qtbot.waitSignal(p.media_failed, timeout=3000) as blocker:
         p.load(tmp_path / "nope.mp4")
     assert "nope.mp4" in blocker.args[0]
-    _close(qtbot, p)
+    close_player(qtbot, p)
 
 
 def test_garbage_file_reports_failure(qtbot, tmp_path):
@@ -105,7 +100,7 @@ def test_garbage_file_reports_failure(qtbot, tmp_path):
     with qtbot.waitSignal(p.media_failed, timeout=5000) as blocker:
         p.load(bad)
     assert "bad.mp4" in blocker.args[0]
-    _close(qtbot, p)
+    close_player(qtbot, p)
 
 
 def test_many_emits_and_void_calls_do_not_abort_the_process():
