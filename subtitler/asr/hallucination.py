@@ -59,7 +59,8 @@ class RepetitionGuard:
     - a segment of at least ``repeat_min_words`` words whose text occurs in the last ``repeat_lookback``
       kept segments replays them (a loop replays whole sentences, often split differently; short replies
       like "Okay." may recur): the caller decodes the window again without the previous text as prompt
-      (:meth:`replays`), and what still replays is dropped where there is no speech;
+      (:meth:`replays`), and what still replays is dropped where there is no speech; a window that turns
+      to replaying its own text after new text is cut where it turns (:meth:`loop_after_new_text`);
     - in a window that stayed too repetitive at every temperature, a segment whose text already occurred
       in that window, or which is itself repetitive, is dropped.
 
@@ -111,6 +112,24 @@ class RepetitionGuard:
             if key:
                 earlier.append(key)
         return False
+
+    def loop_after_new_text(self, texts: Sequence[str]) -> int | None:
+        """Where a window that opened with new text turned to repeating itself: the index of its first text that
+        replays an earlier text of the same window but not the recent segments; None where there is no such turn.
+
+        base, prompted, wrote a long-form programme's repeated call ("Hello? ... I need to design. Okay. I thought,
+        you know, I heard a beep. ...") with every line, then "I'm in Chicago." ten times over the rest of the
+        window. Its decode without the prompt replayed nothing, but left out "neither did I. Okay then. I thought,
+        you know" (7 of its words, twice in that programme): the new text before the turn is worth keeping.
+        """
+        earlier: list[str] = []
+        for index, text in enumerate(texts):
+            key = normalised(text)
+            if self._replays_recent(key, earlier):
+                return index if earlier and not self._replays_recent(key) else None
+            if key:
+                earlier.append(key)
+        return None
 
     def filter(self, texts: Sequence[str], window_repetitive: bool) -> list[str | None]:
         """For each segment text of one window, why to drop it ("repeat", "replay", "loop") or None to keep it.

@@ -14,7 +14,7 @@ The previous windows' text conditions the next one unless a hot temperature was 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -372,6 +372,7 @@ class _Window:
     pieces: list[_Piece]
     texts: list[str]
     advance: int
+    cut_off: tuple[_Piece, ...] = ()  # pieces after a cut (_cut_before): aligned with the rest, never kept
 
 
 def _decode_window(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, language: str,
@@ -445,6 +446,9 @@ def transcribe(
                 history.forget()  # text in the old language would pull the decoder back to it
             decoded = _decode_window(model, tokenizer, features, options, language, history.prompt(), seek, size, should_stop)
             if options.retry_replays and history.has_context():
+                turn = guards.repetition.loop_after_new_text(decoded.texts)
+                if turn is not None:
+                    decoded = _cut_before(decoded, turn, tokenizer, options, seek, size)
                 decoded = _unless_pulled_by_the_prompt(
                     decoded, lambda: _decode_window(model, tokenizer, features, options, language, history.prompt(False),
                                                     seek, size, should_stop),
@@ -501,6 +505,22 @@ def _unless_pulled_by_the_prompt(decoded: _Window, without_prompt: Callable[[], 
     return unprompted if better else decoded
 
 
+def _cut_before(decoded: _Window, index: int, tokenizer: Tokenizer, options: TranscribeOptions, seek: int,
+                size: int) -> _Window:
+    """The window's pieces before ``index``, left unfinished: the next window starts after their last word.
+
+    The piece at ``index`` keeps its opening timestamp, so the tokens end in a pair, as a window that ran out
+    of room does; the word timer then moves the seek to the last kept word's end (the looping decode's own
+    timestamps can be seconds early) and the next window hears what follows. The pieces cut off still go
+    through the word alignment: without them the last kept word took in the audio after it ("ask what" of
+    jfk's line, in a test), and the next window began after those words.
+    """
+    tokens = tuple(token for piece in decoded.pieces[:index] for token in piece.tokens) + decoded.pieces[index].tokens[:1]
+    result = dataclasses.replace(decoded.result, tokens=tokens, text="".join(decoded.texts[:index]))
+    window = window_of(result, decoded.repetitive, tokenizer, options, seek, size)
+    return dataclasses.replace(window, cut_off=tuple(decoded.pieces[index:]))
+
+
 def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: int) -> _History:
     initial = tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
     hotwords = tokenizer.encode(" " + options.hotwords.strip()) if options.hotwords and not options.prefix else []
@@ -513,7 +533,8 @@ def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, 
     A window to be decoded again as a shorter one leaves the word timer as it found it."""
     last_speech = timing.last_speech_timestamp if timing is not None else 0.0
     def add_words(keep: list[bool]) -> tuple[list[_Piece], int]:
-        return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance)
+        return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance,
+                                decoded.cut_off)
 
     complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
     guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
@@ -539,7 +560,8 @@ class _WordTimer:
         self.last_speech_timestamp = 0.0
 
     def add_words(self, pieces: list[_Piece], keep: list[bool], result: DecodingResult, language: str,
-                  features: torch.Tensor, seek: int, size: int, advance: int) -> tuple[list[_Piece], int]:
+                  features: torch.Tensor, seek: int, size: int, advance: int,
+                  cut_off: Sequence[_Piece] = ()) -> tuple[list[_Piece], int]:
         kept = [i for i, k in enumerate(keep) if k]
         if not kept:
             return pieces, advance
@@ -548,8 +570,9 @@ class _WordTimer:
         time_offset = seek * HOP_LENGTH / SAMPLE_RATE
         # Every decoded piece goes through the DTW, the dropped ones too: the path is found for the text the
         # decoder wrote. Aligning only the kept text to the whole window's audio (a repeated line dropped by the
-        # guard) let three words slide over ten seconds they were never spoken in.
-        every = align_window(self.model, tokenizer, [p.tokens for p in pieces], [(p.start, p.end) for p in pieces],
+        # guard) let three words slide over ten seconds they were never spoken in. So do the pieces cut off.
+        aligned_pieces = [*pieces, *cut_off]
+        every = align_window(self.model, tokenizer, [p.tokens for p in aligned_pieces], [(p.start, p.end) for p in aligned_pieces],
                              features, size, time_offset, self.last_speech_timestamp, self.options.alignment)
         aligned = [every[i] for i in kept]
         timed = aligned if self.speech is None else refine_window(aligned, self.speech, self.options.refine)
