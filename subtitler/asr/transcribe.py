@@ -489,14 +489,15 @@ def _unless_pulled_by_the_prompt(decoded: _Window, without_prompt: Callable[[], 
     the prompted decode stays unless it jumps over speech that the unprompted one writes
     (WindowGuards.jumps_over_speech): base without the prompt wrote jfk's line only to "ask what you" and the
     next window began after the rest of it. The same remedy where the prompt pulled the window into stock
-    phrases over speech (WindowGuards.only_filler_over_speech); the unprompted decode is kept only where it
-    writes more than stock phrases and nothing it replays.
+    phrases over speech (WindowGuards.only_filler_over_speech) or into nothing at all
+    (WindowGuards.silent_over_speech); the unprompted decode is kept only where it writes more than stock
+    phrases and nothing it replays.
     """
     if guards.repetition.replays(decoded.texts):
         unprompted = without_prompt()
         better = (not guards.repetition.replays(unprompted.texts)
                   or guards.jumps_over_speech(decoded.pieces, unprompted.pieces))
-    elif guards.only_filler_over_speech(decoded.texts, start, end):
+    elif guards.only_filler_over_speech(decoded.texts, start, end) or guards.silent_over_speech(decoded.texts, start, end):
         unprompted = without_prompt()
         better = (not all(is_filler(text) for text in unprompted.texts)
                   and not guards.repetition.replays(unprompted.texts))

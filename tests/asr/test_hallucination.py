@@ -283,6 +283,14 @@ def test_a_window_of_stock_phrases_over_seconds_of_speech_is_suspect() -> None:
     assert not WindowGuards(TranscribeOptions(), None).only_filler_over_speech([" Thank you."], 30.0, 60.0)
 
 
+def test_a_window_that_wrote_nothing_over_seconds_of_speech_is_suspect() -> None:
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((40.0, 43.0)), threshold=0.2))
+    assert guards.silent_over_speech([], 30.0, 60.0)  # 3 s of clear speech and no text
+    assert not guards.silent_over_speech([" He began a complaint."], 30.0, 60.0)
+    assert not guards.silent_over_speech([], 0.0, 30.0) and not guards.silent_over_speech([], 41.5, 71.5)
+    assert not WindowGuards(TranscribeOptions(), None).silent_over_speech([], 30.0, 60.0)
+
+
 # --- word times the alignment put away from their segment's timestamps ------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -490,6 +498,25 @@ def fine(start: float, n: int = 4) -> list[WordTiming]:
 
 def odd(start: float) -> list[WordTiming]:
     return [w(" you", start, start + 0.02, 0.05), w(" too", start + 0.02, start + 0.04, 0.1)]
+
+
+def test_an_unfinished_window_s_last_words_slid_past_speech_are_heard_again_by_the_next_window() -> None:
+    """base, on programme 2's second hearing of jfk.flac, ended its text at "...can do for you, ask what you" with no
+    closing timestamp; the alignment put "ask" 3.4 s after "you," (past "ask what you can do for your country", here
+    14.7-17.1 s) and "what you" at the window's end, where the gate dropped them; the next window began at 30 s and
+    "what you can do for your country" was lost."""
+    line = [w(" can", 13.6, 13.8), w(" do", 13.8, 14.0), w(" for", 14.0, 14.2), w(" you,", 14.2, 14.67),
+            w(" ask", 18.06, 18.11), w(" what", 29.9, 29.9), w(" you", 29.9, 29.9)]
+    out, dropped = guarded([(0.0, 23.6)], [line], (12.0, 17.1), (18.0, 18.2))
+    assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,"] and out.texts == [" can do for you,"]
+    assert out.advance == 1467 and out.last_speech == 14.67  # the next window starts after "you,"
+    assert [d.text for d in dropped] == [" what you"]  # the gate's drop is reported; "ask" is simply heard again
+    # A gap over a pause, or one before the last three words, leaves the window as openai-whisper would.
+    out, _ = guarded([(0.0, 23.6)], [line], (12.0, 14.7), (18.0, 18.2))
+    assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,", " ask"] and out.advance > 1811
+    early = [*line[:4], w(" and", 17.2, 17.4), w(" then", 17.4, 17.6), w(" we", 17.6, 17.8), w(" go", 17.8, 18.0)]
+    out, dropped = guarded([(0.0, 23.6)], [early], (12.0, 18.0))
+    assert out.pieces[0].words == tuple(early) and out.advance == 2600 and dropped == []
 
 
 def test_anomalous_words() -> None:

@@ -308,6 +308,44 @@ def test_the_tail_a_window_held_is_not_decoded_alone(tiny_en, en_tok: Tokenizer,
     assert decoded[:2] == [(0, 3000), (2500, 500)], decoded
 
 
+def prompted_windows_changed(monkeypatch, change) -> list[int]:
+    """Every window decoded with a prompt comes out as ``change(result, tokenizer)`` makes it; returns the prompt
+    lengths of every window decoded (0: without a prompt), as they happen."""
+    from subtitler.asr import transcribe as module
+
+    decode_window, prompts = module._decode_window, []
+
+    def changed(model, tok, features, options, language, prompt, seek, size, *rest):
+        prompts.append(len(prompt))
+        window = decode_window(model, tok, features, options, language, prompt, seek, size, *rest)
+        return module.window_of(change(window.result, tok), False, tok, options, seek, size) if prompt else window
+
+    monkeypatch.setattr(module, "_decode_window", changed)
+    return prompts
+
+
+def test_a_prompted_window_taken_for_silence_over_speech_is_heard_again_without_the_prompt(
+        tiny_en, en_tok: Tokenizer, data_dir: Path, monkeypatch) -> None:
+    """base, prompted with "...ask what you can do for your country. He began a confused complaint...", ended its
+    fallback on 30 s of programme 2 at temperature 0.8 (average log-probability -1.92, no-speech probability 0.72):
+    taken for silence, and pyannote_sample.wav's whole call (56 words) was skipped. Without the prompt the window
+    is written at temperature 0. Here the prompted decode of jfk's window comes out with those scores."""
+    import dataclasses
+
+    import numpy as np
+
+    audio = np.concatenate([np.zeros(16000, np.float32), load_clip(data_dir / "jfk.flac")])
+    prompts = prompted_windows_changed(monkeypatch, lambda result, tok: dataclasses.replace(
+        result, temperature=0.8, avg_logprob=-1.92, no_speech_prob=0.72))
+    options = TranscribeOptions(initial_prompt="President Kennedy.", temperature=(0.0,))
+    segments, _, _ = run(tiny_en, en_tok, audio, options)
+    assert prompts[:2] == [prompts[0], 0] and prompts[0] > 0, prompts
+    assert "ask not what your country can do for you" in words(" ".join(s.text for s in segments))
+    prompts.clear()  # the guard switched off: the window stays silent (openai-whisper's rule)
+    segments, _, _ = run(tiny_en, en_tok, audio, dataclasses.replace(options, retry_replays=False))
+    assert prompts and all(prompts) and segments == [], (prompts, segments)
+
+
 def test_a_prompted_stock_phrase_over_speech_is_heard_again_without_the_prompt(tiny_en, en_tok: Tokenizer,
                                                                                  data_dir: Path, monkeypatch) -> None:
     """tiny.en, prompted with four minutes of a programme, wrote only "Thank you." over librispeech's line (its
@@ -318,23 +356,14 @@ def test_a_prompted_stock_phrase_over_speech_is_heard_again_without_the_prompt(t
 
     import numpy as np
 
-    from subtitler.asr import transcribe as module
-
     audio = np.concatenate([load_clip(data_dir / "jfk.flac"), np.zeros(16000, np.float32),
                             load_clip(data_dir / "librispeech_61-70968-0000.flac")])
-    decode_window = module._decode_window
-    prompts: list[int] = []
 
-    def pulled_by_the_prompt(model, tok, features, options, language, prompt, seek, size, *rest):
-        prompts.append(len(prompt))
-        window = decode_window(model, tok, features, options, language, prompt, seek, size, *rest)
-        if not prompt:
-            return window
+    def thank_you(result, tok):
         tokens = (tok.timestamp_begin, *tok.encode(" Thank you."), tok.timestamp_begin + 50)
-        result = dataclasses.replace(window.result, tokens=tokens, text=" Thank you.")
-        return module.window_of(result, False, tok, options, seek, size)
+        return dataclasses.replace(result, tokens=tokens, text=" Thank you.")
 
-    monkeypatch.setattr(module, "_decode_window", pulled_by_the_prompt)
+    prompts = prompted_windows_changed(monkeypatch, thank_you)
     options = TranscribeOptions(initial_prompt="President Kennedy.", temperature=(0.0,))
     segments, _, _ = run(tiny_en, en_tok, audio, options)
     text = words(" ".join(s.text for s in segments))
