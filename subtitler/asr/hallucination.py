@@ -805,9 +805,11 @@ class WindowGuards:
 
     def apply(self, pieces: list, texts: list[str], repetitive: bool, advance: int, seek: int, size: int, complete: bool,
               duration: float, timestamp_begin: int, add_words: Callable[[list[bool]], tuple[list, int]] | None,
-              last_speech: float, may_shorten: bool = False) -> GuardedWindow:
+              last_speech: float, may_shorten: bool = False, resumes_after: bool = False) -> GuardedWindow:
         """The guards on one window's pieces. ``may_shorten``: a window whose text starts after speech it left out
-        comes back with ``redo`` and the ``size`` to decode instead (nothing reported or remembered of it)."""
+        comes back with ``redo`` and the ``size`` to decode instead (nothing reported or remembered of it).
+        ``resumes_after``: the next window starts where this one's text ends (sequential decoding, not the batched
+        mode's fixed chunks), so an unfinished window's last words after unheard speech are left to it."""
         mark = self.repetition.mark()
         reasons = self.repetition.filter(texts, repetitive)
         alive = [i for i, r in enumerate(reasons) if r in (None, "replay")]
@@ -851,7 +853,8 @@ class WindowGuards:
         if shorter is not None:
             self.repetition.rewind(mark)
             return GuardedWindow([], [], advance, clean=False, redo=True, size=shorter)
-        heard = self.heard_before_gap(kept[-1].words) if kept and not complete and add_words is not None else None
+        heard = (self.heard_before_gap(kept[-1].words)
+                 if kept and resumes_after and not complete and add_words is not None else None)
         if heard is not None and kept[-1].words[heard - 1].end * FRAMES_PER_SECOND - seek >= 1:
             kept[-1] = _with_words(kept[-1], kept[-1].words[:heard], timestamp_begin)
             kept_texts[-1] = "".join(w.word for w in kept[-1].words)

@@ -454,7 +454,7 @@ def transcribe(
                                                     seek, size, should_stop),
                     guards, seek / FRAMES_PER_SECOND, (seek + size) / FRAMES_PER_SECOND)
             guarded = _guard_window(guards, decoded, tokenizer, timing, language, features, seek, size, info.duration,
-                                    may_shorten=seek != shortened_at)
+                                    may_shorten=seek != shortened_at, resumes_after=True)
             if guarded.redo and guarded.size is not None:  # speech skipped at the start: decode up to where the text starts
                 shorter, shortened_at = guarded.size, seek
                 continue
@@ -529,7 +529,8 @@ def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: i
 
 
 def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, timing: _WordTimer | None, language: str,
-                  features: torch.Tensor, seek: int, size: int, duration: float, may_shorten: bool = False) -> GuardedWindow:
+                  features: torch.Tensor, seek: int, size: int, duration: float, may_shorten: bool = False,
+                  resumes_after: bool = False) -> GuardedWindow:
     """The guards on one decoded window; word timing runs in between, on the pieces the repetition guard left.
     A window to be decoded again as a shorter one leaves the word timer as it found it."""
     last_speech = timing.last_speech_timestamp if timing is not None else 0.0
@@ -540,7 +541,7 @@ def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, 
     complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
     guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
                            tokenizer.timestamp_begin, add_words if timing is not None else None,
-                           last_speech, may_shorten)
+                           last_speech, may_shorten, resumes_after)
     if timing is not None and guarded.size is not None:
         timing.last_speech_timestamp = last_speech
     elif timing is not None and guarded.last_speech is not None:

@@ -302,14 +302,15 @@ class Piece:
 
 
 def guarded(stamps: list[tuple[float, float]], timed_words: list[list[WordTiming]], speech: tuple[float, float],
-            *more_speech: tuple[float, float], last_speech: float = 0.0):
+            *more_speech: tuple[float, float], last_speech: float = 0.0, resumes_after: bool = False):
     """One 30-s window through WindowGuards.apply with the given timestamps and the alignment's words."""
     pieces = [Piece(a, b) for a, b in stamps]
     timed = [Piece(ws[0].start, ws[-1].end, (), tuple(ws)) for ws in timed_words]
     dropped = []
     guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity(speech, *more_speech), 0.2), dropped.append)
     texts = ["".join(x.word for x in ws) for ws in timed_words]
-    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), last_speech)
+    out = guards.apply(pieces, texts, False, 3000, 0, 3000, False, 30.0, 50000, lambda keep: (timed, 2600), last_speech,
+                       resumes_after=resumes_after)
     return out, dropped
 
 
@@ -507,16 +508,19 @@ def test_an_unfinished_window_s_last_words_slid_past_speech_are_heard_again_by_t
     "what you can do for your country" was lost."""
     line = [w(" can", 13.6, 13.8), w(" do", 13.8, 14.0), w(" for", 14.0, 14.2), w(" you,", 14.2, 14.67),
             w(" ask", 18.06, 18.11), w(" what", 29.9, 29.9), w(" you", 29.9, 29.9)]
-    out, dropped = guarded([(0.0, 23.6)], [line], (12.0, 17.1), (18.0, 18.2))
+    out, dropped = guarded([(0.0, 23.6)], [line], (12.0, 17.1), (18.0, 18.2), resumes_after=True)
     assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,"] and out.texts == [" can do for you,"]
     assert out.advance == 1467 and out.last_speech == 14.67  # the next window starts after "you,"
     assert [d.text for d in dropped] == [" what you"]  # the gate's drop is reported; "ask" is simply heard again
     # A gap over a pause, or one before the last three words, leaves the window as openai-whisper would.
-    out, _ = guarded([(0.0, 23.6)], [line], (12.0, 14.7), (18.0, 18.2))
+    out, _ = guarded([(0.0, 23.6)], [line], (12.0, 14.7), (18.0, 18.2), resumes_after=True)
     assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,", " ask"] and out.advance > 1811
     early = [*line[:4], w(" and", 17.2, 17.4), w(" then", 17.4, 17.6), w(" we", 17.6, 17.8), w(" go", 17.8, 18.0)]
-    out, dropped = guarded([(0.0, 23.6)], [early], (12.0, 18.0))
+    out, dropped = guarded([(0.0, 23.6)], [early], (12.0, 18.0), resumes_after=True)
     assert out.pieces[0].words == tuple(early) and out.advance == 2600 and dropped == []
+    # The batched mode's chunks are fixed: no next window would hear the words, so they stay.
+    out, _ = guarded([(0.0, 23.6)], [line], (12.0, 17.1), (18.0, 18.2))
+    assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,", " ask"]
 
 
 def test_anomalous_words() -> None:
