@@ -143,7 +143,8 @@ SPECS: tuple[OptionSpec, ...] = (
     _spec("drop_fillers", "Drop stock phrases on non-speech", "drop stock phrases ('Thank you.', 'Subtitles by "
           "...') where no one speaks", bool, GUARDS, advanced=False),
     _spec("retry_replays", "Retry replayed text", "decode a window that replays recent text, or writes only a "
-          "stock phrase over speech, again without the previous text; drop what still replays where no one speaks",
+          "stock phrase or nothing over speech, again without the previous text; cut a window where it turns to "
+          "repeating its own new text; drop what still replays where no one speaks",
           bool, GUARDS, advanced=False),
     _spec("max_repeats", "Most repeats in a row", "the same segment text at most N times in a row", int, GUARDS,
           low=1, high=100, can_be_off=True, metavar="N"),

@@ -14,7 +14,7 @@ The previous windows' text conditions the next one unless a hot temperature was 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,7 +82,7 @@ class TranscribeOptions:
     repeat_lookback: int = defaults.REPEAT_LOOKBACK  # a segment of repeat_min_words+ words replaying the last N segments is suspect
     repeat_min_words: int = defaults.REPEAT_MIN_WORDS
     drop_repetitive: bool = defaults.DROP_REPETITIVE  # drop segments that stay too repetitive after every temperature
-    retry_replays: bool = defaults.RETRY_REPLAYS  # decode a replaying (or stock-phrase-over-speech) window again without the previous text
+    retry_replays: bool = defaults.RETRY_REPLAYS  # a replaying window (or stock phrases or nothing over speech) again without the previous text
     speech_threshold: float | None = defaults.SPEECH_THRESHOLD  # voice-activity probability under which no word is kept
     drop_fillers: bool = defaults.DROP_FILLERS  # "Thank you.", "Subtitles by ..." on non-speech are dropped
     hallucination_silence_threshold: float | None = defaults.HALLUCINATION_SILENCE_THRESHOLD  # reads the words' times
@@ -372,7 +372,6 @@ class _Window:
     pieces: list[_Piece]
     texts: list[str]
     advance: int
-    cut_off: tuple[_Piece, ...] = ()  # pieces after a cut (_cut_before): aligned with the rest, never kept
 
 
 def _decode_window(model, tokenizer: Tokenizer, features: torch.Tensor, options: TranscribeOptions, language: str,
@@ -512,14 +511,11 @@ def _cut_before(decoded: _Window, index: int, tokenizer: Tokenizer, options: Tra
 
     The piece at ``index`` keeps its opening timestamp, so the tokens end in a pair, as a window that ran out
     of room does; the word timer then moves the seek to the last kept word's end (the looping decode's own
-    timestamps can be seconds early) and the next window hears what follows. The pieces cut off still go
-    through the word alignment: without them the last kept word took in the audio after it ("ask what" of
-    jfk's line, in a test), and the next window began after those words.
+    timestamps can be seconds early) and the next window hears what follows.
     """
     tokens = tuple(token for piece in decoded.pieces[:index] for token in piece.tokens) + decoded.pieces[index].tokens[:1]
     result = dataclasses.replace(decoded.result, tokens=tokens, text="".join(decoded.texts[:index]))
-    window = window_of(result, decoded.repetitive, tokenizer, options, seek, size)
-    return dataclasses.replace(window, cut_off=tuple(decoded.pieces[index:]))
+    return window_of(result, decoded.repetitive, tokenizer, options, seek, size)
 
 
 def _new_history(tokenizer: Tokenizer, options: TranscribeOptions, n_text_ctx: int) -> _History:
@@ -535,8 +531,7 @@ def _guard_window(guards: WindowGuards, decoded: _Window, tokenizer: Tokenizer, 
     A window to be decoded again as a shorter one leaves the word timer as it found it."""
     last_speech = timing.last_speech_timestamp if timing is not None else 0.0
     def add_words(keep: list[bool]) -> tuple[list[_Piece], int]:
-        return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance,
-                                decoded.cut_off)
+        return timing.add_words(decoded.pieces, keep, decoded.result, language, features, seek, size, decoded.advance)
 
     complete = ends_with_single_timestamp(decoded.result.tokens, tokenizer.timestamp_begin)
     guarded = guards.apply(decoded.pieces, decoded.texts, decoded.repetitive, decoded.advance, seek, size, complete, duration,
@@ -562,8 +557,7 @@ class _WordTimer:
         self.last_speech_timestamp = 0.0
 
     def add_words(self, pieces: list[_Piece], keep: list[bool], result: DecodingResult, language: str,
-                  features: torch.Tensor, seek: int, size: int, advance: int,
-                  cut_off: Sequence[_Piece] = ()) -> tuple[list[_Piece], int]:
+                  features: torch.Tensor, seek: int, size: int, advance: int) -> tuple[list[_Piece], int]:
         kept = [i for i, k in enumerate(keep) if k]
         if not kept:
             return pieces, advance
@@ -572,9 +566,8 @@ class _WordTimer:
         time_offset = seek * HOP_LENGTH / SAMPLE_RATE
         # Every decoded piece goes through the DTW, the dropped ones too: the path is found for the text the
         # decoder wrote. Aligning only the kept text to the whole window's audio (a repeated line dropped by the
-        # guard) let three words slide over ten seconds they were never spoken in. So do the pieces cut off.
-        aligned_pieces = [*pieces, *cut_off]
-        every = align_window(self.model, tokenizer, [p.tokens for p in aligned_pieces], [(p.start, p.end) for p in aligned_pieces],
+        # guard) let three words slide over ten seconds they were never spoken in.
+        every = align_window(self.model, tokenizer, [p.tokens for p in pieces], [(p.start, p.end) for p in pieces],
                              features, size, time_offset, self.last_speech_timestamp, self.options.alignment)
         aligned = [every[i] for i in kept]
         timed = aligned if self.speech is None else refine_window(aligned, self.speech, self.options.refine)
