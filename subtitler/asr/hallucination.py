@@ -746,16 +746,23 @@ class WindowGuards:
 
     def jumps_over_speech(self, pieces: Sequence, other: Sequence) -> bool:
         """Whether a decode's pieces jump over clear speech in which another decode of the same window writes text:
-        a gap of at least SKIPPED_S between two of its pieces, SKIPPED_SPEECH_S of it clear speech.
+        a gap of at least SKIPPED_S between two of its pieces, or after its last piece up to the other's last end,
+        SKIPPED_SPEECH_S of it clear speech.
 
         base, prompted, wrote jfk's line (heard before in the programme) and went on to the next clip, leaving out
         LDC93S1.wav's line between them; without the prompt it wrote both lines. Both replay jfk's line, and the
         prompted decode is kept unless it jumps over speech this way: where the two differ only in how they write
         the same speech, the prompted one is usually the better (tiny.en without the prompt wrote more words of a
         congested voice under a noise bed, "the six-fourpets", where the prompted decode wrote "the sick purpose").
+        The tail counts too: tiny.en, prompted, stopped programme 6's window at "...you know there's some" (stamped to
+        484.9 s) where the decode without the prompt went on to 491.6 s ("...speech errors, but the cares. This is me
+        talking really slow"); the alignment stretched "there's some" to 488.0 s, the next window began there, and
+        "speech errors but who cares um this is me" was lost.
         """
         if self.gate is None or self.gate.threshold is None:
             return False
+        if pieces and other and other[-1].end > pieces[-1].end and self._speech_left_out(pieces[-1].end, other[-1].end):
+            return True
         return any(any(p.start < after.start and p.end > before.end for p in other)
                    and self._speech_left_out(before.end, after.start)
                    for before, after in zip(pieces, pieces[1:]))

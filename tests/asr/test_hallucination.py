@@ -230,6 +230,19 @@ def test_a_decode_jumps_over_speech_where_its_pieces_leave_out_clear_speech_that
     assert not gateless.jumps_over_speech(prompted, unprompted)
 
 
+def test_a_decode_that_stops_short_of_speech_the_other_decode_writes_jumps_over_it() -> None:
+    """tiny.en, prompted, stopped programme 6's window at "...there's some" (484.9 s); without the prompt it wrote on to
+    491.6 s. Both replayed earlier text, the prompted decode was kept, and "speech errors but who cares um this is me"
+    was lost."""
+    guards = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((462.0, 492.0)), 0.2))
+    prompted = [Piece(462.03, 466.23), Piece(466.23, 476.03), Piece(476.03, 481.67), Piece(481.67, 484.91)]
+    unprompted = [Piece(462.03, 479.79), Piece(479.79, 485.43), Piece(485.43, 487.35), Piece(487.35, 491.63)]
+    assert guards.jumps_over_speech(prompted, unprompted) and not guards.jumps_over_speech(unprompted, prompted)
+    quiet = WindowGuards(TranscribeOptions(), SpeechGate(FakeActivity((462.0, 485.2)), 0.2))
+    assert not quiet.jumps_over_speech(prompted, unprompted)  # the other decode's tail is over a pause
+    assert not guards.jumps_over_speech(prompted, unprompted[:2])  # the other decode ends only 0.5 s later
+
+
 @pytest.mark.slow
 def test_speech_a_window_leaves_out_before_its_text_is_transcribed(tiny, data_dir, monkeypatch) -> None:
     """The window's decode writes only jfk's line, stamped from the window's start; LDC93S1.wav's line before it is
