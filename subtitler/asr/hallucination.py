@@ -104,14 +104,7 @@ class RepetitionGuard:
         words of the next clip, where it stayed (someone speaks there) and took their place. Decoded without the
         prompt, the window wrote the line once, and the next window heard those words.
         """
-        earlier: list[str] = []
-        for text in texts:
-            key = normalised(text)
-            if self._replays_recent(key, earlier):
-                return True
-            if key:
-                earlier.append(key)
-        return False
+        return self._first_replay(texts) is not None
 
     def loop_after_new_text(self, texts: Sequence[str]) -> int | None:
         """Where a window that opened with new text turned to repeating itself: the index of its first text that
@@ -122,11 +115,18 @@ class RepetitionGuard:
         window. Its decode without the prompt replayed nothing, but left out "neither did I. Okay then. I thought,
         you know" (7 of its words, twice in that programme): the new text before the turn is worth keeping.
         """
+        index = self._first_replay(texts)
+        if index is None or not any(normalised(text) for text in texts[:index]):
+            return None
+        return None if self._replays_recent(normalised(texts[index])) else index
+
+    def _first_replay(self, texts: Sequence[str]) -> int | None:
+        """The index of the first text that replays the recent segments or an earlier text of the window."""
         earlier: list[str] = []
         for index, text in enumerate(texts):
             key = normalised(text)
             if self._replays_recent(key, earlier):
-                return index if earlier and not self._replays_recent(key) else None
+                return index
             if key:
                 earlier.append(key)
         return None
@@ -862,16 +862,15 @@ class WindowGuards:
             return GuardedWindow([], [], advance, clean=False, redo=True, size=shorter)
         heard = (self.heard_before_gap(kept[-1].words)
                  if kept and resumes_after and not complete and add_words is not None else None)
-        if heard is not None and kept[-1].words[heard - 1].end * FRAMES_PER_SECOND - seek >= 1:
+        trimmed = heard is not None and kept[-1].words[heard - 1].end * FRAMES_PER_SECOND - seek >= 1
+        if trimmed:
             kept[-1] = _with_words(kept[-1], kept[-1].words[:heard], timestamp_begin)
             kept_texts[-1] = "".join(w.word for w in kept[-1].words)
             advance = round(kept[-1].end * FRAMES_PER_SECOND) - seek  # the words after the gap are heard again
-        else:
-            heard = None
         self._report(dropped)
         clean = not dropped
         self.repetition.commit(kept_texts)
-        if (clean and heard is None) or add_words is None:
+        if (clean and not trimmed) or add_words is None:
             return GuardedWindow(kept, kept_texts, advance, clean)
         speech_end = next((p.words[-1].end for p in reversed(kept) if p.words), last_speech)
         return GuardedWindow(kept, kept_texts, advance, clean, last_speech=speech_end)

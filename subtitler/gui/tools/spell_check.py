@@ -104,9 +104,7 @@ class SpellController(QObject):
             self._use(speller)
 
     def _on_speller_failed(self, message: str) -> None:
-        self._on_speller_worker_failed(self.sender().language, message)
-
-    def _on_speller_worker_failed(self, language: str, message: str) -> None:
+        language = self.sender().language  # the worker outlives this call: the keeper drops it after `finished`, queued later
         self.unavailable[language] = f"Spell check off: {message}"
         if language == self.language:
             self.w.status.show_hint(self.unavailable[language], 10_000)
