@@ -131,3 +131,14 @@ def test_the_worker_s_signals_reach_the_dialog_on_the_gui_thread(window, qtbot):
         thread.wait(5000)
     assert live.meter.value() == 40
     assert seen == [threading.get_ident()]  # the GUI thread, not the emitter's
+
+
+def test_the_recording_is_named_after_the_project_or_the_media(window, tmp_path):
+    """Beside media with no project the take was named "live-live-<time>.wav"; it is named after the media now."""
+    from subtitler.gui.live.live_dialog import default_recording
+
+    window.document.media_path = str(tmp_path / "interview.mp4")
+    assert re.fullmatch(r"interview-live-\d{8}-\d{6}\.wav", default_recording(window).name)
+    assert default_recording(window).parent == tmp_path
+    window.document.media_path = None
+    assert re.fullmatch(r"live-\d{8}-\d{6}\.wav", default_recording(window).name)

@@ -35,8 +35,8 @@ def default_recording(window: MainWindow) -> Path:
     project = window.files.path
     media = window.document.media_path
     folder = Path(project).parent if project else Path(media).parent if media else Path.home()
-    stem = Path(project).name.split(".")[0] if project else "live"
-    return folder / f"{stem}-live-{time.strftime('%Y%m%d-%H%M%S')}.wav"
+    stem = Path(project).name.split(".")[0] if project else Path(media).stem if media else ""
+    return folder / f"{stem + '-' if stem else ''}live-{time.strftime('%Y%m%d-%H%M%S')}.wav"
 
 
 def input_devices() -> list:
