@@ -91,19 +91,6 @@ def test_int8_linear_is_close_to_the_float_product() -> None:
 
 
 @needs_int8
-def test_a_tall_int8_matrix_packed_in_blocks_gives_the_products_of_one_pack(monkeypatch) -> None:
-    """The vocabulary projection is packed in row blocks (faster to load): the products must not change."""
-    torch.manual_seed(1)
-    weight, bias = torch.randn(1000, 64) / 20, torch.randn(1000)
-    x = torch.randn(2, 5, 64)
-    whole = Int8Linear.from_float(weight, bias)
-    monkeypatch.setattr(Int8Linear, "PACK_ROWS", 300)
-    blocks = Int8Linear.from_float(weight, bias)
-    assert len(blocks._packed) == 4 and len(whole._packed) == 1
-    assert torch.equal(blocks(x), whole(x)) and blocks(x).shape == (2, 5, 1000)
-
-
-@needs_int8
 def test_the_rescored_projection_gives_the_top_tokens_their_exact_logits() -> None:
     """The int8 vocabulary projection's highest logits are recomputed from the float16 matrix."""
     torch.manual_seed(2)
