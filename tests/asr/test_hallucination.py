@@ -536,6 +536,33 @@ def test_an_unfinished_window_s_last_words_slid_past_speech_are_heard_again_by_t
     assert [x.word for x in out.pieces[0].words] == [" can", " do", " for", " you,", " ask"]
 
 
+def test_sure_words_the_voice_detector_misses_are_kept_where_they_lead_into_heard_speech() -> None:
+    """base wrote programme 1's mfa_cold_corpus.wav opening under the pink-noise bed word for word ("So, this is
+    the sick corpus. I have a cold, so I probably sound...") and Silero, deaf there (0.000-0.003, also from a fresh
+    start), first heard "I probably": the gate dropped ten spoken words. The word times are programme 1's, less 230 s."""
+    opening = [w(" So,", 8.4, 9.02, 0.28), w(" this", 10.72, 10.76, 0.97), w(" is", 10.76, 10.94, 0.99),
+               w(" the", 10.94, 11.3, 0.99), w(" sick", 11.3, 11.74, 0.33), w(" corpus.", 11.74, 12.06, 0.73)]
+    sentence = [w(" I", 12.8, 12.92, 0.98), w(" have", 12.92, 13.06, 0.96), w(" a", 13.06, 13.16, 0.94),
+                w(" cold,", 13.16, 13.46, 0.96), w(" so", 13.58, 13.68), w(" I", 13.68, 13.76), w(" probably", 13.76, 14.02),
+                w(" sound", 14.02, 14.22), w(" quite", 14.24, 14.5), w(" different", 14.5, 14.64)]
+    out, dropped = guarded([(8.0, 12.1), (12.8, 14.7)], [opening, sentence], (13.96, 14.7))
+    assert [x.word for x in out.pieces[0].words] == [x.word for x in opening[1:]]  # "So," is 1.7 s before "this"
+    assert out.pieces[1].words == tuple(sentence) and [d.text for d in dropped] == [" So,"]
+    # Words the model is unsure of, words after a longer pause, and words that trail after speech still go.
+    unsure = [dataclasses.replace(x, probability=0.3) for x in sentence[:4]] + sentence[4:]
+    out, dropped = guarded([(12.8, 14.7)], [unsure], (13.96, 14.7))
+    assert [x.word for x in out.pieces[0].words] == [x.word for x in sentence[4:]] and [d.text for d in dropped] == [" I have a cold,"]
+    paused = [w(" I", 10.8, 10.92), w(" have", 10.92, 11.06), w(" a", 11.06, 11.16), w(" cold,", 11.16, 11.46)]
+    out, dropped = guarded([(10.8, 11.5), (13.58, 14.7)], [paused, sentence[4:]], (13.96, 14.7))
+    assert len(out.pieces) == 1 and [d.text for d in dropped] == [" I have a cold,"]
+    trailing = [w(" Thank", 15.3, 15.6), w(" you", 15.6, 15.8), w(" for", 15.8, 16.0), w(" watching.", 16.0, 16.5)]
+    out, dropped = guarded([(13.58, 16.5)], [sentence[4:] + trailing], (13.96, 14.7))
+    assert [x.word for x in out.pieces[0].words] == [x.word for x in sentence[4:]] and [d.text for d in dropped] == [" Thank you for watching."]
+    lone = [[w(" He", 11.9, 12.5)], [w(" began", 13.3, 13.8), w(" a", 13.8, 14.3)]]  # tiny.en, the long-form programme
+    out, dropped = guarded([(11.9, 12.5), (13.3, 14.3)], lone, (13.3, 14.7))
+    assert [[x.word for x in p.words] for p in out.pieces] == [[" began", " a"]] and [d.text for d in dropped] == [" He"]
+
+
 def test_anomalous_words() -> None:
     assert is_anomalous(odd(3.0)) and not is_anomalous(fine(3.0)) and not is_anomalous([])
     assert is_anomalous([w(" Soooo", 1.0, 6.0)])  # one word stretched over five seconds
