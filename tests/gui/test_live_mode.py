@@ -142,3 +142,25 @@ def test_the_recording_is_named_after_the_project_or_the_media(window, tmp_path)
     assert default_recording(window).parent == tmp_path
     window.document.media_path = None
     assert re.fullmatch(r"live-\d{8}-\d{6}\.wav", default_recording(window).name)
+
+
+def test_the_open_media_is_the_file_to_play_live(window, data_dir, tmp_path):
+    """With a video open the file field stayed empty: "Media file played live", the only source where there is no
+    microphone, refused to start until the user browsed for the file already open. A path the user typed stays."""
+    from subtitler.gui.live.live_dialog import FILE_SOURCE, show_live_dialog
+
+    window.document.media_path = str(data_dir / "jfk.flac")
+    live = show_live_dialog(window)
+    assert live.file.text() == str(data_dir / "jfk.flac")
+    assert re.fullmatch(r"jfk-live-\d{8}-\d{6}\.wav", live.record.text().split("/")[-1])
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    job = live._job()
+    assert str(job.file) == str(data_dir / "jfk.flac") and job.record_to.parent == data_dir
+    live.hide()
+    window.document.media_path = str(data_dir / "leopard_test.wav")  # another media opened since: followed
+    assert show_live_dialog(window).file.text() == str(data_dir / "leopard_test.wav")
+    live.file.setText(str(tmp_path / "mine.wav"))
+    live.record.setText(str(tmp_path / "take.wav"))
+    live.hide()
+    show_live_dialog(window)  # the user's own choices are kept
+    assert live.file.text() == str(tmp_path / "mine.wav") and live.record.text() == str(tmp_path / "take.wav")

@@ -59,7 +59,9 @@ class LiveDialog(QDialog):
         self.job: LiveJob | None = None
         self._document = None
         self.cues_added = 0
+        self._suggested: dict[str, str] = {}  # the file and recording this dialog filled in (not the user's own)
         self._build()
+        self.suggest_defaults()
 
     # --- widgets ----------------------------------------------------------------------
     def _build(self) -> None:
@@ -78,7 +80,7 @@ class LiveDialog(QDialog):
         self.model = QComboBox()
         self.model.setEditable(True)
         self.model.addItems(MODELS)
-        self.record = QLineEdit(str(default_recording(self.window_)))
+        self.record = QLineEdit()
         browse_record = QPushButton("Browse…")
         browse_record.clicked.connect(self._browse_record)
         self.meter = QProgressBar()
@@ -113,6 +115,17 @@ class LiveDialog(QDialog):
         layout.addLayout(buttons)
         self._on_source_changed()
         self.resize(560, 300)
+
+    def suggest_defaults(self) -> None:
+        """The open document's media as the file to play live, and a fresh recording name beside it, unless the user
+        typed their own. The file field stayed empty with a video open, and "Media file played live" (the only source
+        where there is no microphone) refused to start until the user browsed for the file that was already open."""
+        media = self.window_.document.media_path or ""
+        for field, value in ((self.file, media), (self.record, str(default_recording(self.window_)))):
+            key = "file" if field is self.file else "record"
+            if value and field.text() in ("", self._suggested.get(key, "")):
+                field.setText(value)
+                self._suggested[key] = value
 
     def _on_source_changed(self) -> None:
         is_file = self.source.currentData() == FILE_SOURCE
@@ -231,6 +244,7 @@ class LiveDialog(QDialog):
         self.stop_button.setEnabled(False)
         self.meter.setValue(0)
         self.record.setText(str(default_recording(self.window_)))  # the next take never overwrites this one
+        self._suggested["record"] = self.record.text()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.stop()
@@ -251,6 +265,8 @@ def show_live_dialog(window: MainWindow) -> LiveDialog:
     dialog = window.live_dialog
     if dialog is None:
         dialog = window.live_dialog = LiveDialog(window)
+    elif not dialog.is_running:
+        dialog.suggest_defaults()  # another document or media may be open since it was last shown
     dialog.show()
     dialog.raise_()
     return dialog
