@@ -216,6 +216,7 @@ FRESH_SHARE = 0.5  # ... and kept where that rating hears this share of it (musi
 LEAD_GAP_S = 1.0  # the longest pause inside a run of sure, unheard words that leads into heard speech ...
 LEAD_RUN_S = 6.0  # ... and the longest such run, from its first word to the heard word it leads into
 LEAD_WORDS = 2  # the fewest words of such a run (one word before speech is the alignment stretching it: LEAD_S)
+TAIL_PROGRESS_S = 1.0  # a window's unheard last words are heard again by the next window only this far on from its start
 
 
 class SpeechGate:
@@ -643,6 +644,35 @@ class WindowGuards:
                 return index
         return None
 
+    def unheard_tail(self, pieces: Sequence, flags: dict[int, list[bool]], kept: Sequence, seek: int,
+                     advance: int) -> float | None:
+        """Where the next window starts (seconds) when this one's text ends in words it is sure of that Silero
+        missed: None where it does not.
+
+        Such words may lead into speech that only the next window holds, where :func:`leads_into_speech` would keep
+        them. base ended a window of programme 6 on mfa_cold_corpus.wav's last lines under the noise bed ("And here's a
+        long pause. And I think it's probably good.", mean probability 0.86, Silero 0.00-0.001); the next window began
+        after them with "all right, thanks", which Silero heard, and the gate had dropped eleven spoken words. The run
+        (at least LEAD_WORDS words, no pause in it longer than LEAD_GAP_S, mean probability SURE_WORDS) must end
+        within LEAD_GAP_S of where the next window would start, and start at least TAIL_PROGRESS_S into this window,
+        so that every window moves on.
+        """
+        words = [(w, f) for i in sorted(flags) for w, f in zip(pieces[i].words, flags[i])]
+        run: list[WordTiming] = []
+        while words and not words[-1][1] and (not run or run[0].start - words[-1][0].end <= LEAD_GAP_S):
+            run.insert(0, words.pop()[0])
+        if len(run) < LEAD_WORDS or sum(w.probability for w in run) / len(run) < SURE_WORDS:
+            return None
+        if (seek + advance) / FRAMES_PER_SECOND - run[-1].end > LEAD_GAP_S:
+            return None
+        start = run[0].start - WORD_PAD_S
+        if words and words[-1][1]:
+            start = max(start, words[-1][0].end)  # never before the heard word before them
+        if (any(piece.end > start for piece in kept) or start - seek / FRAMES_PER_SECOND < TAIL_PROGRESS_S
+                or start >= (seek + advance) / FRAMES_PER_SECOND):  # the next window starts before them anyway
+            return None
+        return start
+
     def resume_before_heard_tail(self, ends: Sequence[float], seek: int, advance: int) -> int:
         """Where the next window starts (mel frames after ``seek``): at the end of this window's last text instead,
         where the window would skip more than TAIL_SPEECH_S of clear speech after it.
@@ -916,6 +946,10 @@ class WindowGuards:
             kept[-1] = _with_words(kept[-1], kept[-1].words[:heard], timestamp_begin)
             kept_texts[-1] = "".join(w.word for w in kept[-1].words)
             advance = round(kept[-1].end * FRAMES_PER_SECOND) - seek  # the words after the gap are heard again
+        tail = self.unheard_tail(pieces, flags, kept, seek, advance) if resumes_after and flags and not trimmed else None
+        if tail is not None:  # heard again by the next window, which starts before them: not reported here
+            advance = round(tail * FRAMES_PER_SECOND) - seek
+            dropped = [d for d in dropped if d.reason != "no-speech" or d.end <= tail]
         self._report(dropped)
         clean = not dropped
         self.repetition.commit(kept_texts)
