@@ -108,7 +108,7 @@ class Int8Linear(nn.Module):
     1.34 ms, with the caches cold as they are between steps (the 10-min long form decodes ~2,400 such steps).
     """
 
-    def __init__(self, packed: list[torch.ScriptObject], in_features: int, out_features: int,
+    def __init__(self, packed: torch.ScriptObject, in_features: int, out_features: int,
                  reduce_range: bool) -> None:
         super().__init__()
         self._packed = packed

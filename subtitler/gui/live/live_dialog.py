@@ -121,8 +121,7 @@ class LiveDialog(QDialog):
         typed their own. The file field stayed empty with a video open, and "Media file played live" (the only source
         where there is no microphone) refused to start until the user browsed for the file that was already open."""
         media = self.window_.document.media_path or ""
-        for field, value in ((self.file, media), (self.record, str(default_recording(self.window_)))):
-            key = "file" if field is self.file else "record"
+        for key, field, value in (("file", self.file, media), ("record", self.record, str(default_recording(self.window_)))):
             if value and field.text() in ("", self._suggested.get(key, "")):
                 field.setText(value)
                 self._suggested[key] = value
