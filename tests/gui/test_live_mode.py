@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import soundfile as sf
@@ -152,7 +153,7 @@ def test_the_open_media_is_the_file_to_play_live(window, data_dir, tmp_path):
     window.document.media_path = str(data_dir / "jfk.flac")
     live = show_live_dialog(window)
     assert live.file.text() == str(data_dir / "jfk.flac")
-    assert re.fullmatch(r"jfk-live-\d{8}-\d{6}\.wav", live.record.text().split("/")[-1])
+    assert re.fullmatch(r"jfk-live-\d{8}-\d{6}\.wav", Path(live.record.text()).name)
     live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
     job = live._job()
     assert str(job.file) == str(data_dir / "jfk.flac") and job.record_to.parent == data_dir
