@@ -336,6 +336,10 @@ class SpeechGate:
         probs = self.activity.probabilities(start, end)
         return float((probs >= self.FILLER_THRESHOLD).mean()) if len(probs) else 0.0
 
+    def voiced_seconds(self, start: float, end: float) -> float:
+        """How many seconds of [start, end) Silero hears as clear speech (what most guards weigh)."""
+        return self.voiced_share(start, end) * (end - start)
+
     def clear_speech(self, start: float, end: float) -> bool:
         """Speech by Silero's own threshold somewhere in [start, end): what a filler or a replay needs to stay."""
         return self.activity.peak(start, end) >= self.FILLER_THRESHOLD
@@ -388,6 +392,11 @@ def judge_segment(start: float, end: float, text: str, words: Sequence[WordTimin
     return Verdict(bool(kept), kept, dropped)
 
 
+def _sure_run(words: Sequence[WordTiming]) -> bool:
+    """Whether unheard words are a run the model is sure of: at least LEAD_WORDS, mean probability SURE_WORDS."""
+    return len(words) >= LEAD_WORDS and sum(w.probability for w in words) / len(words) >= SURE_WORDS
+
+
 def leads_into_speech(words: Sequence[WordTiming], flags: Sequence[bool]) -> list[bool]:
     """``flags`` (which of a window's words, in order, have speech) with runs of sure words that lead straight
     into heard speech set too.
@@ -411,7 +420,7 @@ def leads_into_speech(words: Sequence[WordTiming], flags: Sequence[bool]) -> lis
         while (first > 0 and not flags[first - 1] and words[first].start - words[first - 1].end <= LEAD_GAP_S
                and words[heard].start - words[first - 1].start <= LEAD_RUN_S):
             first -= 1
-        if heard - first >= LEAD_WORDS and sum(w.probability for w in words[first: heard]) / (heard - first) >= SURE_WORDS:
+        if _sure_run(words[first: heard]):
             flags[first: heard] = [True] * (heard - first)
     return flags
 
@@ -594,7 +603,7 @@ class WindowGuards:
         wrote the line. Over noise the phrase is left to the filler guard: no clear speech, no second decode."""
         if self.gate is None or not texts or not all(is_filler(text) for text in texts):
             return False
-        return self.gate.voiced_share(start, end) * (end - start) >= FILLER_SPEECH_S
+        return self.gate.voiced_seconds(start, end) >= FILLER_SPEECH_S
 
     def silent_over_speech(self, texts: Sequence[str], start: float, end: float) -> bool:
         """Whether a window wrote nothing where it holds FILLER_SPEECH_S of clear speech: the decode failed at every
@@ -604,7 +613,7 @@ class WindowGuards:
         without the prompt it wrote the call at temperature 0."""
         if self.gate is None or texts:
             return False
-        return self.gate.voiced_share(start, end) * (end - start) >= FILLER_SPEECH_S
+        return self.gate.voiced_seconds(start, end) >= FILLER_SPEECH_S
 
     def squeeze_stretched_tail(self, words: Sequence[WordTiming]) -> tuple[WordTiming, ...] | None:
         """A segment's words with the first of its last STRETCH_WORDS that the alignment stretched over STRETCHED_S
@@ -621,7 +630,7 @@ class WindowGuards:
         for index in range(first, len(words)):
             word = words[index]
             length = word.end - word.start
-            if length >= STRETCHED_S and self.gate.voiced_share(word.start, word.end) * length >= STRETCHED_S:
+            if length >= STRETCHED_S and self.gate.voiced_seconds(word.start, word.end) >= STRETCHED_S:
                 tail = words[index:]
                 return (*words[:index], *spread(tail, word.start, word.start + MAX_WORD_S * len(tail)))
         return None
@@ -640,7 +649,7 @@ class WindowGuards:
             return None
         for index in range(max(1, len(words) - STRETCH_WORDS), len(words)):
             start, end = words[index - 1].end, words[index].start
-            if end - start >= TAIL_SPEECH_S and self.gate.voiced_share(start, end) * (end - start) >= TAIL_SPEECH_S:
+            if end - start >= TAIL_SPEECH_S and self.gate.voiced_seconds(start, end) >= TAIL_SPEECH_S:
                 return index
         return None
 
@@ -657,17 +666,17 @@ class WindowGuards:
         within LEAD_GAP_S of where the next window would start, and start at least TAIL_PROGRESS_S into this window,
         so that every window moves on.
         """
-        words = [(w, f) for i in sorted(flags) for w, f in zip(pieces[i].words, flags[i])]
-        run: list[WordTiming] = []
-        while words and not words[-1][1] and (not run or run[0].start - words[-1][0].end <= LEAD_GAP_S):
-            run.insert(0, words.pop()[0])
-        if len(run) < LEAD_WORDS or sum(w.probability for w in run) / len(run) < SURE_WORDS:
-            return None
-        if (seek + advance) / FRAMES_PER_SECOND - run[-1].end > LEAD_GAP_S:
+        words = [w for i in sorted(flags) for w in pieces[i].words]
+        heard = [f for i in sorted(flags) for f in flags[i]]
+        first = len(words)  # the run is words[first:]: unheard, no pause in it over LEAD_GAP_S
+        while first > 0 and not heard[first - 1] and (first == len(words) or words[first].start - words[first - 1].end <= LEAD_GAP_S):
+            first -= 1
+        run = words[first:]
+        if not _sure_run(run) or (seek + advance) / FRAMES_PER_SECOND - run[-1].end > LEAD_GAP_S:
             return None
         start = run[0].start - WORD_PAD_S
-        if words and words[-1][1]:
-            start = max(start, words[-1][0].end)  # never before the heard word before them
+        if first > 0 and heard[first - 1]:
+            start = max(start, words[first - 1].end)  # never before the heard word before them
         if (any(piece.end > start for piece in kept) or start - seek / FRAMES_PER_SECOND < TAIL_PROGRESS_S
                 or start >= (seek + advance) / FRAMES_PER_SECOND):  # the next window starts before them anyway
             return None
@@ -688,7 +697,7 @@ class WindowGuards:
         if not 0 < resume < advance:
             return advance
         start, end = last, (seek + advance) / FRAMES_PER_SECOND
-        skipped = self.gate.voiced_share(start, end) * (end - start)
+        skipped = self.gate.voiced_seconds(start, end)
         return resume if skipped >= TAIL_SPEECH_S else advance
 
     def _misplaced(self, untimed, timed) -> bool:
@@ -851,7 +860,7 @@ class WindowGuards:
 
     def _speech_left_out(self, start: float, end: float) -> bool:
         """Whether [start, end), which no text covers, is SKIPPED_S or longer with SKIPPED_SPEECH_S of clear speech."""
-        return end - start >= SKIPPED_S and self.gate.voiced_share(start, end) * (end - start) >= SKIPPED_SPEECH_S
+        return end - start >= SKIPPED_S and self.gate.voiced_seconds(start, end) >= SKIPPED_SPEECH_S
 
     def _skipped_opening(self, kept: Sequence, seek: int) -> int | None:
         """The frames of a shorter window to decode instead, when this one's text starts only after clear speech.
