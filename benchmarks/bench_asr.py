@@ -16,7 +16,9 @@ Per (model, beam size, case, engine) the table gives
 
 Cases: ``english`` (the five-clip English set of ../shared/PEERS.md), ``long`` (a ~10-minute file
 built by joining every human-referenced English clip in shuffled rounds with pauses; its
-reference is the joined references) and ``words`` (the English set with word timestamps on).
+reference is the joined references), ``words`` (the English set with word timestamps on) and
+``long-words`` (the long file with word timestamps on: our default, and what a subtitle editor needs; our
+speech gate times every window's words whether or not they are asked for, faster-whisper only when asked).
 Engines: ``subtitler`` (our default: int8 on the CPU), ``subtitler-fp32`` (``--compute-type float32``,
 openai-whisper's tokens), ``subtitler-int8`` (``--compute-type int8``), ``openai-whisper`` (float32), ``faster-whisper-int8``,
 ``faster-whisper-fp32``, ``faster-whisper-batched`` (its BatchedInferencePipeline, int8), and ours batched
@@ -24,7 +26,7 @@ openai-whisper's tokens), ``subtitler-int8`` (``--compute-type int8``), ``openai
 engines ``BATCH_SIZE`` chunks at once; "WER vs sequential" compares a batched engine's text with its own
 sequential mode's. Usage (see benchmarks/README.md for the figures):
 
-    .venv/bin/python benchmarks/bench_asr.py [--models tiny.en base] [--beams 1 5] [--cases english long words]
+    .venv/bin/python benchmarks/bench_asr.py [--models tiny.en base] [--beams 1 5] [--cases english long words long-words]
         [--engines ...] [--runs 3] [--threads N] [--long-minutes 10] [--json results.json]
 
 Figures from a machine shared with other work are only comparable within one run (the rounds
@@ -46,7 +48,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ENGINES = ("subtitler", "subtitler-fp32", "subtitler-int8", "subtitler-batched", "subtitler-int8-batched", "openai-whisper",
            "faster-whisper-int8", "faster-whisper-fp32", "faster-whisper-batched")
-CASES = ("english", "long", "words")
+CASES = ("english", "long", "words", "long-words")
+# Each case's audio file and whether word timestamps are on.
+CASE_FILES = {"english": ("english", False), "long": ("long", False), "words": ("english", True), "long-words": ("long", True)}
 BATCH_SIZE = 8
 
 
@@ -57,9 +61,9 @@ def _worker(engine: str, model: str, case: str, beam: int, data: Path, threads: 
     started = time.perf_counter()
     import numpy as np
 
-    clips = np.load(data / f"{case if case != 'words' else 'english'}.npz")
+    file, words = CASE_FILES[case]
+    clips = np.load(data / f"{file}.npz")
     audios = [clips[name] for name in sorted(clips.files, key=lambda n: int(n.split("_")[0]))]
-    words = case == "words"
     language = None if model.endswith(".en") else "en"
     t0 = time.perf_counter()
     if engine.startswith("subtitler"):
@@ -156,7 +160,7 @@ def prepare(data: Path, models: list[str], long_minutes: float) -> dict[str, lis
         _write_openai_checkpoint(model, data)
         _write_ct2_folder(model, data / f"ct2-{model}")
     refs = [c.reference for c in english]
-    return {"english": refs, "words": refs, "long": [long_text]}
+    return {"english": refs, "words": refs, "long": [long_text], "long-words": [long_text]}
 
 
 def long_form(clips, seconds: float, seed: int = 12):
@@ -299,7 +303,7 @@ def _durations(data: Path) -> dict[str, float]:
     import numpy as np
 
     out = {}
-    for case, file in (("english", "english"), ("words", "english"), ("long", "long")):
+    for case, (file, _) in CASE_FILES.items():
         with np.load(data / f"{file}.npz") as clips:
             out[case] = sum(len(clips[n]) for n in clips.files) / 16000
     return out
