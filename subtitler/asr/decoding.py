@@ -15,6 +15,7 @@ import torch
 from torch import Tensor
 
 from subtitler.asr.audio import CHUNK_LENGTH
+from subtitler.asr.graphed_step import decoding_steps
 from subtitler.asr.language import language_probabilities
 from subtitler.asr.logit_filters import ApplyTimestampRules, LogitFilter, SuppressBlank, SuppressTokens
 from subtitler.asr.search import BeamSearchDecoder, GreedyDecoder, MaximumLikelihoodRanker
@@ -153,6 +154,7 @@ class DecodingTask:
                 ) -> tuple[Tensor, Tensor, list[float], GreedyDecoder | BeamSearchDecoder]:
         """The token loop: extend ``tokens`` until every row ended or the budget is spent."""
         kv_cache = self.model.new_kv_cache()
+        steps = decoding_steps(self.model)  # one new token per row; CUDA graphs on a GPU
         decoder = self._token_decoder(kv_cache)
         sum_logprobs = torch.zeros(tokens.shape[0], device=features.device)
         no_speech_probs = [float("nan")] * tokens.shape[0]
@@ -165,7 +167,7 @@ class DecodingTask:
                 at_sot = logits[:, 0].float().softmax(dim=-1)
                 no_speech_probs = at_sot[:, self.tokenizer.no_speech].tolist()
             else:
-                logits = self.model.logits(tokens[:, -1:], features, kv_cache)
+                logits = steps(tokens[:, -1:], features, kv_cache)
             logits = logits[:, -1]
             for logit_filter in self.logit_filters:
                 logit_filter.apply(logits, tokens)

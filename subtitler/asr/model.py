@@ -439,6 +439,10 @@ class Whisper(nn.Module):
         # The dtype the cross-attention keys/values are held and attended in when it differs from the model's
         # (set by subtitler.asr.precision.prepare where their product is already bfloat16).
         self.cross_dtype: torch.dtype | None = None
+        # How a decoding loop runs one-token steps (subtitler.asr.graphed_step.decoding_steps): "eager" through
+        # :meth:`logits`, "graph" replays CUDA graphs (set where the model is loaded onto a GPU), "static" the
+        # graphs' fixed-shape step without recording (how the tests hold it to the eager step on the CPU).
+        self.step_mode = "eager"
         self._cross_memo = _CrossMemo()
 
     def set_alignment_heads(self, pairs: tuple[tuple[int, int], ...]) -> None:

@@ -208,6 +208,7 @@ def model_from_checkpoint(checkpoint: Checkpoint, device: str = "cpu", dtype: to
     are read straight from the checkpoint and quantised one by one, so a full float32 copy of the
     model never exists (peak memory stays near the int8 model's size).
     """
+    from subtitler.asr.graphed_step import cuda_graphs_wanted
     from subtitler.asr.precision import float_dtype, prepare, quantised_parameters
 
     check_state_dict(checkpoint.state_dict, checkpoint.dims, checkpoint.source)
@@ -225,7 +226,10 @@ def model_from_checkpoint(checkpoint: Checkpoint, device: str = "cpu", dtype: to
     del state
     model.set_alignment_heads(checkpoint.alignment_heads)
     model.requires_grad_(False)
-    return prepare(model.eval(), compute_type)
+    model = prepare(model.eval(), compute_type)
+    if cuda_graphs_wanted(model.device):
+        model.step_mode = "graph"
+    return model
 
 
 def load_model(path: str | Path, device: str = "cpu", dtype: torch.dtype = torch.float32,
