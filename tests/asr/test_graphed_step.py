@@ -6,6 +6,7 @@ No GPU here: the step is run eagerly ("static") and held to the ordinary step, o
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,86 @@ def test_a_transcription_with_fixed_shape_steps_is_the_ordinary_one(tiny_en_engi
         monkeypatch.setattr(model, "step_mode", "eager")
         assert [s.tokens for s in static] == [s.tokens for s in ordinary], clip
         assert [s.text for s in static] == [s.text for s in ordinary]
+
+
+class _Recorder:
+    """Stands in for torch.cuda's graph API on the CPU: a "recording" runs the step (as the warm-up before a real
+    recording does), and a replay runs it again into the recorded output, which is what a CUDA graph's replay
+    does. What it checks is StaticSteps' own bookkeeping: buffers filled before a replay, the output copied out,
+    a new recording when the cache's buffers move, and the fallback when a recording fails."""
+
+    def __init__(self, monkeypatch, fail: bool = False) -> None:
+        self.recordings, self.replays, self.fail, self.steps = 0, 0, fail, None
+        recorder = self
+
+        class Graph:
+            def replay(self) -> None:
+                recorder.replays += 1
+                steps = recorder.steps
+                steps._logits.copy_(steps._step(steps._cache))
+
+        class Stream:
+            def wait_stream(self, other) -> None:
+                pass
+
+        @contextlib.contextmanager
+        def graph(graph, capture_error_mode="global"):
+            assert capture_error_mode == "thread_local"
+            if recorder.fail:
+                raise RuntimeError("operation not permitted when stream is capturing")
+            recorder.recordings += 1
+            yield
+
+        monkeypatch.setattr(torch.cuda, "CUDAGraph", Graph)
+        monkeypatch.setattr(torch.cuda, "Stream", Stream)
+        monkeypatch.setattr(torch.cuda, "current_stream", Stream)
+        monkeypatch.setattr(torch.cuda, "stream", lambda stream: contextlib.nullcontext())
+        monkeypatch.setattr(torch.cuda, "graph", graph)
+
+
+def test_recorded_steps_replay_the_ordinary_step_and_record_again_when_the_buffers_move(monkeypatch) -> None:
+    recorder = _Recorder(monkeypatch)
+    model = _random_model(fused=True)
+    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
+    start = torch.randint(0, 50000, (3, 5))
+    ordinary, recorded = model.new_kv_cache(), model.new_kv_cache()
+    with torch.no_grad():
+        model.logits(start, features, ordinary)
+        model.logits(start, features, recorded)
+        recorder.steps = steps = StaticSteps(model, record_graphs=True)
+        outputs = []
+        for step in range(8):
+            tokens = torch.randint(0, 50000, (recorded.layers[0].keys.shape[0], 1))
+            expected = model.logits(tokens, features, ordinary)
+            got = steps(tokens, features, recorded)
+            outputs.append(got)
+            assert torch.allclose(got, expected, atol=1e-5), step
+            if step == 2:  # beams reordered in place: the same buffers, the same recording
+                for cache in (ordinary, recorded):
+                    cache.reorder(torch.tensor([2, 0, 0]))
+            if step == 5:  # two rows left: new buffers, recorded again
+                for cache in (ordinary, recorded):
+                    cache.reorder(torch.tensor([1, 2]))
+    assert (recorder.recordings, recorder.replays) == (2, 6)
+    assert outputs[1].data_ptr() != outputs[2].data_ptr()  # each step's logits are its own, not the graph's buffer
+
+
+def test_a_recording_the_runtime_refuses_falls_back_to_the_same_step(monkeypatch) -> None:
+    recorder = _Recorder(monkeypatch, fail=True)
+    model = _random_model(fused=True)
+    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
+    ordinary, recorded = model.new_kv_cache(), model.new_kv_cache()
+    with torch.no_grad():
+        start = torch.randint(0, 50000, (1, 5))
+        model.logits(start, features, ordinary)
+        model.logits(start, features, recorded)
+        recorder.steps = steps = StaticSteps(model, record_graphs=True)
+        for step in range(3):
+            tokens = torch.randint(0, 50000, (1, 1))
+            if step == 0:
+                with pytest.warns(RuntimeWarning, match="CUDA graphs are off"):
+                    got = steps(tokens, features, recorded)
+            else:
+                got = steps(tokens, features, recorded)
+            assert torch.allclose(got, model.logits(tokens, features, ordinary), atol=1e-5)
+    assert (recorder.recordings, recorder.replays) == (0, 0) and not steps.record_graphs
