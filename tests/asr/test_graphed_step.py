@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from subtitler.asr.graphed_step import StaticSteps, cuda_graphs_wanted, decoding_steps
-from subtitler.asr.model import ModelDimensions, Whisper
+from subtitler.asr.model import KVCache, ModelDimensions, Whisper
 from subtitler.asr.precision import fuse_projections
 from subtitler.asr.transcribe import TranscribeOptions
 from tests.asr.clips import load_clip
@@ -32,16 +32,23 @@ def _random_model(fused: bool) -> Whisper:
     return model
 
 
+def _two_started_caches(model: Whisper, rows: int) -> tuple[torch.Tensor, KVCache, KVCache]:
+    """Audio features and two caches holding the same start sequence of ``rows`` rows (beams over one audio)."""
+    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
+    start = torch.randint(0, 50000, (rows, 5))
+    caches = model.new_kv_cache(), model.new_kv_cache()
+    with torch.no_grad():
+        for cache in caches:
+            model.logits(start, features, cache)
+    return features, *caches
+
+
 @pytest.mark.parametrize("fused", [False, True], ids=["separate-qkv", "fused-qkv"])
 def test_the_fixed_shape_step_gives_the_ordinary_step_s_logits(fused: bool) -> None:
     """Three beams over one audio: steps, a beam reorder, then the batch shrinking to two rows (new buffers)."""
     model = _random_model(fused)
-    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
-    start = torch.randint(0, 50000, (3, 5))
-    ordinary, static = model.new_kv_cache(), model.new_kv_cache()
+    features, ordinary, static = _two_started_caches(model, rows=3)
     with torch.no_grad():
-        model.logits(start, features, ordinary)
-        model.logits(start, features, static)
         for layer in static.layers:  # whatever the unfilled buffer holds is masked and must not leak in
             layer.keys[:, :, layer.length:] = float("nan")
             layer.values[:, :, layer.length:] = float("nan")
@@ -142,12 +149,8 @@ class _Recorder:
 def test_recorded_steps_replay_the_ordinary_step_and_record_again_when_the_buffers_move(monkeypatch) -> None:
     recorder = _Recorder(monkeypatch)
     model = _random_model(fused=True)
-    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
-    start = torch.randint(0, 50000, (3, 5))
-    ordinary, recorded = model.new_kv_cache(), model.new_kv_cache()
+    features, ordinary, recorded = _two_started_caches(model, rows=3)
     with torch.no_grad():
-        model.logits(start, features, ordinary)
-        model.logits(start, features, recorded)
         recorder.steps = steps = StaticSteps(model, record_graphs=True)
         outputs = []
         for step in range(8):
@@ -169,12 +172,8 @@ def test_recorded_steps_replay_the_ordinary_step_and_record_again_when_the_buffe
 def test_a_recording_the_runtime_refuses_falls_back_to_the_same_step(monkeypatch) -> None:
     recorder = _Recorder(monkeypatch, fail=True)
     model = _random_model(fused=True)
-    features = torch.randn(1, DIMS.n_audio_ctx, DIMS.n_audio_state)
-    ordinary, recorded = model.new_kv_cache(), model.new_kv_cache()
+    features, ordinary, recorded = _two_started_caches(model, rows=1)
     with torch.no_grad():
-        start = torch.randint(0, 50000, (1, 5))
-        model.logits(start, features, ordinary)
-        model.logits(start, features, recorded)
         recorder.steps = steps = StaticSteps(model, record_graphs=True)
         for step in range(3):
             tokens = torch.randint(0, 50000, (1, 1))
