@@ -90,9 +90,28 @@ class ApplyTimestampRules:
             logits[:, self.ts_begin + self.max_initial_timestamp_index + 1:] = NEG_INF
 
     def _prefer_timestamps(self, logits: Tensor) -> None:
-        logprobs = torch.log_softmax(logits.float(), dim=-1)
-        timestamp_mass = logprobs[:, self.ts_begin:].logsumexp(dim=-1)
-        best_text = logprobs[:, : self.ts_begin].max(dim=-1).values
+        force = self._timestamps_likelier(logits.float())
+        if force.any():  # index_fill_ on the rows: indexing by the boolean mask took 3x as long
+            logits[:, : self.ts_begin].index_fill_(0, force.nonzero()[:, 0], NEG_INF)
+
+    def _timestamps_likelier(self, logits: Tensor) -> Tensor:
+        """Per row: the timestamps' summed probability above the likeliest text token's.
+
+        openai-whisper compares the two in log-probabilities from a log-softmax over the whole vocabulary; the
+        softmax's denominator is common to both sides, so the logits decide the same (a step of beam search 5
+        spent 0.6 ms on that log-softmax, 0.1 ms here). Only where the two sides lie within rounding of each other
+        can float32's two roundings decide differently: those rows are decided the reference's way.
+        """
+        timestamp_mass = logits[:, self.ts_begin:].logsumexp(dim=-1)
+        best_text = logits[:, : self.ts_begin].amax(dim=-1)  # amax: max(dim) also finds the indices (6x slower)
         force = timestamp_mass > best_text
-        if force.any():
-            logits[force, : self.ts_begin] = NEG_INF
+        close = (timestamp_mass - best_text).abs() <= _TIE_MARGIN
+        if close.any():
+            logprobs = torch.log_softmax(logits[close], dim=-1)
+            force[close] = logprobs[:, self.ts_begin:].logsumexp(dim=-1) > logprobs[:, : self.ts_begin].max(dim=-1).values
+        return force
+
+
+# Far above float32's rounding of a log-softmax (logits of Whisper stay within a few hundred: ~1e-5 there), so
+# rows further apart than this are decided alike by logits and by log-probabilities.
+_TIE_MARGIN = 1e-3

@@ -11,7 +11,7 @@ import torch
 from subtitler.asr.audio import log_mel_spectrogram, pad_or_trim
 from subtitler.asr.decoding import DecodingOptions, compression_ratio, decode, suppressed_tokens
 from subtitler.asr.logit_filters import ApplyTimestampRules, SuppressBlank, SuppressTokens
-from subtitler.asr.search import BeamSearchDecoder, GreedyDecoder, MaximumLikelihoodRanker
+from subtitler.asr.search import BeamSearchDecoder, GreedyDecoder, MaximumLikelihoodRanker, sorted_top
 from subtitler.asr.tokenizer import Tokenizer
 from subtitler.errors import Cancelled
 from tests.asr.clips import load_clip
@@ -85,6 +85,38 @@ def test_timestamps_are_forced_when_together_likelier_than_any_text(tok: Tokeniz
     rule.apply(logits, torch.tensor([[tok.sot, tok.timestamp_begin, 300]] * 2))
     assert torch.isfinite(logits[0, 400])
     assert torch.isinf(logits[1, :tok.timestamp_begin]).all()
+
+
+def _reference_preference(rule: ApplyTimestampRules, logits: torch.Tensor) -> torch.Tensor:
+    """openai-whisper's comparison: in log-probabilities from a log-softmax over the whole vocabulary."""
+    logprobs = torch.log_softmax(logits.float(), dim=-1)
+    return logprobs[:, rule.ts_begin:].logsumexp(dim=-1) > logprobs[:, : rule.ts_begin].max(dim=-1).values
+
+
+def test_the_timestamp_preference_decides_as_the_log_softmax_does_even_at_a_tie(tok: Tokenizer) -> None:
+    """The logits decide without the log-softmax, except within rounding of a tie, where the reference's way decides."""
+    rule = ApplyTimestampRules(tok, sample_begin=1, max_initial_timestamp_index=None)
+    generator = torch.Generator().manual_seed(3)
+    logits = torch.randn(64, tok.timestamp_begin + 1501, generator=generator) * 4
+    logits[::2, 500] += 12.0  # half the rows with one text token far ahead
+    assert torch.equal(rule._timestamps_likelier(logits), _reference_preference(rule, logits))
+    steps = torch.linspace(-3e-6, 3e-6, 41)  # a text token at the 1501 timestamps' mass, give or take a few float32 steps
+    tied = fresh_logits(tok, rows=len(steps))
+    tied[:, 400] = torch.zeros(1501).logsumexp(dim=0) + steps
+    assert torch.equal(rule._timestamps_likelier(tied), _reference_preference(rule, tied))
+    assert _reference_preference(rule, tied).any() and not _reference_preference(rule, tied).all()
+
+
+def test_beam_candidates_are_topk_s_even_where_values_tie() -> None:
+    generator = torch.Generator().manual_seed(4)
+    values = torch.log_softmax(torch.randn(10, 51864, generator=generator) * 3, dim=-1)
+    for got, expected in zip(sorted_top(values, 6), values.topk(6, dim=-1)):
+        assert torch.equal(got, expected)
+    masked = torch.full((2, 51864), -math.inf)  # a segment's end near 30 s: three tokens left, the rest masked
+    masked[:, [50256, 51862, 51863]] = torch.tensor([-0.5, -1.0, -2.0])
+    masked[1, 100] = masked[1, 200] = -3.0  # and two equal values among the best
+    for got, expected in zip(sorted_top(masked, 6), masked.topk(6, dim=-1)):
+        assert torch.equal(got, expected)
 
 
 def test_greedy_keeps_finished_rows_finished(tok: Tokenizer) -> None:
