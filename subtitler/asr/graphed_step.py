@@ -80,19 +80,18 @@ class StaticSteps:
         if position >= layers[0].capacity:
             raise ValueError(f"token sequence too long: {position + 1} > {layers[0].capacity}")
         key = self._buffers_key(tokens, kv_cache)
-        if key != self._key:
+        buffers_moved = key != self._key
+        if buffers_moved:
             self._bind(tokens, kv_cache, key)
-            self._tokens.copy_(tokens)
-            self._position.fill_(position)
-            logits = self._record() if self.record_graphs else self._step(kv_cache)
+        self._tokens.copy_(tokens)
+        self._position.fill_(position)
+        if buffers_moved and self.record_graphs:
+            logits = self._record()
+        elif self._graph is not None:
+            self._graph.replay()
+            logits = self._logits.clone()  # the next replay writes over the graph's output
         else:
-            self._tokens.copy_(tokens)
-            self._position.fill_(position)
-            if self._graph is not None:
-                self._graph.replay()
-                logits = self._logits.clone()  # the next replay writes over the graph's output
-            else:
-                logits = self._step(kv_cache)
+            logits = self._step(kv_cache)
         for layer in layers:
             layer.length += 1
         kv_cache.offset += 1
@@ -147,16 +146,18 @@ class StaticSteps:
         x = (x + decoder.positions.index_select(0, self._position)).to(model.dtype)
         visible = (self._columns <= self._position).view(1, 1, 1, -1)  # the filled positions and this one
         for layer, cache in zip(decoder.layers, kv_cache.layers):
-            x = _layer_step(layer, x, cache, self._position, visible)
+            x = layer(x, (cache.cross_k, cache.cross_v), visible, _AtPosition(cache, self._position))
         return decoder.project(x)
 
 
-def _layer_step(layer, x: Tensor, cache, position: Tensor, visible: Tensor) -> Tensor:
-    """``DecoderLayer.step`` over the cache's whole buffer: the new keys/values written at ``position``."""
-    attn, cross = layer.attn, layer.cross
-    q, k, v = attn.queries_keys_values(layer.attn_norm(x))
-    cache.keys.index_copy_(2, position, k)
-    cache.values.index_copy_(2, position, v)
-    x = x + attn.attend(q, cache.keys, cache.values, visible)
-    x = x + cross.attend(cross.queries(layer.cross_norm(x)), cache.cross_k, cache.cross_v, None)
-    return x + layer.mlp(layer.mlp_norm(x))
+class _AtPosition:
+    """A layer's cache as ``DecoderLayer.forward`` appends to it, at a position held in a tensor: the new keys/values
+    are written there and the whole buffer is attended (under the caller's mask), so that every shape is fixed."""
+
+    def __init__(self, cache, position: Tensor) -> None:
+        self.cache, self.position = cache, position
+
+    def append(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
+        self.cache.keys.index_copy_(2, self.position, k)
+        self.cache.values.index_copy_(2, self.position, v)
+        return self.cache.keys, self.cache.values

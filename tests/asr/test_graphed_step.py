@@ -129,7 +129,7 @@ class _Recorder:
 
         class Stream:
             def wait_stream(self, other) -> None:
-                pass
+                """The CPU runs one stream: there is nothing to wait for."""
 
         @contextlib.contextmanager
         def graph(graph, capture_error_mode="global"):
