@@ -57,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from accuracy_sets import CACHE, Item, Stretch, all_items, more_programmes  # noqa: E402
 from asr_clips import normalise  # noqa: E402
+from paired_bootstrap import DRAWS, LEVEL, UnitErrors, compare, errors_per_unit  # noqa: E402
 
 RESULTS = CACHE / "results"
 ROOT = Path(__file__).resolve().parents[1]
@@ -315,6 +316,7 @@ def report(model: str, rows: list[str], results: dict[str, dict], items: list[It
     if non_speech:
         _non_speech_table(rows, results, non_speech, header, rule)
     _guard_report(rows, results, items)
+    _peer_comparison(rows, results, [i for i in items if i.set == "clips" and i.language != "ja"], long_forms)
 
 
 def _clips_table(rows: list[str], results: dict[str, dict], clips: list[Item], header: str, rule: str) -> None:
@@ -395,6 +397,52 @@ def _guard_report(rows: list[str], results: dict[str, dict], items: list[Item]) 
               + ", ".join(f"{reason} {a}/{b}" for reason, (a, b) in sorted(counts.items())))
         for line in on_speech:
             print(f"  on speech: {line}")
+
+
+def units_of(item: Item, result: dict) -> list[UnitErrors]:
+    """A file's errors per recording: the clip itself, or each recording of a programme (joined as its reference)."""
+    from asr_clips import load_clip
+
+    hypothesis = normalise(text_of(result))
+    if item.set == "clips":
+        return errors_per_unit([normalise(item.reference)], hypothesis)
+    references = [normalise(load_clip(s.clip).reference) for s in item.stretches if s.kind == "speech"]
+    if " ".join(references).split() != normalise(item.reference).split():
+        raise ValueError(f"{item.name}: its recordings' references do not join into its reference")
+    return errors_per_unit(references, hypothesis)
+
+
+def _peer_comparison(rows: list[str], results: dict[str, dict], clips: list[Item], long_forms: list[Item]) -> None:
+    """Our first row against each other row, per set, with a paired bootstrap over the set's recordings.
+
+    The verdict is against the best peer (openai-whisper or faster-whisper, whichever is lower on the set):
+    "worse" only where the whole interval of the difference lies above zero, since a word or two on a set of
+    a few hundred is not something the set can tell apart (see paired_bootstrap.py). Our other rows, when
+    asked for, show how far a change of arithmetic alone (ours:float32) moves the same sets.
+    """
+    ours = next((r for r in rows if r.startswith("subtitler:")), None)
+    others = [r for r in rows if r != ours]
+    if ours is None or not any(not r.startswith("subtitler:") for r in others):
+        return
+    sets: list[tuple[str, list[Item]]] = [("clips, Japanese apart", clips)] if clips else []
+    sets += [(i.name, [i]) for i in long_forms]
+    if len(long_forms) > 1:
+        sets.append((f"all {len(long_forms)} programmes together", long_forms))
+    print(f"\n{row_name(ours)} against each other row: WER difference (ours minus theirs) in words and as WER, with "
+          f"the {LEVEL:.0%} interval of a paired bootstrap over the set's recordings ({DRAWS} draws)\n")
+    print("| set | " + " | ".join(row_name(r) for r in others) + " | against the best peer |")
+    print("|" + "---|" * (len(others) + 2))
+    for name, group in sets:
+        mine = [u for i in group for u in units_of(i, results[ours][i.name])]
+        cells, best = [], None
+        for other in others:
+            c = compare(mine, [u for i in group for u in units_of(i, results[other][i.name])])
+            cells.append(f"{c.error_difference:+d} words, {c.difference:+.3f} [{c.low:+.3f}, {c.high:+.3f}]")
+            if not other.startswith("subtitler:") and (best is None or c.difference > best[1].difference):
+                best = (other, c)  # the best peer is the one ours is furthest above
+        peer, c = best
+        print(f"| {name} ({len(mine)} recordings) | " + " | ".join(cells)
+              + f" | {c.verdict} ({row_name(peer)}; ours above in {c.share_worse:.0%} of draws) |")
 
 
 # --- main ------------------------------------------------------------------------------------------------------
