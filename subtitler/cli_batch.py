@@ -22,7 +22,7 @@ from subtitler.cli_asr import (
     OUTPUT_SUFFIXES, ProgressBar, _check_input, _decode, _load_engine, _options, _write_output, transcribe_file,
     check_transcribe_arguments, find_turns,
 )
-from subtitler.cli_paths import write_refused
+from subtitler.core.atomic import write_refused
 from subtitler.errors import Cancelled, UserError
 from subtitler.media.extensions import is_media_name
 

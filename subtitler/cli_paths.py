@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from subtitler.core.atomic import write_refused
 from subtitler.errors import UserError
 from subtitler.media.extensions import is_media_name
 
@@ -42,17 +43,6 @@ def check_writable_folder(path: Path) -> None:
     reason = write_refused(folder)
     if reason is not None:
         raise UserError(f"{path}: cannot write in folder {folder} ({reason}); choose another output path")
-
-
-def write_refused(folder: Path) -> str | None:
-    """Why no file can be created in `folder` (tried for real), or None when one can."""
-    import tempfile
-
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".subtitler-check-"):
-            return None
-    except OSError as exc:
-        return exc.strerror or str(exc)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -65,3 +65,15 @@ def _remove_quietly(name: str) -> None:
         os.unlink(name)
     except OSError:
         pass
+
+
+def write_refused(folder: str | os.PathLike[str]) -> str | None:
+    """Why no file can be created in ``folder`` (tried for real: permissions, ACLs, read-only mounts), or None.
+
+    Asked before long work that ends in a write (a transcription, a live take), so the user hears it first.
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".subtitler-check-"):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc)

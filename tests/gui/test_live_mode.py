@@ -165,3 +165,23 @@ def test_the_open_media_is_the_file_to_play_live(window, data_dir, tmp_path):
     live.hide()
     show_live_dialog(window)  # the user's own choices are kept
     assert live.file.text() == str(tmp_path / "mine.wav") and live.record.text() == str(tmp_path / "take.wav")
+
+
+def test_a_recording_where_nothing_can_be_written_is_refused_before_the_take(window, dialogs, data_dir, qtbot,
+                                                                            tmp_path, monkeypatch):
+    """With the media in a read-only folder the recording was suggested beside it, and Start started a take whose
+    recording could not be written there (only the folder's existence was checked). The suggested recording now goes to the first folder that takes a file (the project's,
+    the media's, the home folder), and a folder that takes none is refused before anything starts."""
+    from subtitler.gui.live.live_dialog import FILE_SOURCE, default_recording, show_live_dialog
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    window.document.media_path = "/proc/interview.mp4"  # /proc takes no file, even for root
+    assert default_recording(window).parent == tmp_path
+    assert re.fullmatch(r"interview-live-\d{8}-\d{6}\.wav", default_recording(window).name)
+    live = show_live_dialog(window)
+    live.source.setCurrentIndex(live.source.findData(FILE_SOURCE))
+    live.file.setText(str(data_dir / "jfk.flac"))
+    live.record.setText("/proc/take.wav")
+    live.start()
+    assert dialogs.errors and "/proc/take.wav" in dialogs.errors[-1][1] and "cannot write" in dialogs.errors[-1][1]
+    assert not live.is_running and live.start_button.isEnabled()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
+from subtitler.core.atomic import write_refused
 from subtitler.core.commands_transcription import ApplyTranscription
 from subtitler.errors import UserError
 from subtitler.gui.dialogs import messages
@@ -31,10 +32,12 @@ MODELS = ("base", "tiny.en", "tiny", "base.en", "small", "small.en", "large-v3-t
 
 
 def default_recording(window: MainWindow) -> Path:
-    """Beside the project file when there is one, else beside the media, else in the home folder."""
+    """Beside the project file when there is one, else beside the media, else in the home folder: the first of
+    these that takes a file (media on a read-only disc or share is recorded in the home folder)."""
     project = window.files.path
     media = window.document.media_path
-    folder = Path(project).parent if project else Path(media).parent if media else Path.home()
+    folders = [Path(p).parent for p in (project, media) if p] + [Path.home()]
+    folder = next((f for f in folders if f.is_dir() and write_refused(f) is None), Path.home())
     stem = Path(project).name.split(".")[0] if project else Path(media).stem if media else ""
     return folder / f"{stem + '-' if stem else ''}live-{time.strftime('%Y%m%d-%H%M%S')}.wav"
 
@@ -202,6 +205,10 @@ class LiveDialog(QDialog):
             raise UserError(f"{record or 'Recording'}: choose where to save the recording, a file ending in .wav")
         if not record.parent.is_dir():
             raise UserError(f"{record}: folder {record.parent} does not exist; choose another place for the recording")
+        reason = write_refused(record.parent)
+        if reason is not None:
+            raise UserError(f"{record}: cannot write in folder {record.parent} ({reason}); "
+                            "choose another place for the recording")
         model = self.model.currentText().strip() or MODELS[0]
         if self.source.currentData() == FILE_SOURCE:
             if not self.file.text().strip():
