@@ -448,6 +448,21 @@ def test_a_sure_segment_over_faint_speech_is_kept_and_an_unsure_one_is_not() -> 
     assert judge_segment(3.0, 8.0, "", then_clear, None, clear, True).words == tuple(then_clear)
 
 
+def test_faint_speech_somewhere_under_a_stretched_word_does_not_keep_it() -> None:
+    """base in float32 ended an unfinished window of programme 2 with "...behind the curtain on the", the alignment
+    timing "the" at 274.66-284.52 s over mains hum: Silero's 0.10 at 283 s (the next recording's quiet opening) made
+    it "heard faintly", and it stayed, a word inside non-speech and a cue 19 s long. The sentence's other words stay."""
+    gate = SpeechGate(FakeActivity((260.8, 265.45), (283.0, 283.3, 0.104)), threshold=0.2)
+    sentence = [w(" He", 260.82, 260.86), w(" began", 260.86, 261.1), w(" behind", 263.64, 264.02),
+                w(" the", 264.02, 264.22), w(" curtain", 264.22, 265.02), w(" on", 265.42, 265.6, 0.98)]
+    stretched = w(" the", 274.66, 284.52, 1.0)
+    verdict = judge_segment(260.82, 284.52, "", sentence + [stretched], None, gate, True)
+    assert verdict.words == tuple(sentence)
+    assert [(d.reason, d.start, d.end) for d in verdict.dropped] == [("no-speech", 274.66, 284.52)]
+    spoken = w(" the", 282.9, 283.2, 1.0)  # the same sure word at a spoken length over that faint speech stays
+    assert judge_segment(260.82, 284.52, "", sentence + [spoken], None, gate, True).words == tuple(sentence + [spoken])
+
+
 def test_words_slid_into_noise_go_back_to_the_speech_at_their_segments_start() -> None:
     """base with beam search stamped "left and so my fellow Americans" from 397.3 s, where "left" is said, but the
     alignment put "left and" at 414 s in the noise before "so" (417.4 s): the gate dropped a spoken word."""
