@@ -302,7 +302,8 @@ class SpeechGate:
         That peak is looked for under words of a spoken length only. A word the alignment stretched over more than
         STRETCHED_S holds the frames it could not place, not a timing: base in float32 ended an unfinished window of
         programme 2 with "...behind the curtain on the", "the" at 274.66-284.52 s over mains hum, and a blip of 0.10
-        ten seconds later (the next recording's opening) kept it: a word inside non-speech, and a cue 19 s long."""
+        eight seconds into it (the next recording's opening) kept it: a word inside non-speech, and a cue on screen 19 s
+        after the speech."""
         if self.threshold is None or not words:
             return False
         sure = sum(w.probability for w in words) / len(words) >= SURE_WORDS

@@ -451,7 +451,8 @@ def test_a_sure_segment_over_faint_speech_is_kept_and_an_unsure_one_is_not() -> 
 def test_faint_speech_somewhere_under_a_stretched_word_does_not_keep_it() -> None:
     """base in float32 ended an unfinished window of programme 2 with "...behind the curtain on the", the alignment
     timing "the" at 274.66-284.52 s over mains hum: Silero's 0.10 at 283 s (the next recording's quiet opening) made
-    it "heard faintly", and it stayed, a word inside non-speech and a cue 19 s long. The sentence's other words stay."""
+    it "heard faintly", and it stayed: a word inside non-speech, and a cue on screen 19 s after the speech. The
+    sentence's other words stay."""
     gate = SpeechGate(FakeActivity((260.8, 265.45), (283.0, 283.3, 0.104)), threshold=0.2)
     sentence = [w(" He", 260.82, 260.86), w(" began", 260.86, 261.1), w(" behind", 263.64, 264.02),
                 w(" the", 264.02, 264.22), w(" curtain", 264.22, 265.02), w(" on", 265.42, 265.6, 0.98)]
