@@ -170,8 +170,9 @@ def test_the_open_media_is_the_file_to_play_live(window, data_dir, tmp_path):
 def test_a_recording_where_nothing_can_be_written_is_refused_before_the_take(window, dialogs, data_dir, qtbot,
                                                                             tmp_path, monkeypatch):
     """With the media in a read-only folder the recording was suggested beside it, and Start started a take whose
-    recording could not be written there (only the folder's existence was checked). The suggested recording now goes to the first folder that takes a file (the project's,
-    the media's, the home folder), and a folder that takes none is refused before anything starts."""
+    recording could not be written there (only the folder's existence was checked). The suggested recording now goes
+    to the first folder that takes a file (the project's, the media's, the home folder), and a folder that takes none
+    is refused before anything starts."""
     from subtitler.gui.live.live_dialog import FILE_SOURCE, default_recording, show_live_dialog
 
     monkeypatch.setenv("HOME", str(tmp_path))
