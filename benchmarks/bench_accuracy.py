@@ -44,6 +44,7 @@ runs far faster than 2).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import subprocess
@@ -265,15 +266,22 @@ def differences(reference: str, hypothesis: str, min_words: int = 4) -> list[dic
             for r0, r1, h0, h1 in runs if max(r1 - r0, h1 - h0) >= min_words]
 
 
+@functools.cache
+def clip_reference(name: str) -> str:
+    """A shared recording's human reference, from the manifest (decoding its audio to read it cost the report a
+    minute and a half)."""
+    from asr_clips import manifest, reference_text
+
+    return reference_text(manifest()[name])
+
+
 def clip_at(stretches: list[Stretch], ref_index: int) -> str:
     """Which recording of the long-form set a reference word index falls in (the clips' references in order)."""
-    from asr_clips import load_clip
-
     count = 0
     for s in stretches:
         if s.kind != "speech":
             continue
-        count += len(normalise(load_clip(s.clip).reference).split())
+        count += len(normalise(clip_reference(s.clip)).split())
         if ref_index < count:
             return f"{s.clip} at {s.start:.0f} s"
     return "end"
@@ -401,12 +409,10 @@ def _guard_report(rows: list[str], results: dict[str, dict], items: list[Item]) 
 
 def units_of(item: Item, result: dict) -> list[UnitErrors]:
     """A file's errors per recording: the clip itself, or each recording of a programme (joined as its reference)."""
-    from asr_clips import load_clip
-
     hypothesis = normalise(text_of(result))
     if item.set == "clips":
         return errors_per_unit([normalise(item.reference)], hypothesis)
-    references = [normalise(load_clip(s.clip).reference) for s in item.stretches if s.kind == "speech"]
+    references = [normalise(clip_reference(s.clip)) for s in item.stretches if s.kind == "speech"]
     if " ".join(references).split() != normalise(item.reference).split():
         raise ValueError(f"{item.name}: its recordings' references do not join into its reference")
     return errors_per_unit(references, hypothesis)
@@ -432,11 +438,13 @@ def _peer_comparison(rows: list[str], results: dict[str, dict], clips: list[Item
           f"the {LEVEL:.0%} interval of a paired bootstrap over the set's recordings ({DRAWS} draws)\n")
     print("| set | " + " | ".join(row_name(r) for r in others) + " | against the best peer |")
     print("|" + "---|" * (len(others) + 2))
+    items = {i.name: i for _, group in sets for i in group}.values()  # the pooled row reuses each file's units
+    units = {(r, i.name): units_of(i, results[r][i.name]) for r in rows for i in items}
     for name, group in sets:
-        mine = [u for i in group for u in units_of(i, results[ours][i.name])]
+        mine = [u for i in group for u in units[ours, i.name]]
         cells, best = [], None
         for other in others:
-            c = compare(mine, [u for i in group for u in units_of(i, results[other][i.name])])
+            c = compare(mine, [u for i in group for u in units[other, i.name]])
             cells.append(f"{c.error_difference:+d} words, {c.difference:+.3f} [{c.low:+.3f}, {c.high:+.3f}]")
             if not other.startswith("subtitler:") and (best is None or c.difference > best[1].difference):
                 best = (other, c)  # the best peer is the one ours is furthest above
